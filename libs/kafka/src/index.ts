@@ -1,1 +1,6 @@
-export {};
+export * from './lib/kafka-client';
+export * from './lib/topic-admin';
+export * from './lib/event-producer';
+export * from './lib/dead-letter';
+export * from './lib/batch-consumer';
+export * from './lib/nest/kafka.module';

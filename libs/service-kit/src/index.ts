@@ -1,1 +1,11 @@
-export {};
+export * from './lib/config/broker-list';
+export * from './lib/config/load-env';
+export * from './lib/config/env-validators';
+export * from './lib/config/base-env';
+export * from './lib/errors/domain-error';
+export * from './lib/errors/domain-error.filter';
+export * from './lib/health/readiness-check';
+export * from './lib/health/health.module';
+export * from './lib/health/mongo-readiness.check';
+export * from './lib/observability/observability.module';
+export * from './lib/bootstrap/run-service';

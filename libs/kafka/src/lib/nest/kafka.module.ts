@@ -1,0 +1,103 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { ReadinessCheck } from '@datalake/service-kit';
+import { EventProducer } from '../event-producer';
+import { createKafkaClient, type KafkaLogger } from '../kafka-client';
+import { ensureTopics, pingKafka, type TopicSpec } from '../topic-admin';
+
+export interface KafkaModuleOptions {
+  brokers: string[];
+  clientId: string;
+  /** Topics created at start when missing. */
+  topics?: TopicSpec[];
+  defaultPartitions?: number;
+}
+
+export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
+function nestKafkaLogger(logger: Logger): KafkaLogger {
+  return {
+    info: (message, context) => logger.log({ msg: message, ...context }),
+    warn: (message, context) => logger.warn({ msg: message, ...context }),
+    error: (message, context) => logger.error({ msg: message, ...context }),
+  };
+}
+
+/** Creates missing topics and connects the producer at start; disconnects on shutdown. */
+@Injectable()
+export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
+    private readonly producer: EventProducer,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const where = this.options.brokers.join(',');
+    try {
+      const created = await ensureTopics(this.kafka, this.options.topics ?? [], this.options.defaultPartitions);
+      if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
+      await this.producer.connect();
+    } catch (error) {
+      throw new Error(`Kafka at ${where} is not reachable`, { cause: error });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+@Injectable()
+export class KafkaReadinessCheck implements ReadinessCheck {
+  readonly name = 'kafka';
+
+  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
+
+  check(): Promise<void> {
+    return pingKafka(this.kafka);
+  }
+}
+
+export interface KafkaModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: unknown[];
+  useFactory: (...args: never[]) => KafkaModuleOptions;
+}
+
+/** Kafka client, idempotent producer and readiness check as Nest providers. */
+@Global()
+@Module({})
+export class KafkaModule {
+  static forRootAsync(options: KafkaModuleAsyncOptions): DynamicModule {
+    return {
+      module: KafkaModule,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: KAFKA_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] },
+        {
+          provide: KAFKA_CLIENT,
+          useFactory: (opts: KafkaModuleOptions) =>
+            createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestKafkaLogger(new Logger('kafkajs')) }),
+          inject: [KAFKA_OPTIONS],
+        },
+        { provide: EventProducer, useFactory: (kafka: Kafka) => new EventProducer(kafka), inject: [KAFKA_CLIENT] },
+        KafkaLifecycle,
+        KafkaReadinessCheck,
+      ],
+      exports: [KAFKA_CLIENT, KAFKA_OPTIONS, EventProducer, KafkaReadinessCheck],
+    };
+  }
+}
