@@ -1,1 +1,13 @@
-export {};
+export * from './lib/record-definition';
+export * from './lib/cursor';
+export * from './lib/record-query';
+export * from './lib/record-serializer';
+export * from './lib/record.repository';
+export * from './lib/record-ingestion';
+export * from './lib/record-metrics';
+export * from './lib/record.service';
+export * from './lib/record.consumer';
+export * from './lib/records.controller';
+export * from './lib/record-service.module';
+export * from './lib/record.tokens';
+export * from './lib/run-record-service';

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { ConfigError } from './load-env';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsBrokerList, IsMongoUri } from './env-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,10 +12,6 @@ export class BaseEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: string = 'info';
 
-  /** Pretty, human-readable logs instead of JSON lines (local development). */
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  LOG_PRETTY?: string;
 }
 
 /** Variables of services that talk to Kafka and MongoDB. */
@@ -25,7 +22,20 @@ export class DataServiceEnv extends BaseEnv {
   @IsMongoUri()
   MONGO_URI!: string;
 
-  @IsOptional()
-  @IsString()
-  KAFKA_CLIENT_ID?: string;
+  /** Partitions of each topic a service creates when it is missing. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS: number = 3;
+}
+
+/** Reads a TCP port variable, e.g. `TRANSACTIONS_PORT`, falling back to its default. */
+export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`Invalid configuration: ${name} must be a port number between 1 and 65535`);
+  }
+  return port;
 }

@@ -1,0 +1,44 @@
+import type { ClassConstructor } from 'class-transformer';
+import type { Filter, IndexDescription } from 'mongodb';
+import type { EventSource, KeyedEvent, Topic } from '@datalake/kafka-schemas';
+import type { ListQueryDto } from '@datalake/dto';
+
+/** What every stored record holds besides its own normalised and derived fields. */
+export interface RecordDocument {
+  /** The natural key: one document per record, whatever the number of deliveries. */
+  _id: string;
+  timestamp: Date;
+  ingestedAt: Date;
+  source: EventSource;
+  eventId: string;
+  [field: string]: unknown;
+}
+
+/** A transform refused a record for good (it goes to the DLQ, it is not retried). */
+export class TransformError extends Error {
+  override readonly name = 'TransformError';
+}
+
+/**
+ * Everything that differs between the record services: topic, storage, transform, filters and
+ * mutable fields. The query, storage and consumer machinery is shared.
+ */
+export interface RecordDefinition<T extends Topic = Topic> {
+  topic: T;
+  /** URL path of the resource, e.g. `transactions`. */
+  resource: string;
+  database: string;
+  collection: string;
+  /** Normalises and enriches one validated event; throws TransformError to dead-letter it. */
+  toDocument(event: KeyedEvent<T>): RecordDocument;
+  listQuery: ClassConstructor<ListQueryDto>;
+  updateBody: ClassConstructor<object>;
+  /** Query parameter → condition on stored fields; values arrive validated as strings. */
+  filters: Record<string, (value: string) => Filter<RecordDocument>>;
+  /** Fields to `$set` for a validated update, derived fields recomputed. */
+  applyUpdate(current: RecordDocument, patch: Record<string, unknown>): Record<string, unknown>;
+  /** Indexes for the filters (each should end with the cursor sort `timestamp, _id`). */
+  indexes: IndexDescription[];
+  /** Stored fields that are not part of the public record. */
+  hiddenFields?: string[];
+}

@@ -1,0 +1,72 @@
+import type { KafkaMessage } from 'kafkajs';
+import { decodeEvent, type Topic } from '@datalake/kafka-schemas';
+import { publishDeadLetters, type DeadLetter, type EventProducer, type MessageBatch } from '@datalake/kafka';
+import { TransformError, type RecordDefinition, type RecordDocument } from './record-definition';
+import { recordMetrics } from './record-metrics';
+import type { RecordRepository } from './record.repository';
+
+export interface BatchOutcome {
+  stored: number;
+  deadLettered: DeadLetter[];
+}
+
+export interface IngestionLogger {
+  warn(context: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * One consumer step for a batch: parse → validate → transform → one bulk upsert → DLQ the refused.
+ * Throws only for transient failures (Mongo or Kafka unreachable), so the batch is retried whole;
+ * upserts by natural key make that retry harmless.
+ */
+export async function ingestBatch(
+  batch: MessageBatch,
+  definition: RecordDefinition,
+  repository: RecordRepository,
+  producer: EventProducer,
+  logger?: IngestionLogger,
+): Promise<BatchOutcome> {
+  const topic = batch.topic as Topic;
+  const letters: DeadLetter[] = [];
+  // Later messages of a key win: Kafka keeps one key's messages in order within a partition.
+  const byKey = new Map<string, { document: RecordDocument; message: KafkaMessage }>();
+
+  for (const message of batch.messages) {
+    const decoded = decodeEvent(topic, message.value, { messageTimestamp: new Date(Number(message.timestamp)) });
+    if (!decoded.ok) {
+      letters.push({ message, partition: batch.partition, error: decoded.error });
+      continue;
+    }
+    try {
+      const document = definition.toDocument(decoded.value);
+      byKey.delete(document._id);
+      byKey.set(document._id, { document, message });
+    } catch (error) {
+      if (!(error instanceof TransformError)) throw error;
+      letters.push({ message, partition: batch.partition, error: { code: 'TRANSFORM_FAILED', message: error.message } });
+    }
+  }
+
+  const pending = [...byKey.values()];
+  const rejected = await repository.upsertMany(pending.map((entry) => entry.document));
+  for (const refusal of rejected) {
+    letters.push({
+      message: pending[refusal.index].message,
+      partition: batch.partition,
+      error: { code: 'STORAGE_REJECTED', message: refusal.message },
+    });
+  }
+  await publishDeadLetters(producer, topic, letters);
+
+  for (const letter of letters) {
+    logger?.warn(
+      { topic, partition: batch.partition, offset: letter.message.offset, code: letter.error.code, reason: letter.error.message },
+      'message sent to the dead-letter topic',
+    );
+    recordMetrics.deadLettered.inc({ topic, reason: letter.error.code });
+  }
+  recordMetrics.consumed.inc({ topic }, batch.messages.length);
+  recordMetrics.stored.inc({ topic }, pending.length - rejected.length);
+  recordMetrics.batchSize.observe({ topic }, batch.messages.length);
+  return { stored: pending.length - rejected.length, deadLettered: letters };
+}

@@ -1,0 +1,63 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { dlqTopicOf } from '@datalake/kafka-schemas';
+import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule } from '@datalake/service-kit';
+import type { RecordDefinition, RecordDocument } from './record-definition';
+import { RecordConsumer } from './record.consumer';
+import { createRecordsController } from './records.controller';
+import { RecordRepository } from './record.repository';
+import { RecordService } from './record.service';
+import { RECORD_DEFINITION } from './record.tokens';
+
+export interface RecordServiceOptions {
+  definition: RecordDefinition;
+  service: string;
+  kafkaBrokers: string[];
+  mongoUri: string;
+  partitions: number;
+  logLevel: string;
+}
+
+/** A whole record service: topic consumer, MongoDB storage, internal query API, health, metrics. */
+@Module({})
+export class RecordServiceModule {
+  static forRoot(options: RecordServiceOptions): DynamicModule {
+    const { definition } = options;
+    return {
+      module: RecordServiceModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: options.service, logLevel: options.logLevel }),
+        MongooseModule.forRoot(options.mongoUri, {
+          dbName: definition.database,
+          retryAttempts: 2,
+          retryDelay: 1000,
+          serverSelectionTimeoutMS: 5000,
+        }),
+        KafkaModule.forRootAsync({
+          useFactory: () => ({
+            brokers: options.kafkaBrokers,
+            clientId: options.service,
+            topics: [{ topic: definition.topic }, { topic: dlqTopicOf(definition.topic) }],
+            defaultPartitions: options.partitions,
+          }),
+        }),
+        HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),
+      ],
+      controllers: [createRecordsController(definition)],
+      providers: [
+        { provide: RECORD_DEFINITION, useValue: definition },
+        {
+          provide: RecordRepository,
+          useFactory: (connection: Connection) =>
+            new RecordRepository(connection.db!.collection<RecordDocument>(definition.collection), definition),
+          inject: [getConnectionToken()],
+        },
+        RecordService,
+        RecordConsumer,
+      ],
+      exports: [RecordRepository, RecordService],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { BatchConsumer, EventProducer, KAFKA_CLIENT } from '@datalake/kafka';
+import { ingestBatch } from './record-ingestion';
+import type { RecordDefinition } from './record-definition';
+import { RecordRepository } from './record.repository';
+import { RECORD_DEFINITION } from './record.tokens';
+
+/** Consumes the service's topic in batches into MongoDB; stops cleanly before shutdown. */
+@Injectable()
+export class RecordConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: BatchConsumer;
+
+  constructor(
+    @Inject(RECORD_DEFINITION) private readonly definition: RecordDefinition,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly repository: RecordRepository,
+    private readonly producer: EventProducer,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(RecordConsumer.name);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { topic } = this.definition;
+    const log = {
+      info: (msg: string, ctx?: Record<string, unknown>) => this.logger.info({ topic, ...ctx }, msg),
+      warn: (msg: string, ctx?: Record<string, unknown>) => this.logger.warn({ topic, ...ctx }, msg),
+      error: (msg: string, ctx?: Record<string, unknown>) => this.logger.error({ topic, ...ctx }, msg),
+    };
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: `${topic}-consumer`,
+      topics: [topic],
+      logger: log,
+      handler: async (batch, context) => {
+        const outcome = await ingestBatch(batch, this.definition, this.repository, this.producer, {
+          warn: (ctx, msg) => this.logger.warn(ctx, msg),
+        });
+        await context.heartbeat();
+        this.logger.debug(
+          { partition: batch.partition, messages: batch.messages.length, stored: outcome.stored },
+          'batch stored',
+        );
+      },
+    });
+    await this.consumer.start();
+    this.logger.info({ topic, groupId: `${topic}-consumer` }, 'consuming');
+  }
+
+  /** In-flight batch finishes and commits before connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

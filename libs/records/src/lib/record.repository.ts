@@ -1,0 +1,84 @@
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import { DomainError } from '@datalake/service-kit';
+import type { ListQueryDto } from '@datalake/dto';
+import { encodeCursor } from './cursor';
+import type { RecordDefinition, RecordDocument } from './record-definition';
+import { CURSOR_SORT, planListQuery } from './record-query';
+
+export interface RejectedWrite {
+  /** Position in the array given to `upsertMany`. */
+  index: number;
+  message: string;
+}
+
+export interface RecordPage {
+  items: RecordDocument[];
+  nextCursor: string | null;
+}
+
+/** Server error codes worth retrying; any other per-document error is the document's fault. */
+const TRANSIENT_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11000, 11600, 11602, 13435, 13436]);
+
+/** Stores records of one kind: upserts by natural key, cursor listing, get, update, delete. */
+export class RecordRepository {
+  constructor(
+    private readonly collection: Collection<RecordDocument>,
+    private readonly definition: RecordDefinition,
+  ) {}
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndexes([{ key: CURSOR_SORT, name: 'cursor_sort' }, ...this.definition.indexes]);
+  }
+
+  /**
+   * Upserts a batch in one bulkWrite. A redelivered record replaces itself, so nothing lands
+   * twice. Documents the server refuses for good are returned; connection problems throw.
+   */
+  async upsertMany(documents: RecordDocument[]): Promise<RejectedWrite[]> {
+    if (documents.length === 0) return [];
+    const operations: AnyBulkWriteOperation<RecordDocument>[] = documents.map((document) => ({
+      replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+    }));
+    try {
+      await this.collection.bulkWrite(operations, { ordered: false });
+      return [];
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (writeErrors.length === 0 || writeErrors.some((e) => TRANSIENT_WRITE_CODES.has(e.code))) throw error;
+      return writeErrors.map((e) => ({ index: e.index, message: `storage refused the record: ${e.errmsg ?? e.code}` }));
+    }
+  }
+
+  async list(query: ListQueryDto): Promise<RecordPage> {
+    const plan = planListQuery(this.definition, query);
+    const found = await this.collection.find(plan.filter).sort(CURSOR_SORT).limit(plan.limit + 1).toArray();
+    const items = found.slice(0, plan.limit);
+    const last = items[items.length - 1];
+    const nextCursor = found.length > plan.limit && last ? encodeCursor({ timestamp: last.timestamp, id: last._id }) : null;
+    return { items, nextCursor };
+  }
+
+  async findById(id: string): Promise<RecordDocument> {
+    const document = await this.collection.findOne({ _id: id });
+    if (!document) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
+    return document;
+  }
+
+  async update(id: string, patch: Record<string, unknown>): Promise<RecordDocument> {
+    const current = await this.findById(id);
+    const changes = this.definition.applyUpdate(current, patch);
+    const updated = await this.collection.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: 'after' });
+    if (!updated) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
+    return updated;
+  }
+
+  async delete(id: string): Promise<void> {
+    const result = await this.collection.deleteOne({ _id: id });
+    if (result.deletedCount === 0) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
+  }
+
+  count(): Promise<number> {
+    return this.collection.countDocuments();
+  }
+}

@@ -1,0 +1,1 @@
+export const RECORD_DEFINITION = Symbol('RECORD_DEFINITION');

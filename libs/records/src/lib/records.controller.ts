@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, type Type } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ValidationPipe } from '@nestjs/common';
+import { RecordPageDto } from '@datalake/dto';
+import type { ListQueryDto } from '@datalake/dto';
+import type { RecordDefinition } from './record-definition';
+import { RecordService } from './record.service';
+
+function validating(expectedType: Type) {
+  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, expectedType });
+}
+
+/** One controller class per resource, built from its definition (list, get, update, delete). */
+export function createRecordsController(definition: RecordDefinition): Type {
+  @ApiTags(definition.resource)
+  @Controller(definition.resource)
+  class RecordsController {
+    constructor(@Inject(RecordService) private readonly records: RecordService) {}
+
+    @Get()
+    @ApiOkResponse({ type: RecordPageDto })
+    list(@Query(validating(definition.listQuery)) query: ListQueryDto) {
+      return this.records.list(query);
+    }
+
+    @Get(':id')
+    @ApiNotFoundResponse()
+    get(@Param('id') id: string) {
+      return this.records.get(id);
+    }
+
+    @Put(':id')
+    @ApiNotFoundResponse()
+    update(@Param('id') id: string, @Body(validating(definition.updateBody)) body: Record<string, unknown>) {
+      return this.records.update(id, body);
+    }
+
+    @Delete(':id')
+    @HttpCode(204)
+    @ApiNoContentResponse()
+    @ApiNotFoundResponse()
+    async remove(@Param('id') id: string): Promise<void> {
+      await this.records.delete(id);
+    }
+  }
+  return RecordsController;
+}

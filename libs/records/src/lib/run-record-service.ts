@@ -1,0 +1,34 @@
+import { DataServiceEnv, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
+import type { RecordDefinition } from './record-definition';
+import { RecordServiceModule } from './record-service.module';
+
+export interface RecordServiceMain {
+  service: string;
+  definition: RecordDefinition;
+  portVariable: string;
+  defaultPort: number;
+}
+
+/** The `main.ts` of every record consumer service: validated env, then the shared module. */
+export async function runRecordService(main: RecordServiceMain): Promise<void> {
+  const env = loadEnvOrExit(main.service, DataServiceEnv);
+  let port: number;
+  try {
+    port = readPort(main.portVariable, main.defaultPort);
+  } catch (error) {
+    console.error(`${main.service}: ${(error as ConfigError).message}`);
+    process.exit(1);
+  }
+  await runService({
+    name: main.service,
+    port,
+    module: RecordServiceModule.forRoot({
+      definition: main.definition,
+      service: main.service,
+      kafkaBrokers: parseBrokerList(env.KAFKA_BOOTSTRAP_SERVERS) ?? [],
+      mongoUri: env.MONGO_URI,
+      partitions: env.KAFKA_TOPIC_PARTITIONS,
+      logLevel: env.LOG_LEVEL,
+    }),
+  });
+}
