@@ -1,21 +1,17 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { loadEnvOrExit, runService } from '@datalake/service-kit';
+import { AppModule, SERVICE_NAME } from './app/app.module';
+import { IngestEnv } from './app/ingest.env';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+/** Largest ingestion body (DESIGN.md: 413 past 5 MB). */
+export const INGEST_BODY_LIMIT = '5mb';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
-}
-
-bootstrap();
+const env = loadEnvOrExit(SERVICE_NAME, IngestEnv);
+void runService({
+  name: SERVICE_NAME,
+  port: env.INGEST_PORT,
+  module: AppModule.forRoot(env),
+  bodyLimit: INGEST_BODY_LIMIT,
+  configure: (app) => {
+    app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl', 'application/jsonlines'], limit: INGEST_BODY_LIMIT });
+  },
+});

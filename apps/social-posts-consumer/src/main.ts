@@ -1,21 +1,9 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { runRecordService } from '@datalake/records';
+import { socialPostsDefinition } from './app/social-posts.definition';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
-}
-
-bootstrap();
+void runRecordService({
+  service: 'social-posts-consumer',
+  definition: socialPostsDefinition,
+  portVariable: 'SOCIAL_POSTS_PORT',
+  defaultPort: 3012,
+});

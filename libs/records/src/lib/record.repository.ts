@@ -26,8 +26,18 @@ export class RecordRepository {
     private readonly definition: RecordDefinition,
   ) {}
 
+  /**
+   * Creates the missing indexes, one call each. FerretDB 1.24 crashes the connection on a
+   * createIndexes call that repeats some existing indexes, so existing names are skipped.
+   */
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndexes([{ key: CURSOR_SORT, name: 'cursor_sort' }, ...this.definition.indexes]);
+    const existing = new Set(
+      (await this.collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string),
+    );
+    const wanted = [{ key: CURSOR_SORT, name: 'cursor_sort' }, ...this.definition.indexes];
+    for (const index of wanted.filter((spec) => !existing.has(spec.name ?? ''))) {
+      await this.collection.createIndexes([index]);
+    }
   }
 
   /**

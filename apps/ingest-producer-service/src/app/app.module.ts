@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ALL_TOPICS, dlqTopicOf } from '@datalake/kafka-schemas';
+import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule, parseBrokerList } from '@datalake/service-kit';
+import { IngestController } from './http/ingest.controller';
+import type { IngestEnv } from './ingest.env';
+import { IngestService } from './ingest.service';
+
+export const SERVICE_NAME = 'ingest-producer-service';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: IngestEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: env.LOG_LEVEL }),
+        // Source checkpoints live in the service's own database.
+        MongooseModule.forRoot(env.MONGO_URI, {
+          dbName: 'ingest',
+          retryAttempts: 2,
+          retryDelay: 1000,
+          serverSelectionTimeoutMS: 5000,
+        }),
+        KafkaModule.forRootAsync({
+          useFactory: () => ({
+            brokers: parseBrokerList(env.KAFKA_BOOTSTRAP_SERVERS) ?? [],
+            clientId: SERVICE_NAME,
+            topics: ALL_TOPICS.flatMap((topic) => [{ topic }, { topic: dlqTopicOf(topic) }]),
+            defaultPartitions: env.KAFKA_TOPIC_PARTITIONS,
+          }),
+        }),
+        HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),
+      ],
+      controllers: [IngestController],
+      providers: [{ provide: 'INGEST_ENV', useValue: env }, IngestService],
+      exports: [IngestService],
+    };
+  }
+}

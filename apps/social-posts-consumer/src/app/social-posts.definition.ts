@@ -1,0 +1,34 @@
+import { SocialPostListQueryDto, SocialPostUpdateDto } from '@datalake/dto';
+import { TOPICS } from '@datalake/kafka-schemas';
+import type { RecordDefinition } from '@datalake/records';
+import { extractEntities, toSocialPostDocument } from './social-post.transform';
+
+const byTime = { timestamp: -1, _id: -1 } as const;
+
+export const socialPostsDefinition: RecordDefinition<typeof TOPICS.socialPosts> = {
+  topic: TOPICS.socialPosts,
+  resource: 'social-posts',
+  database: 'social_posts',
+  collection: 'social_posts',
+  toDocument: toSocialPostDocument,
+  listQuery: SocialPostListQueryDto,
+  updateBody: SocialPostUpdateDto,
+  filters: {
+    postId: (value) => ({ postId: value }),
+    platform: (value) => ({ platform: value.toLowerCase() }),
+    author: (value) => ({ author: value }),
+    hashtag: (value) => ({ hashtags: value.replace(/^#/, '').toLowerCase() }),
+  },
+  applyUpdate: (_current, patch) => {
+    const changes: Record<string, unknown> = { ...patch };
+    if (typeof patch['content'] === 'string') Object.assign(changes, extractEntities(patch['content']));
+    if (typeof patch['lang'] === 'string') changes['lang'] = patch['lang'].toLowerCase();
+    return changes;
+  },
+  indexes: [
+    { key: { platform: 1, postId: 1 }, name: 'platform_postId' },
+    { key: { postId: 1 }, name: 'postId' },
+    { key: { author: 1, ...byTime }, name: 'author_time' },
+    { key: { hashtags: 1, ...byTime }, name: 'hashtags_time' },
+  ],
+};

@@ -1,0 +1,43 @@
+import { TransactionListQueryDto, TransactionUpdateDto } from '@datalake/dto';
+import { TOPICS } from '@datalake/kafka-schemas';
+import type { RecordDefinition } from '@datalake/records';
+import { riskFlagsOf, toTransactionDocument } from './transaction.transform';
+
+const byTime = { timestamp: -1, _id: -1 } as const;
+
+export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions> = {
+  topic: TOPICS.transactions,
+  resource: 'transactions',
+  database: 'transactions',
+  collection: 'transactions',
+  toDocument: toTransactionDocument,
+  listQuery: TransactionListQueryDto,
+  updateBody: TransactionUpdateDto,
+  filters: {
+    transactionId: (value) => ({ transactionId: value }),
+    customerId: (value) => ({ customerId: value }),
+    status: (value) => ({ status: value.toLowerCase() }),
+    currency: (value) => ({ currency: value.toUpperCase() }),
+    minAmount: (value) => ({ amountValue: { $gte: Number(value) } }),
+    maxAmount: (value) => ({ amountValue: { $lte: Number(value) } }),
+  },
+  applyUpdate: (current, patch) => {
+    const status = (patch['status'] as string | undefined) ?? (current['status'] as string);
+    const cardFlagged = (current['riskFlags'] as string[] | undefined)?.includes('invalid_card_checksum');
+    const riskFlags = riskFlagsOf({
+      amountMinor: current['amountMinor'] as number,
+      currency: current['currency'] as string,
+      status,
+      cardValid: cardFlagged ? false : undefined,
+    });
+    return { ...patch, riskFlags };
+  },
+  indexes: [
+    { key: { transactionId: 1 }, name: 'transactionId' },
+    { key: { customerId: 1, ...byTime }, name: 'customerId_time' },
+    { key: { status: 1, ...byTime }, name: 'status_time' },
+    { key: { currency: 1, ...byTime }, name: 'currency_time' },
+    { key: { amountValue: 1 }, name: 'amountValue' },
+  ],
+  hiddenFields: ['amountValue'],
+};
