@@ -1,1 +1,4 @@
-export {};
+export * from './lib/test-infra';
+export * from './lib/wait-for';
+export * from './lib/service-process';
+export * from './lib/tcp-proxy';

@@ -9,7 +9,7 @@ import { RecordConsumer } from './record.consumer';
 import { createRecordsController } from './records.controller';
 import { RecordRepository } from './record.repository';
 import { RecordService } from './record.service';
-import { RECORD_DEFINITION } from './record.tokens';
+import { CONSUMER_GROUP_ID, RECORD_DEFINITION } from './record.tokens';
 
 export interface RecordServiceOptions {
   definition: RecordDefinition;
@@ -18,6 +18,9 @@ export interface RecordServiceOptions {
   mongoUri: string;
   partitions: number;
   logLevel: string;
+  /** Overrides for isolated test runs; default `<topic>-consumer` and the definition's database. */
+  groupId?: string;
+  database?: string;
 }
 
 /** A whole record service: topic consumer, MongoDB storage, internal query API, health, metrics. */
@@ -30,7 +33,7 @@ export class RecordServiceModule {
       imports: [
         ObservabilityModule.forRoot({ service: options.service, logLevel: options.logLevel }),
         MongooseModule.forRoot(options.mongoUri, {
-          dbName: definition.database,
+          dbName: options.database ?? definition.database,
           retryAttempts: 2,
           retryDelay: 1000,
           serverSelectionTimeoutMS: 5000,
@@ -48,6 +51,7 @@ export class RecordServiceModule {
       controllers: [createRecordsController(definition)],
       providers: [
         { provide: RECORD_DEFINITION, useValue: definition },
+        { provide: CONSUMER_GROUP_ID, useValue: options.groupId ?? `${definition.topic}-consumer` },
         {
           provide: RecordRepository,
           useFactory: (connection: Connection) =>

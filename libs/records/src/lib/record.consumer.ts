@@ -5,7 +5,7 @@ import { BatchConsumer, EventProducer, KAFKA_CLIENT } from '@datalake/kafka';
 import { ingestBatch } from './record-ingestion';
 import type { RecordDefinition } from './record-definition';
 import { RecordRepository } from './record.repository';
-import { RECORD_DEFINITION } from './record.tokens';
+import { CONSUMER_GROUP_ID, RECORD_DEFINITION } from './record.tokens';
 
 /** Consumes the service's topic in batches into MongoDB; stops cleanly before shutdown. */
 @Injectable()
@@ -14,6 +14,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     @Inject(RECORD_DEFINITION) private readonly definition: RecordDefinition,
+    @Inject(CONSUMER_GROUP_ID) private readonly groupId: string,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly repository: RecordRepository,
     private readonly producer: EventProducer,
@@ -30,7 +31,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
       error: (msg: string, ctx?: Record<string, unknown>) => this.logger.error({ topic, ...ctx }, msg),
     };
     this.consumer = new BatchConsumer(this.kafka, {
-      groupId: `${topic}-consumer`,
+      groupId: this.groupId,
       topics: [topic],
       logger: log,
       handler: async (batch, context) => {
@@ -45,7 +46,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
       },
     });
     await this.consumer.start();
-    this.logger.info({ topic, groupId: `${topic}-consumer` }, 'consuming');
+    this.logger.info({ topic, groupId: this.groupId }, 'consuming');
   }
 
   /** In-flight batch finishes and commits before connections close. */

@@ -1,1 +1,2 @@
 export const RECORD_DEFINITION = Symbol('RECORD_DEFINITION');
+export const CONSUMER_GROUP_ID = Symbol('CONSUMER_GROUP_ID');

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from './wait-for';
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the service printed, for assertions on logs. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+
+/**
+ * Starts a built service bundle (`dist/apps/<app>/main.js`, as the Dockerfile runs it) and waits
+ * until its `/health/ready` answers 200.
+ */
+export async function startServiceProcess(
+  app: string,
+  port: number,
+  env: Record<string, string>,
+  readyTimeoutMs = 60000,
+): Promise<ServiceProcess> {
+  const main = join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build it first with \`npx nx build ${app}\``);
+  const child = spawn(process.execPath, [main], {
+    cwd: WORKSPACE_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = {
+    name: app,
+    url,
+    port,
+    process: child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}: ${output.slice(-2000)}`);
+        const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      { timeoutMs: readyTimeoutMs, intervalMs: 300, description: `${app} to be ready on ${url}` },
+    );
+  } catch (error) {
+    await service.stop('SIGKILL');
+    throw new Error(`${(error as Error).message}\n--- ${app} output ---\n${output.slice(-3000)}`);
+  }
+  return service;
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
