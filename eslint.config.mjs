@@ -43,6 +43,10 @@ export default [
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:data-access', 'type:schema', 'type:util'],
             },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:testing', 'type:dto', 'type:schema', 'type:util'],
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:records', onlyDependOnLibsWithTags: ['scope:shared', 'scope:records'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },

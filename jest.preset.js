@@ -1,3 +1,20 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-module.exports = { ...nxPreset };
+/**
+ * Test tiers share one preset; TEST_TIER picks the files:
+ *   unit (default)  *.spec.ts       pure logic, no servers
+ *   integration     *.int-spec.ts   real Kafka and MongoDB (libs/testing getTestInfra)
+ *   e2e             *.e2e-spec.ts   built services as processes, through the gateway
+ */
+const tier = process.env.TEST_TIER || 'unit';
+const patterns = {
+  unit: ['**/?(*.)+(spec|test).[jt]s?(x)'],
+  integration: ['**/*.int-spec.ts'],
+  e2e: ['**/*.e2e-spec.ts'],
+};
+
+module.exports = {
+  ...nxPreset,
+  testMatch: patterns[tier] || patterns.unit,
+  testTimeout: tier === 'unit' ? 10000 : 180000,
+};

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { freePort, getTestInfra, startServiceProcess, type ServiceProcess } from '@datalake/testing';
+
+export const ALL_APPS = [
+  'auth-service',
+  'ingest-producer-service',
+  'network-logs-consumer',
+  'social-posts-consumer',
+  'transactions-consumer',
+  'api-gateway',
+] as const;
+export type AppName = (typeof ALL_APPS)[number];
+
+const PORT_VARIABLE: Record<AppName, string> = {
+  'api-gateway': 'GATEWAY_PORT',
+  'auth-service': 'AUTH_PORT',
+  'ingest-producer-service': 'INGEST_PORT',
+  'network-logs-consumer': 'NETWORK_LOGS_PORT',
+  'social-posts-consumer': 'SOCIAL_POSTS_PORT',
+  'transactions-consumer': 'TRANSACTIONS_PORT',
+};
+
+const URL_VARIABLE: Partial<Record<AppName, string>> = {
+  'auth-service': 'AUTH_SERVICE_URL',
+  'ingest-producer-service': 'INGEST_SERVICE_URL',
+  'network-logs-consumer': 'NETWORK_LOGS_SERVICE_URL',
+  'social-posts-consumer': 'SOCIAL_POSTS_SERVICE_URL',
+  'transactions-consumer': 'TRANSACTIONS_SERVICE_URL',
+};
+
+export interface Stack {
+  env: Record<string, string>;
+  services: Map<AppName, ServiceProcess>;
+  url(app: AppName): string;
+  admin: { username: string; password: string };
+  /** Starts one more process of an app (e.g. a second gateway) with the stack's environment. */
+  startExtra(app: AppName, overrides?: Record<string, string>): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts built service bundles as real processes on free ports, wired to each other and to the
+ * test Kafka and MongoDB. Apps start in dependency order (the gateway last).
+ */
+export async function startStack(apps: readonly AppName[] = ALL_APPS, extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const infra = await getTestInfra();
+  const ports = new Map<AppName, number>();
+  for (const app of ALL_APPS) ports.set(app, await freePort());
+  const admin = { username: `admin_${randomBytes(3).toString('hex')}`, password: randomBytes(12).toString('hex') };
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
+    MONGO_URI: infra.mongoUri,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_USERNAME: admin.username,
+    ADMIN_PASSWORD: admin.password,
+    SYSLOG_PORT: String(await freePort()),
+    ...Object.fromEntries(ALL_APPS.map((app) => [PORT_VARIABLE[app], String(ports.get(app))])),
+    ...Object.fromEntries(
+      Object.entries(URL_VARIABLE).map(([app, variable]) => [variable, `http://127.0.0.1:${ports.get(app as AppName)}`]),
+    ),
+    ...extraEnv,
+  };
+  const services = new Map<AppName, ServiceProcess>();
+  const extras: ServiceProcess[] = [];
+  const stop = async () => {
+    await Promise.all([...extras, ...services.values()].map((service) => service.stop()));
+  };
+  try {
+    const ordered = ALL_APPS.filter((app) => apps.includes(app));
+    const backends = ordered.filter((app) => app !== 'api-gateway');
+    await Promise.all(
+      backends.map(async (app) => services.set(app, await startServiceProcess(app, ports.get(app) as number, env))),
+    );
+    if (ordered.includes('api-gateway')) {
+      services.set('api-gateway', await startServiceProcess('api-gateway', ports.get('api-gateway') as number, env));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    env,
+    services,
+    admin,
+    url: (app) => `http://127.0.0.1:${ports.get(app)}`,
+    startExtra: async (app, overrides = {}) => {
+      const port = await freePort();
+      const extra = await startServiceProcess(app, port, { ...env, [PORT_VARIABLE[app]]: String(port), ...overrides });
+      extras.push(extra);
+      return extra;
+    },
+    stop,
+  };
+}
