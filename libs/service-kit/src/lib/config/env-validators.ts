@@ -26,3 +26,25 @@ export function IsMongoUri(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+export const JWT_SECRET_MIN_LENGTH = 32;
+
+/**
+ * An HS256 signing key of at least 32 characters; shorter keys pass only when the validated
+ * object's NODE_ENV is `development`.
+ */
+export function IsJwtSecret(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isJwtSecret',
+      validator: {
+        validate: (value: unknown, args) =>
+          typeof value === 'string' &&
+          value.length > 0 &&
+          (value.length >= JWT_SECRET_MIN_LENGTH || (args?.object as { NODE_ENV?: string }).NODE_ENV === 'development'),
+        defaultMessage: () => `must be at least ${JWT_SECRET_MIN_LENGTH} characters (shorter only with NODE_ENV=development)`,
+      },
+    },
+    options,
+  );
+}

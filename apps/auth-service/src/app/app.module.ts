@@ -1,0 +1,61 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { JwtAuthModule } from '@datalake/auth';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule } from '@datalake/service-kit';
+import type { AuthEnv } from './auth.env';
+import { AUTH_ENV } from './auth.tokens';
+import { PasswordHasher } from './credentials/password-hasher';
+import { TokenController } from './tokens/token.controller';
+import { TokenService } from './tokens/token.service';
+import { AdminBootstrap } from './users/admin-bootstrap';
+import { RegistrationController } from './users/registration.controller';
+import { UserRepository, USERS_COLLECTION, type UserDocument } from './users/user.repository';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+export const SERVICE_NAME = 'auth-service';
+export const AUTH_DATABASE = 'auth';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: AuthEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: env.LOG_LEVEL }),
+        MongooseModule.forRoot(env.MONGO_URI, {
+          dbName: AUTH_DATABASE,
+          retryAttempts: 2,
+          retryDelay: 1000,
+          serverSelectionTimeoutMS: 5000,
+        }),
+        JwtModule.register({
+          secret: env.JWT_SECRET,
+          signOptions: { algorithm: 'HS256', expiresIn: env.JWT_EXPIRES_IN },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
+        JwtAuthModule.forRoot({ secret: env.JWT_SECRET }),
+        HealthModule.forRoot([MongoReadinessCheck]),
+      ],
+      controllers: [RegistrationController, TokenController, UsersController],
+      providers: [
+        { provide: AUTH_ENV, useValue: env },
+        {
+          provide: UserRepository,
+          useFactory: async (connection: Connection) => {
+            const repository = new UserRepository(connection.db!.collection<UserDocument>(USERS_COLLECTION));
+            await repository.ensureIndexes();
+            return repository;
+          },
+          inject: [getConnectionToken()],
+        },
+        PasswordHasher,
+        UsersService,
+        TokenService,
+        AdminBootstrap,
+      ],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './lib/authenticated-user';
+export * from './lib/jwt.strategy';
+export * from './lib/jwt-auth.guard';
+export * from './lib/roles';
+export * from './lib/current-user.decorator';
+export * from './lib/jwt-auth.module';
