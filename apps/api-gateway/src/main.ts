@@ -1,21 +1,16 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { loadEnvOrExit, runService } from '@datalake/service-kit';
+import { AppModule, SERVICE_NAME } from './app/app.module';
+import { GatewayEnv } from './app/gateway.env';
+import { configureHttp } from './app/http/configure-http';
+import { setupOpenApi } from './app/http/openapi';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
-}
-
-bootstrap();
+const env = loadEnvOrExit(SERVICE_NAME, GatewayEnv);
+void runService({
+  name: SERVICE_NAME,
+  port: env.GATEWAY_PORT,
+  module: AppModule.forRoot(env),
+  configure: (app) => {
+    configureHttp(app, env);
+    setupOpenApi(app);
+  },
+});

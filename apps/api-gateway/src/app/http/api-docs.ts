@@ -1,0 +1,81 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '@datalake/dto';
+
+export const BEARER_SCHEME = 'bearer';
+export const OAUTH2_SCHEME = 'oauth2';
+
+/** The quota headers of every authenticated answer. */
+type HeaderDocs = Record<string, { description: string; schema: { type: 'integer' | 'string'; minimum?: number } }>;
+
+export const QUOTA_HEADER_DOCS: HeaderDocs = {
+  'X-RateLimit-Limit': { description: 'Requests allowed per hour window (QUOTA_PER_HOUR)', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { description: 'Requests left in the current window, this one counted', schema: { type: 'integer' } },
+  'X-RateLimit-Reset': {
+    description: 'Seconds until the current window ends and the quota is full again (delta seconds, not an epoch time). Windows are fixed UTC hours shared by all gateway replicas.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
+export const RETRY_AFTER_DOC: HeaderDocs = {
+  'Retry-After': { description: 'Seconds to wait before the next request can pass', schema: { type: 'integer', minimum: 1 } },
+};
+
+const UPSTREAM_ERRORS = [
+  { status: 502, description: 'The owning service answered something unusable' },
+  { status: 503, description: 'The owning service (or the quota store) is unavailable' },
+  { status: 504, description: 'The owning service did not answer within UPSTREAM_TIMEOUT_MS' },
+];
+
+export interface RouteDoc {
+  summary: string;
+  /** Roles allowed; undefined = any authenticated user. */
+  admin?: boolean;
+  ok: { status: number; type?: Type | [Type]; description: string };
+  /** Further answers: e.g. 400, 404, 409, 413. */
+  errors?: { status: number; description: string }[];
+}
+
+/** OpenAPI of an authenticated route: bearer auth, role, quota headers on every answer, errors. */
+export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
+  const role = doc.admin ? 'admin' : 'user or admin';
+  return applyDecorators(
+    ApiOperation({ summary: doc.summary, description: `Role: ${role}. Counts against the caller's hourly quota.` }),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiOAuth2([], OAUTH2_SCHEME),
+    ApiResponse({ status: doc.ok.status, type: doc.ok.type, description: doc.ok.description, headers: QUOTA_HEADER_DOCS }),
+    ...(doc.errors ?? []).map((error) =>
+      ApiResponse({ status: error.status, type: ErrorResponseDto, description: error.description, headers: QUOTA_HEADER_DOCS }),
+    ),
+    ApiResponse({
+      status: 401,
+      type: ErrorResponseDto,
+      description: 'Missing, malformed, expired or wrongly signed bearer token (no quota headers)',
+      headers: { 'WWW-Authenticate': { description: 'Bearer challenge (RFC 6750)', schema: { type: 'string' } } },
+    }),
+    ...(doc.admin
+      ? [ApiResponse({ status: 403, type: ErrorResponseDto, description: 'The caller is not an admin', headers: QUOTA_HEADER_DOCS })]
+      : []),
+    ApiResponse({
+      status: 429,
+      type: ErrorResponseDto,
+      description: 'Hourly quota used up',
+      headers: { ...QUOTA_HEADER_DOCS, ...RETRY_AFTER_DOC },
+    }),
+    ...UPSTREAM_ERRORS.map((error) => ApiResponse({ ...error, type: ErrorResponseDto, headers: QUOTA_HEADER_DOCS })),
+  );
+}
+
+/** OpenAPI of `/register` and `/token`: limited per client address, no bearer token. */
+export function ApiPublicRouteErrors(): MethodDecorator {
+  return applyDecorators(
+    ApiResponse({
+      status: 429,
+      type: ErrorResponseDto,
+      description: 'Too many /register and /token requests from this address (AUTH_RATE_PER_MINUTE per minute)',
+      headers: RETRY_AFTER_DOC,
+    }),
+    ...UPSTREAM_ERRORS.filter((error) => error.status !== 503).map((error) => ApiResponse({ ...error, type: ErrorResponseDto })),
+    ApiResponse({ status: 503, type: ErrorResponseDto, description: 'auth-service is unavailable' }),
+  );
+}

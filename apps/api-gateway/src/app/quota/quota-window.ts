@@ -1,0 +1,38 @@
+/** A fixed counting window `[start, end)` in epoch milliseconds, aligned to its length. */
+export interface CountingWindow {
+  start: number;
+  end: number;
+}
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+
+/** The window holding `now`: hour windows start on the hour (UTC), minute windows on the minute. */
+export function windowOf(now: number, lengthMs: number): CountingWindow {
+  const start = Math.floor(now / lengthMs) * lengthMs;
+  return { start, end: start + lengthMs };
+}
+
+/** Whole seconds until `end`, at least 1 (what `Retry-After` and `X-RateLimit-Reset` carry). */
+export function secondsUntil(end: number, now: number): number {
+  return Math.max(1, Math.ceil((end - now) / 1000));
+}
+
+/** The caller's quota after a counted request, as the headers and `GET /me` show it. */
+export interface QuotaState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window ends (`X-RateLimit-Reset`). */
+  resetSeconds: number;
+  /** When the window ends, ISO 8601 (`quota.resetAt` of `GET /me`). */
+  resetAt: string;
+}
+
+export function quotaStateOf(limit: number, hits: number, window: CountingWindow, now: number): QuotaState {
+  return {
+    limit,
+    remaining: Math.max(0, limit - hits),
+    resetSeconds: secondsUntil(window.end, now),
+    resetAt: new Date(window.end).toISOString(),
+  };
+}

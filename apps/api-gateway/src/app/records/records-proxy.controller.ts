@@ -1,0 +1,117 @@
+import { Body, Controller, Delete, Get, Param, Put, Query, Req, Res, type Type, ValidationPipe } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { type ListQueryDto, RecordPageDto } from '@datalake/dto';
+import { ApiAuthenticatedRoute } from '../http/api-docs';
+import { Authenticated } from '../http/authenticated.decorator';
+import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
+import type { RecordResource } from './record-resources';
+
+/** Validates with the resource's own DTO: unknown fields and non-scalar query values are a 400. */
+function validating(expectedType: Type) {
+  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, expectedType });
+}
+
+function recordPath(resource: string, id?: string): string {
+  return id === undefined ? `/${resource}` : `/${resource}/${encodeURIComponent(id)}`;
+}
+
+/** List, get, update and delete of one record resource, forwarded to its owning service. */
+export function createRecordsProxyController(definition: RecordResource): Type {
+  const { resource, title } = definition;
+
+  @ApiTags(resource)
+  @ApiExtraModels(definition.listQuery, definition.updateBody)
+  @Controller(resource)
+  class RecordsProxyController {
+    constructor(readonly upstreams: Upstreams) {}
+
+    @Get()
+    @Authenticated()
+    @ApiQuery({ type: definition.listQuery })
+    @ApiAuthenticatedRoute({
+      summary: `List ${title} records, newest first, with cursor paging`,
+      ok: { status: 200, type: RecordPageDto, description: 'A page of records' },
+      errors: [{ status: 400, description: 'Invalid query (unknown parameter, non-scalar value, bad cursor or date)' }],
+    })
+    async list(
+      @Query(validating(definition.listQuery)) query: ListQueryDto,
+      @Req() request: Request,
+      @Res() response: Response,
+    ): Promise<void> {
+      relay(
+        response,
+        await this.upstreams
+          .get(definition.upstream)
+          .call({ method: 'GET', path: recordPath(resource), query: toQueryParams(query), headers: forwardedHeaders(request) }),
+      );
+    }
+
+    @Get(':id')
+    @Authenticated()
+    @ApiParam({ name: 'id', description: 'Record id' })
+    @ApiAuthenticatedRoute({
+      summary: `Get one ${title} record`,
+      ok: { status: 200, description: 'The record' },
+      errors: [{ status: 404, description: 'No such record' }],
+    })
+    async get(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+      relay(
+        response,
+        await this.upstreams.get(definition.upstream).call({ method: 'GET', path: recordPath(resource, id), headers: forwardedHeaders(request) }),
+      );
+    }
+
+    @Put(':id')
+    @Authenticated({ admin: true })
+    @ApiParam({ name: 'id', description: 'Record id' })
+    @ApiBody({ type: definition.updateBody })
+    @ApiAuthenticatedRoute({
+      summary: `Update the mutable fields of a ${title} record`,
+      admin: true,
+      ok: { status: 200, description: 'The updated record' },
+      errors: [
+        { status: 400, description: 'Invalid body or unknown field' },
+        { status: 404, description: 'No such record' },
+      ],
+    })
+    async update(
+      @Param('id') id: string,
+      @Body(validating(definition.updateBody)) body: object,
+      @Req() request: Request,
+      @Res() response: Response,
+    ): Promise<void> {
+      const json = jsonBody(body);
+      relay(
+        response,
+        await this.upstreams.get(definition.upstream).call({
+          method: 'PUT',
+          path: recordPath(resource, id),
+          headers: { ...forwardedHeaders(request), ...json.headers },
+          body: json.body,
+        }),
+      );
+    }
+
+    @Delete(':id')
+    @Authenticated({ admin: true })
+    @ApiParam({ name: 'id', description: 'Record id' })
+    @ApiAuthenticatedRoute({
+      summary: `Delete a ${title} record`,
+      admin: true,
+      ok: { status: 204, description: 'Deleted' },
+      errors: [{ status: 404, description: 'No such record' }],
+    })
+    async remove(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+      relay(
+        response,
+        await this.upstreams
+          .get(definition.upstream)
+          .call({ method: 'DELETE', path: recordPath(resource, id), headers: forwardedHeaders(request) }),
+      );
+    }
+  }
+
+  Object.defineProperty(RecordsProxyController, 'name', { value: `${resource.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}ProxyController` });
+  return RecordsProxyController;
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
+import type { UpstreamAnswer } from './upstream-answer';
+import { UpstreamClient } from './upstream.client';
+
+export type UpstreamName = 'auth-service' | 'ingest-producer-service' | 'network-logs-consumer' | 'social-posts-consumer' | 'transactions-consumer';
+
+/** The internal services the gateway forwards to. */
+@Injectable()
+export class Upstreams {
+  private readonly clients: Record<UpstreamName, UpstreamClient>;
+
+  constructor(@Inject(GATEWAY_ENV) env: GatewayEnv) {
+    const client = (name: UpstreamName, url: string) => new UpstreamClient(name, url, env.UPSTREAM_TIMEOUT_MS);
+    this.clients = {
+      'auth-service': client('auth-service', env.AUTH_SERVICE_URL),
+      'ingest-producer-service': client('ingest-producer-service', env.INGEST_SERVICE_URL),
+      'network-logs-consumer': client('network-logs-consumer', env.NETWORK_LOGS_SERVICE_URL),
+      'social-posts-consumer': client('social-posts-consumer', env.SOCIAL_POSTS_SERVICE_URL),
+      'transactions-consumer': client('transactions-consumer', env.TRANSACTIONS_SERVICE_URL),
+    };
+  }
+
+  get(name: UpstreamName): UpstreamClient {
+    return this.clients[name];
+  }
+}
+
+/**
+ * Headers every forwarded call carries: the request id (one id across services' logs), the
+ * client address, and the verified caller. Client-sent identity headers are never passed on.
+ */
+export function forwardedHeaders(request: Request): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-request-id': String(request.id),
+    'x-forwarded-for': request.ip ?? '',
+  };
+  if (request.user) {
+    headers['x-user-id'] = request.user.id;
+    headers['x-user-name'] = request.user.username;
+    headers['x-user-role'] = request.user.role;
+  }
+  return headers;
+}
+
+export function jsonBody(value: unknown): { headers: Record<string, string>; body: string } {
+  return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+/** Validated query DTO → query string values (only the fields that are set). */
+export function toQueryParams(query: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(query)
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([name, value]) => [name, String(value)]),
+  );
+}
+
+export function relay(response: Response, answer: UpstreamAnswer): void {
+  if (answer.body === undefined) response.status(answer.status).end();
+  else response.status(answer.status).json(answer.body);
+}

@@ -1,0 +1,78 @@
+import { Body, Controller, Get, Param, Patch, Query, Req, Res } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { MeDto, UpdateRoleDto, UserDto, UserListQueryDto, UserPageDto, type UserDto as UserShape } from '@datalake/dto';
+import { ApiAuthenticatedRoute } from '../http/api-docs';
+import { Authenticated } from '../http/authenticated.decorator';
+import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
+
+/** auth-service checks the token again itself, so the caller's bearer token goes along. */
+function withToken(request: Request): Record<string, string> {
+  return { ...forwardedHeaders(request), authorization: request.headers.authorization ?? '' };
+}
+
+@ApiTags('users')
+@Controller()
+export class UsersProxyController {
+  constructor(private readonly upstreams: Upstreams) {}
+
+  @Get('me')
+  @Authenticated()
+  @ApiAuthenticatedRoute({ summary: 'The caller: username, role and current quota', ok: { status: 200, type: MeDto, description: 'The caller' } })
+  async me(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const answer = await this.upstreams.get('auth-service').call({ method: 'GET', path: '/me', headers: withToken(request) });
+    if (answer.status !== 200) return relay(response, answer);
+    const user = answer.body as UserShape;
+    const quota = request.quota;
+    const me: MeDto = {
+      username: user.username,
+      role: user.role,
+      quota: { limit: quota?.limit ?? 0, remaining: quota?.remaining ?? 0, resetAt: quota?.resetAt ?? new Date().toISOString() },
+    };
+    relay(response, { status: 200, body: me });
+  }
+
+  @Get('users')
+  @Authenticated({ admin: true })
+  @ApiAuthenticatedRoute({
+    summary: 'List users by username',
+    admin: true,
+    ok: { status: 200, type: UserPageDto, description: 'A page of users' },
+    errors: [{ status: 400, description: 'Invalid query' }],
+  })
+  async list(@Query() query: UserListQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const answer = await this.upstreams
+      .get('auth-service')
+      .call({ method: 'GET', path: '/users', query: toQueryParams(query), headers: withToken(request) });
+    relay(response, answer);
+  }
+
+  @Patch('users/:username')
+  @Authenticated({ admin: true })
+  @ApiParam({ name: 'username' })
+  @ApiAuthenticatedRoute({
+    summary: "Change a user's role",
+    admin: true,
+    ok: { status: 200, type: UserDto, description: 'The updated user' },
+    errors: [
+      { status: 400, description: 'Invalid role or unknown field' },
+      { status: 404, description: 'No such user' },
+      { status: 409, description: 'Would demote the last admin' },
+    ],
+  })
+  async setRole(
+    @Param('username') username: string,
+    @Body() body: UpdateRoleDto,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const json = jsonBody(body);
+    const answer = await this.upstreams.get('auth-service').call({
+      method: 'PATCH',
+      path: `/users/${encodeURIComponent(username)}`,
+      headers: { ...withToken(request), ...json.headers },
+      body: json.body,
+    });
+    relay(response, answer);
+  }
+}
