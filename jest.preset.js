@@ -16,5 +16,5 @@ const patterns = {
 module.exports = {
   ...nxPreset,
   testMatch: patterns[tier] || patterns.unit,
-  testTimeout: tier === 'unit' ? 10000 : 180000,
+  setupFilesAfterEnv: [require('node:path').join(__dirname, 'tools/jest/tier-timeout.js')],
 };

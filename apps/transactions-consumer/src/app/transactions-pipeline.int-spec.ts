@@ -1,0 +1,258 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
+import { createKafkaClient, EventProducer, ensureTopics } from '@datalake/kafka';
+import { RecordServiceModule } from '@datalake/records';
+import { configureApp } from '@datalake/service-kit';
+import { getTestInfra, TcpProxy, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
+import { transactionsDefinition } from './transactions.definition';
+
+/**
+ * The consumer half of the pipeline against the real Kafka and MongoDB: a consumer service runs
+ * in-process on its own group and database; records are produced as the ingest service would.
+ * MongoDB is reached through a TCP proxy so a test can cut it off like an outage.
+ */
+describe('transactions pipeline (real Kafka and MongoDB)', () => {
+  let infra: TestInfra;
+  let kafka: Kafka;
+  let producer: EventProducer;
+  let mongo: MongoClient;
+  let mongoProxy: TcpProxy;
+  let app: INestApplication | undefined;
+  let baseUrl: string;
+  const runId = uniqueId('run');
+  const database = `it_${runId}`;
+  const groupId = `it-${runId}`;
+
+  const collection = () => mongo.db(database).collection('transactions');
+  const countFor = (customerId: string) => collection().countDocuments({ customerId });
+
+  async function startConsumer(): Promise<void> {
+    const proxiedUri = `mongodb://127.0.0.1:${mongoProxy.port}/?directConnection=true`;
+    app = await NestFactory.create(
+      RecordServiceModule.forRoot({
+        definition: transactionsDefinition,
+        service: 'transactions-consumer-test',
+        kafkaBrokers: infra.kafkaBrokers,
+        mongoUri: proxiedUri,
+        partitions: 3,
+        logLevel: 'error',
+        groupId,
+        database,
+      }),
+      { bufferLogs: true },
+    );
+    configureApp(app);
+    await app.listen(0, '127.0.0.1');
+    baseUrl = await app.getUrl();
+  }
+
+  async function stopConsumer(): Promise<void> {
+    await app?.close();
+    app = undefined;
+  }
+
+  function transaction(customerId: string, n: number, extra: Record<string, unknown> = {}) {
+    return {
+      transactionId: `${customerId}-tx-${n}`,
+      customerId,
+      amount: `${n}.25`,
+      currency: 'usd',
+      timestamp: new Date(Date.UTC(2026, 10, 24, 0, 0, n)).toISOString(),
+      cardNumber: '4111 1111 1111 1111',
+      ...extra,
+    };
+  }
+
+  async function produce(records: unknown[], raw: string[] = []): Promise<void> {
+    const messages = records.map((record) => {
+      const event = createEvent(TOPICS.transactions, record, { kind: 'http', name: 'test' });
+      if (!event.ok) throw new Error(event.error.message);
+      return { key: event.value.key, value: encodeEvent(event.value.envelope) };
+    });
+    await producer.send(TOPICS.transactions, [...messages, ...raw.map((value) => ({ key: 'bad', value }))]);
+  }
+
+  beforeAll(async () => {
+    infra = await getTestInfra();
+    kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
+    await ensureTopics(kafka, [{ topic: TOPICS.transactions }, { topic: dlqTopicOf(TOPICS.transactions) }]);
+    producer = new EventProducer(kafka);
+    await producer.connect();
+    mongo = await MongoClient.connect(infra.mongoUri);
+    const target = new URL(infra.mongoUri.replace(/^mongodb(\+srv)?:\/\//, 'http://'));
+    mongoProxy = new TcpProxy(target.hostname, Number(target.port || 27017));
+    await mongoProxy.start();
+    await startConsumer();
+  });
+
+  afterAll(async () => {
+    await stopConsumer();
+    await producer?.disconnect();
+    await mongo?.db(database).dropDatabase().catch(() => undefined);
+    await mongo?.close();
+    await mongoProxy?.stop();
+  });
+
+  it('stores N records exactly once, and the same N again changes nothing', async () => {
+    const customer = uniqueId('c');
+    const records = Array.from({ length: 40 }, (_, i) => transaction(customer, i));
+    await produce(records);
+    await waitFor(async () => (await countFor(customer)) === 40, { description: '40 stored transactions' });
+    await produce(records);
+    // The redelivered batch is consumed (offsets move) but replaces the same documents.
+    const marker = uniqueId('m');
+    await produce([transaction(marker, 1)]);
+    await waitFor(async () => (await countFor(marker)) === 1, { description: 'the marker after the repeat' });
+    expect(await countFor(customer)).toBe(40);
+    const stored = await collection().findOne({ _id: `${customer}-tx-7` as never });
+    expect(stored).toMatchObject({ amount: '7.25', amountMinor: 725, currency: 'USD', cardLast4: '1111' });
+    expect(JSON.stringify(stored)).not.toContain('4111 1111');
+  });
+
+  it('sends a malformed message to the DLQ with its reason and stores the rest', async () => {
+    const customer = uniqueId('c');
+    const dlqConsumer = kafka.consumer({ groupId: `dlq-${uniqueId()}` });
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: dlqTopicOf(TOPICS.transactions), fromBeginning: false });
+    const dead: { headers: Record<string, string>; value: string }[] = [];
+    await dlqConsumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        dead.push({ headers, value: String(message.value) });
+      },
+    });
+    await waitFor(async () => (await kafka.admin().describeGroups([dlqConsumer ? '' : ''])) && true, { timeoutMs: 1000 }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // let the DLQ reader join before producing
+
+    const bad = JSON.stringify({ transactionId: `${customer}-bad`, customerId: customer, amount: 'lots', currency: 'USD', timestamp: 1 });
+    await produce([transaction(customer, 1), transaction(customer, 2)], [bad]);
+    await waitFor(async () => (await countFor(customer)) === 2, { description: 'the two good records' });
+    const letter = await waitFor(() => dead.find((entry) => entry.value === bad), { description: 'the DLQ entry' });
+    await dlqConsumer.disconnect();
+
+    expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('INVALID_PAYLOAD');
+    expect(letter.headers[DLQ_HEADERS.errorMessage]).toMatch(/amount/);
+    expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(TOPICS.transactions);
+    expect(Number(letter.headers[DLQ_HEADERS.originalPartition])).toBeGreaterThanOrEqual(0);
+    expect(Number(letter.headers[DLQ_HEADERS.originalOffset])).toBeGreaterThanOrEqual(0);
+    expect(await collection().countDocuments({ _id: `${customer}-bad` as never })).toBe(0);
+  });
+
+  it('loses nothing and duplicates nothing when the consumer stops mid-stream and restarts', async () => {
+    const customer = uniqueId('c');
+    const total = 600;
+    const records = Array.from({ length: total }, (_, i) => transaction(customer, i));
+    for (let i = 0; i < total; i += 100) await produce(records.slice(i, i + 100));
+    await waitFor(async () => (await countFor(customer)) > 0, { description: 'consumption to begin' });
+    await stopConsumer();
+    const storedAtStop = await countFor(customer);
+    await startConsumer();
+    await waitFor(async () => (await countFor(customer)) === total, { description: `${total} records after restart` });
+    expect(storedAtStop).toBeGreaterThan(0);
+    expect(await countFor(customer)).toBe(total);
+  });
+
+  it('keeps an exact count when MongoDB goes away for a few seconds during consumption', async () => {
+    const customer = uniqueId('c');
+    const total = 300;
+    const records = Array.from({ length: total }, (_, i) => transaction(customer, i));
+    await mongoProxy.cut();
+    for (let i = 0; i < total; i += 100) await produce(records.slice(i, i + 100));
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(await countFor(customer)).toBe(0); // nothing could be written while cut off
+    await mongoProxy.restore();
+    await waitFor(async () => (await countFor(customer)) === total, {
+      timeoutMs: 60000,
+      description: `${total} records after MongoDB came back`,
+    });
+    expect(await countFor(customer)).toBe(total);
+  });
+
+  describe('internal query API', () => {
+    const customer = uniqueId('page');
+
+    beforeAll(async () => {
+      const records = Array.from({ length: 120 }, (_, i) =>
+        transaction(customer, i, { timestamp: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString() }),
+      );
+      await produce(records);
+      await waitFor(async () => (await countFor(customer)) === 120, { description: '120 paging records' });
+    });
+
+    async function get(path: string) {
+      const response = await fetch(`${baseUrl}${path}`);
+      return { status: response.status, body: await response.json().catch(() => undefined) };
+    }
+
+    it('pages 120 records as 50, 50, 20, newest first, with no repeats even when records arrive between pages', async () => {
+      const seen: string[] = [];
+      const sizes: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await get(`/transactions?customerId=${customer}&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        sizes.push(page.body.items.length);
+        seen.push(...page.body.items.map((item: { id: string }) => item.id));
+        cursor = page.body.nextCursor;
+        if (sizes.length === 1) {
+          // A newer record arriving mid-listing does not shift later pages.
+          await produce([transaction(customer, 999, { timestamp: '2027-01-01T00:00:00Z' })]);
+          await waitFor(async () => (await countFor(customer)) === 121, { description: 'the late record' });
+        }
+      } while (cursor);
+      expect(sizes).toEqual([50, 50, 20]);
+      expect(new Set(seen).size).toBe(120);
+      const first = await get(`/transactions?customerId=${customer}&limit=2`);
+      expect(first.body.items[0].id).toBe(`${customer}-tx-999`);
+    });
+
+    it('filters by amount range, status and time window', async () => {
+      const page = await get(`/transactions?customerId=${customer}&minAmount=10&maxAmount=19.25&limit=500`);
+      expect(page.body.items).toHaveLength(10);
+      const windowed = await get(
+        `/transactions?customerId=${customer}&from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:03Z&limit=500`,
+      );
+      expect(windowed.body.items).toHaveLength(9);
+      expect((await get(`/transactions?customerId=${customer}&status=refunded`)).body.items).toHaveLength(0);
+    });
+
+    it('exposes a record with a string id, normalised fields, ingestedAt and source; 404 for unknown', async () => {
+      const record = await get(`/transactions/${customer}-tx-3`);
+      expect(record.status).toBe(200);
+      expect(record.body).toMatchObject({
+        id: `${customer}-tx-3`,
+        amount: '3.25',
+        currency: 'USD',
+        cardLast4: '1111',
+        source: { kind: 'http', name: 'test' },
+      });
+      expect(typeof record.body.ingestedAt).toBe('string');
+      expect(record.body).not.toHaveProperty('amountValue');
+      expect((await get('/transactions/does-not-exist')).status).toBe(404);
+    });
+
+    it('updates mutable fields only, recomputing risk flags, and deletes', async () => {
+      const url = `${baseUrl}/transactions/${customer}-tx-4`;
+      const put = (body: unknown) =>
+        fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const updated = await put({ status: 'failed', merchant: 'Shop' });
+      expect(updated.status).toBe(200);
+      expect(await updated.json()).toMatchObject({ status: 'failed', merchant: 'Shop', riskFlags: ['failed_payment'] });
+      expect((await put({ amount: '1' })).status).toBe(400);
+      expect((await put({ status: { $ne: 'x' } })).status).toBe(400);
+      expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+      expect((await fetch(url, { method: 'DELETE' })).status).toBe(404);
+    });
+
+    it('refuses operator-shaped and array query parameters with 400', async () => {
+      expect((await get(`/transactions?customerId[$ne]=x`)).status).toBe(400);
+      expect((await get(`/transactions?customerId=a&customerId=b`)).status).toBe(400);
+      expect((await get(`/transactions?limit=501`)).status).toBe(400);
+      expect((await get(`/transactions?cursor=not-a-cursor`)).status).toBe(400);
+      expect((await get(`/transactions?from=yesterday`)).status).toBe(400);
+    });
+  });
+});
