@@ -6,6 +6,7 @@ import { HealthModule, MongoReadinessCheck, ObservabilityModule, parseBrokerList
 import { IngestController } from './http/ingest.controller';
 import type { IngestEnv } from './ingest.env';
 import { IngestService } from './ingest.service';
+import { sourceProviders } from './sources/sources.providers';
 
 export const SERVICE_NAME = 'ingest-producer-service';
 
@@ -34,7 +35,7 @@ export class AppModule {
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),
       ],
       controllers: [IngestController],
-      providers: [{ provide: 'INGEST_ENV', useValue: env }, IngestService],
+      providers: [{ provide: 'INGEST_ENV', useValue: env }, IngestService, ...sourceProviders(env)],
       exports: [IngestService],
     };
   }

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { MongoServerError, type Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { RowStats, SourcePosition } from '../source-row';
+
+export type CheckpointKind = 'file' | 'tail' | 'sqlite';
+export type CheckpointStatus = 'active' | 'done' | 'failed';
+
+/** How far one input has been produced; written only after Kafka acknowledged up to `position`. */
+export interface Checkpoint {
+  /** `<kind>:<topic>:<identity>`, e.g. `file:transactions:3f9a…` or `sqlite:transactions:shop`. */
+  _id: string;
+  kind: CheckpointKind;
+  /** Readable name of the input (file path in the inbox, configured source name). */
+  source: string;
+  status: CheckpointStatus;
+  position: SourcePosition;
+  stats: RowStats;
+  error?: string;
+  /** The service instance working on the input, while its lease lasts. */
+  owner?: string | null;
+  leaseUntil?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type CheckpointUpdate = Pick<Checkpoint, 'kind' | 'source' | 'status' | 'position' | 'stats'> & { error?: string };
+
+export const CHECKPOINT_COLLECTION = 'source_checkpoints';
+/** How long a claim on an input lasts without a checkpoint write renewing it. */
+export const LEASE_MS = 60_000;
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Source checkpoints in the service's own Mongo database (`ingest`), so a pod without a disk
+ * resumes where its predecessor stopped. A lease per input keeps two replicas sharing an inbox or
+ * a database from producing the same rows. Only lookups by `_id`: no extra index is needed.
+ */
+@Injectable()
+export class CheckpointStore {
+  /** This process: the owner written into the leases it takes. */
+  readonly instanceId = randomUUID();
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  private get collection(): Collection<Checkpoint> {
+    const db = this.connection.db;
+    if (!db) throw new Error('MongoDB is not connected');
+    return db.collection<Checkpoint>(CHECKPOINT_COLLECTION);
+  }
+
+  get(id: string): Promise<Checkpoint | null> {
+    return this.collection.findOne({ _id: id });
+  }
+
+  /**
+   * Takes the lease on an input, creating its checkpoint document when new. False while another
+   * live instance holds it (its lease has not expired).
+   */
+  async claim(id: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.collection.updateOne(
+        { _id: id, $or: [{ owner: null }, { owner: this.instanceId }, { leaseUntil: { $lt: now } }] },
+        {
+          $set: { owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+          $setOnInsert: {
+            kind: id.split(':')[0] as CheckpointKind,
+            source: id,
+            status: 'active',
+            position: { rows: 0 },
+            stats: { read: 0, produced: 0, rejected: 0 },
+            createdAt: now,
+            updatedAt: now,
+          },
+        },
+        { upsert: true },
+      );
+      return true;
+    } catch (error) {
+      // The filter missed an existing document, so the upsert collided with it: someone else's lease.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  async release(id: string): Promise<void> {
+    await this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } });
+  }
+
+  /** Writes the checkpoint and renews this instance's lease. */
+  async save(id: string, update: CheckpointUpdate): Promise<void> {
+    const now = new Date();
+    const { error, ...fields } = update;
+    await this.collection.updateOne(
+      { _id: id },
+      {
+        $set: { ...fields, ...(error === undefined ? {} : { error }), owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS), updatedAt: now },
+        ...(error === undefined ? { $unset: { error: '' as const } } : {}),
+        $setOnInsert: { createdAt: now },
+      },
+      { upsert: true },
+    );
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.collection.deleteOne({ _id: id });
+  }
+}

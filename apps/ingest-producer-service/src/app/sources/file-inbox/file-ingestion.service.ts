@@ -1,0 +1,199 @@
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { EventSource, Topic } from '@datalake/kafka-schemas';
+import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
+import { sourceMetrics } from '../progress/source-metrics';
+import { SourceEvents, type FileOutcome } from '../progress/source-events';
+import { SourceRun } from '../progress/source-run';
+import { pumpRows } from '../pump-rows';
+import { RowIngestor, type RowRejection } from '../row-ingestor';
+import { errorMessage, isTransientError } from '../source-errors';
+import { emptyStats, UnreadableFileError, type RowStats, type SourcePosition, type SourceRow } from '../source-row';
+import { SourcesConfig } from '../sources.config';
+import { openSqlite, sqliteRows } from '../sqlite/sqlite-table.reader';
+import { fileCheckpointId, formatOf, INBOX_SUBDIRS, moveInto, writeJsonReport, type InboxFormat } from './inbox-file';
+import { csvRows } from './readers/csv.reader';
+import { jsonRows } from './readers/json.reader';
+import { ndjsonRows } from './readers/ndjson.reader';
+
+/** Refused rows listed in a processed file's report; all of them are in the DLQ. */
+const MAX_REPORTED_REJECTIONS = 100;
+
+/**
+ * Ingests one dropped file: resumes at its checkpoint, produces it chunk by chunk (checkpoint after
+ * each acknowledged chunk), then moves it to `processed/` — or, when it cannot be read, to
+ * `failed/` beside `<name>.error.json`. Kafka or Mongo being down is not the file's fault: the
+ * error propagates and the file stays for a later try.
+ */
+@Injectable()
+export class FileIngestionService {
+  constructor(
+    private readonly config: SourcesConfig,
+    private readonly checkpoints: CheckpointStore,
+    private readonly rowIngestor: RowIngestor,
+    private readonly events: SourceEvents,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(FileIngestionService.name);
+  }
+
+  /** 'retry' when another instance holds the file's lease. Transient errors propagate. */
+  async ingestFile(topic: Topic, path: string, shouldStop: () => boolean): Promise<FileOutcome> {
+    const format = formatOf(path);
+    const name = `${topic}/${basename(path)}`;
+    let stats: Stats;
+    try {
+      stats = await stat(path);
+    } catch {
+      return 'skipped'; // gone: moved by another instance, or removed by its writer
+    }
+    if (!format || !stats.isFile()) return 'skipped';
+    const id = await fileCheckpointId(topic, path, stats);
+    if (!(await this.checkpoints.claim(id))) return 'retry';
+    try {
+      const checkpoint = await this.checkpoints.get(id);
+      if (checkpoint?.status === 'done') {
+        this.logger.info({ file: name, checkpoint: id }, `${name} was already ingested; moving it to processed/ without producing it again`);
+        const moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.processed), path);
+        this.finish(topic, name, 'skipped', moved, checkpoint.stats);
+        return 'skipped';
+      }
+      return await this.produceFile(topic, path, name, format, id, checkpoint, shouldStop);
+    } finally {
+      await this.checkpoints.release(id).catch(() => undefined);
+    }
+  }
+
+  private async produceFile(
+    topic: Topic,
+    path: string,
+    name: string,
+    format: InboxFormat,
+    id: string,
+    checkpoint: Checkpoint | null,
+    shouldStop: () => boolean,
+  ): Promise<FileOutcome> {
+    const position: SourcePosition = checkpoint?.position ?? { rows: 0 };
+    const stats: RowStats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
+    const run = new SourceRun(this.logger, this.events, 'file', topic, name, stats);
+    const rejections: RowRejection[] = [];
+    const source: EventSource = { kind: 'file', name };
+    const correlationId = id.replace(/^file:[a-z_]+:/, 'file-');
+    this.logger.info(
+      { file: name, format, checkpoint: id, ...(position.rows > 0 ? { resumeAfterRows: position.rows, resumeAfterLine: position.line } : {}) },
+      position.rows > 0 ? `resuming ${name} after ${position.rows} rows` : `ingesting ${name}`,
+    );
+    let committed = position;
+    const reader = this.readerFor(topic, path, format, position);
+    let outcome: 'completed' | 'stopped';
+    try {
+      outcome = await pumpRows(reader.rows, {
+        chunkSize: this.config.chunkSize,
+        stats,
+        shouldStop,
+        ingest: (rows) => this.rowIngestor.ingestRows(topic, source, correlationId, rows),
+        commit: async (at, totals, chunk) => {
+          await this.checkpoints.save(id, { kind: 'file', source: name, status: 'active', position: at, stats: totals });
+          committed = at;
+          if (rejections.length < MAX_REPORTED_REJECTIONS) rejections.push(...chunk.rejections.slice(0, MAX_REPORTED_REJECTIONS - rejections.length));
+          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
+        },
+      });
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      return this.fail(topic, path, name, id, committed, stats, error);
+    } finally {
+      reader.close();
+    }
+    if (outcome === 'stopped') {
+      this.logger.info({ ...run.summary() }, `stopped ${name} between chunks; it resumes from its checkpoint`);
+      return 'interrupted';
+    }
+    await this.checkpoints.save(id, { kind: 'file', source: name, status: 'done', position: committed, stats });
+    const moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.processed), path);
+    if (stats.rejected > 0) {
+      await writeJsonReport(`${moved}.report.json`, {
+        file: name,
+        topic,
+        finishedAt: new Date().toISOString(),
+        rowsRead: stats.read,
+        rowsProduced: stats.produced,
+        rowsRejected: stats.rejected,
+        deadLetterTopic: `${topic}.dlq`,
+        rejections: rejections.map(({ location, code, message }) => ({ location, code, reason: message })),
+        ...(stats.rejected > rejections.length ? { moreRejections: stats.rejected - rejections.length } : {}),
+      });
+    }
+    this.logger.info({ ...run.summary(), movedTo: moved }, `ingested ${name}: ${stats.produced} produced, ${stats.rejected} refused`);
+    this.finish(topic, name, 'processed', moved, stats);
+    return 'processed';
+  }
+
+  private readerFor(topic: Topic, path: string, format: InboxFormat, position: SourcePosition): { rows: AsyncIterable<SourceRow>; close: () => void } {
+    switch (format) {
+      case 'csv':
+        return { rows: csvRows(path, topic, position), close: () => undefined };
+      case 'ndjson':
+        return { rows: ndjsonRows(path, position), close: () => undefined };
+      case 'json':
+        return { rows: jsonRows(path, position), close: () => undefined };
+      case 'sqlite': {
+        let db: ReturnType<typeof openSqlite> | undefined;
+        const table = this.config.sqliteTables[topic] ?? topic;
+        const chunkSize = this.config.chunkSize;
+        async function* rows(): AsyncGenerator<SourceRow> {
+          try {
+            db = openSqlite(path);
+          } catch (error) {
+            throw new UnreadableFileError('SQLITE_ERROR', `cannot open the database: ${errorMessage(error)}`, undefined, { cause: error });
+          }
+          yield* sqliteRows(db, { table, topic, mode: 'incrementing', column: 'rowid' }, position, chunkSize);
+        }
+        return { rows: rows(), close: () => db?.close() };
+      }
+    }
+  }
+
+  private async fail(
+    topic: Topic,
+    path: string,
+    name: string,
+    id: string,
+    committed: SourcePosition,
+    stats: RowStats,
+    error: unknown,
+  ): Promise<FileOutcome> {
+    const unreadable = error instanceof UnreadableFileError ? error : undefined;
+    const message = errorMessage(error);
+    const moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.failed), path);
+    await writeJsonReport(`${moved}.error.json`, {
+      file: name,
+      topic,
+      failedAt: new Date().toISOString(),
+      code: unreadable?.code ?? 'UNREADABLE',
+      error: message,
+      ...(unreadable?.location ? { location: unreadable.location } : {}),
+      rowsRead: stats.read,
+      rowsProduced: stats.produced,
+      rowsRejected: stats.rejected,
+      ...(stats.read > 0
+        ? { note: 'rows before the failure were produced; dropping the same file again resumes after them' }
+        : {}),
+    });
+    await this.checkpoints.save(id, { kind: 'file', source: name, status: 'failed', position: committed, stats, error: message }).catch(() => undefined);
+    this.logger.error(
+      { file: name, code: unreadable?.code, location: unreadable?.location, error: message, movedTo: moved, ...stats },
+      `cannot read ${name}: ${message}; moved to failed/`,
+    );
+    this.finish(topic, name, 'failed', moved, stats, message);
+    return 'failed';
+  }
+
+  private finish(topic: Topic, name: string, outcome: FileOutcome, path: string, stats: RowStats, error?: string): void {
+    sourceMetrics.files.inc({ topic, outcome });
+    this.events.emit('file', { topic, name, outcome, path, stats: { ...stats }, ...(error ? { error } : {}) });
+  }
+}

@@ -1,0 +1,193 @@
+import type { Stats } from 'node:fs';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { watch, type FSWatcher } from 'chokidar';
+import { PinoLogger } from 'nestjs-pino';
+import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
+import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
+import { SourceEvents } from '../progress/source-events';
+import { SourceRun } from '../progress/source-run';
+import { pumpRows } from '../pump-rows';
+import { RowIngestor } from '../row-ingestor';
+import { errorMessage, isTransientError } from '../source-errors';
+import { emptyStats, UnreadableFileError, type SourcePosition } from '../source-row';
+import { SourcesConfig } from '../sources.config';
+import { formatOf, INBOX_SUBDIRS, isTemporaryName, TAILABLE_FORMATS } from './inbox-file';
+import { csvRows } from './readers/csv.reader';
+import { ndjsonRows } from './readers/ndjson.reader';
+
+const NEWLINE = 0x0a;
+
+/** Byte offset just past the last newline in [from, to), or `from` when there is none yet. */
+export async function lastLineEnd(path: string, from: number, to: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const block = Buffer.alloc(64 * 1024);
+    for (let end = to; end > from; ) {
+      const begin = Math.max(from, end - block.length);
+      const { bytesRead } = await handle.read(block, 0, end - begin, begin);
+      const at = block.subarray(0, bytesRead).lastIndexOf(NEWLINE);
+      if (at !== -1) return begin + at + 1;
+      end = begin;
+    }
+    return from;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Where to go on reading a live file: the checkpoint's position when it belongs to this very file
+ * (same inode and birth time, not shorter than the offset), else the start — the file was
+ * replaced or truncated (log rotation).
+ */
+export function tailStart(
+  checkpoint: Pick<Checkpoint, 'position'> | null,
+  file: Pick<Stats, 'ino' | 'size' | 'birthtimeMs'>,
+): { position: SourcePosition; reset: 'new' | 'replaced' | 'truncated' | undefined } {
+  const fresh: SourcePosition = { rows: 0, offset: 0, line: 0, ino: file.ino, ...(file.birthtimeMs ? { born: file.birthtimeMs } : {}) };
+  if (!checkpoint) return { position: fresh, reset: 'new' };
+  const { position } = checkpoint;
+  const sameFile = position.ino === file.ino && (!position.born || !file.birthtimeMs || position.born === file.birthtimeMs);
+  if (!sameFile) return { position: fresh, reset: 'replaced' };
+  if (file.size < (position.offset ?? 0)) return { position: fresh, reset: 'truncated' };
+  return { position, reset: undefined };
+}
+
+/**
+ * Follows growing `.ndjson`/`.jsonl`/`.csv` files in `<INGEST_DIR>/<topic>/live/`: each pass reads
+ * the complete lines past the checkpoint (byte offset, persisted after Kafka acknowledged them),
+ * so a restart neither resends nor skips a line. Passes run on change events and every poll
+ * interval.
+ */
+@Injectable()
+export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private watcher?: FSWatcher;
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly config: SourcesConfig,
+    private readonly checkpoints: CheckpointStore,
+    private readonly rowIngestor: RowIngestor,
+    private readonly events: SourceEvents,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(LiveFileTailService.name);
+  }
+
+  liveDir(topic: Topic): string {
+    return join(this.config.inboxDir, topic, INBOX_SUBDIRS.live);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.isEnabled('tail')) return;
+    for (const topic of ALL_TOPICS) await mkdir(this.liveDir(topic), { recursive: true });
+    this.watcher = watch(
+      ALL_TOPICS.map((topic) => this.liveDir(topic)),
+      { depth: 0, ignoreInitial: true, usePolling: this.config.watchPolling, interval: this.config.pollIntervalMs },
+    );
+    this.watcher.on('add', (path) => this.kick(path));
+    this.watcher.on('change', (path) => this.kick(path));
+    this.watcher.on('error', (error) => this.logger.warn({ error: errorMessage(error) }, 'live folder watcher error'));
+    this.timer = setInterval(() => void this.scan(), this.config.pollIntervalMs);
+    this.timer.unref();
+    void this.scan();
+    this.logger.info({ inbox: this.config.inboxDir }, `tailing growing files in ${this.config.inboxDir}/<topic>/live/`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.watcher?.close();
+    await Promise.allSettled(this.running.values());
+  }
+
+  private async scan(): Promise<void> {
+    for (const topic of ALL_TOPICS) {
+      const dir = this.liveDir(topic);
+      for (const name of await readdir(dir).catch(() => [] as string[])) this.kick(join(dir, name));
+    }
+  }
+
+  /** One pass per file at a time; a kick during a pass runs another pass right after it. */
+  private kick(path: string): void {
+    if (this.stopping) return;
+    if (this.running.has(path)) {
+      this.again.add(path);
+      return;
+    }
+    const pass = this.tail(path).finally(() => {
+      this.running.delete(path);
+      if (this.again.delete(path)) this.kick(path);
+    });
+    this.running.set(path, pass);
+  }
+
+  private async tail(path: string): Promise<void> {
+    const topic = basename(dirname(dirname(path)));
+    const format = formatOf(path);
+    if (!isTopic(topic) || isTemporaryName(path)) return;
+    if (!format || !TAILABLE_FORMATS.includes(format)) {
+      if (!this.warned.has(path)) {
+        this.warned.add(path);
+        this.logger.warn({ file: path }, 'live/ follows only .ndjson, .jsonl and .csv files; ignoring this one');
+      }
+      return;
+    }
+    const file = await stat(path).catch(() => undefined);
+    if (!file?.isFile()) return;
+    const name = `${topic}/${INBOX_SUBDIRS.live}/${basename(path)}`;
+    const id = `tail:${topic}:${basename(path)}`;
+    try {
+      if (!(await this.checkpoints.claim(id))) return;
+      try {
+        await this.follow(topic, path, name, id, format, file);
+      } finally {
+        await this.checkpoints.release(id).catch(() => undefined);
+      }
+    } catch (error) {
+      this.logger.warn({ file: name, error: errorMessage(error) }, `cannot follow ${name} now; will retry`);
+    }
+  }
+
+  private async follow(topic: Topic, path: string, name: string, id: string, format: string, file: Stats): Promise<void> {
+    const checkpoint = await this.checkpoints.get(id);
+    const { position, reset } = tailStart(checkpoint, file);
+    if (reset === 'replaced' || reset === 'truncated') {
+      this.logger.warn({ file: name, reset }, `${name} was ${reset}; reading it from the start`);
+    }
+    if (!reset && checkpoint?.status === 'failed') return; // e.g. a wrong header: stays refused until replaced
+    const offset = position.offset ?? 0;
+    if (offset >= file.size) return;
+    const end = format === 'csv' ? await lastLineEnd(path, offset, file.size) : file.size;
+    if (end <= offset) return;
+
+    const stats = !reset && checkpoint ? { ...checkpoint.stats } : emptyStats();
+    const run = new SourceRun(this.logger, this.events, 'tail', topic, name, stats);
+    const identity = { ino: position.ino, ...(position.born ? { born: position.born } : {}) };
+    let committed = position;
+    const rows = format === 'csv' ? csvRows(path, topic, position, { end, tail: true }) : ndjsonRows(path, position, { completeOnly: true, end });
+    try {
+      await pumpRows(rows, {
+        chunkSize: this.config.chunkSize,
+        stats,
+        shouldStop: () => this.stopping,
+        ingest: (chunk) => this.rowIngestor.ingestRows(topic, { kind: 'file', name }, `tail-${topic}-${basename(path)}`.slice(0, 128), chunk),
+        commit: async (at, totals, chunk) => {
+          committed = { ...at, ...identity };
+          await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'active', position: committed, stats: totals });
+          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
+        },
+      });
+    } catch (error) {
+      if (isTransientError(error) || !(error instanceof UnreadableFileError)) throw error;
+      await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'failed', position: committed, stats, error: error.message });
+      this.logger.error({ file: name, code: error.code, location: error.location, error: error.message }, `cannot follow ${name}: ${error.message}`);
+    }
+  }
+}

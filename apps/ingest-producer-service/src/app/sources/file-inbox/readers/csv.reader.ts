@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { CsvError, parse, type Info } from 'csv-parse';
+import type { Topic } from '@datalake/kafka-schemas';
+import { UnparseableRecord } from '../../../unparseable-record';
+import { mapColumns, rowToRecord, type ColumnMapping } from '../../field-mapping';
+import { UnreadableFileError, type SourcePosition, type SourceRow } from '../../source-row';
+import { MAX_LINE_BYTES } from './line-reader';
+
+export interface CsvReadOptions {
+  /** Byte offset to stop before (exclusive). */
+  end?: number;
+  /**
+   * Tailing a file being written: a record whose closing quote has not arrived yet ends the read
+   * quietly instead of failing the file; it is read again, complete, next time.
+   */
+  tail?: boolean;
+}
+
+interface ParsedRecord {
+  record: string[];
+  raw: string;
+  info: Info;
+}
+
+/** Checks a header row against the topic; a missing required column makes the file unreadable. */
+export function checkCsvHeader(topic: Topic, header: string[]): ColumnMapping {
+  const mapping = mapColumns(topic, header);
+  if (mapping.missing.length > 0) {
+    throw new UnreadableFileError(
+      'WRONG_HEADER',
+      `the header lacks required column(s) ${mapping.missing.join(', ')} for ${topic}; found: ${header.join(', ')}`,
+      'line 1',
+    );
+  }
+  return mapping;
+}
+
+/**
+ * CSV rows (header row, quoted fields, UTF-8 BOM, CRLF) from a checkpoint on, streamed with
+ * csv-parse. A row with a wrong number of fields becomes an UnparseableRecord; a syntax error
+ * the parser cannot recover from (an unclosed quote) makes the rest of the file unreadable.
+ */
+export async function* csvRows(path: string, topic: Topic, from: SourcePosition, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+  const start = from.offset ?? 0;
+  if (options.end !== undefined && options.end <= start) return;
+  let header = from.header;
+  let mapping = header ? checkCsvHeader(topic, header) : undefined;
+  let rows = from.rows;
+  const lineBase = from.line ?? 0;
+
+  const parser = parse({
+    bom: start === 0,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    raw: true,
+    info: true,
+    max_record_size: MAX_LINE_BYTES,
+  });
+  const input = createReadStream(path, {
+    start,
+    end: options.end === undefined ? undefined : options.end - 1,
+    highWaterMark: 64 * 1024,
+  });
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+
+  try {
+    for await (const { record, raw, info } of parser as AsyncIterable<ParsedRecord>) {
+      const offset = start + info.bytes;
+      const line = lineBase + info.lines;
+      if (!header || !mapping) {
+        header = record.map((cell) => cell.trim());
+        mapping = checkCsvHeader(topic, header);
+        continue;
+      }
+      rows++;
+      const location = `line ${line}`;
+      const parsed =
+        record.length === header.length
+          ? rowToRecord(mapping.fields, record)
+          : new UnparseableRecord(`${location} has ${record.length} fields, the header has ${header.length}`);
+      yield {
+        record: parsed,
+        raw: raw.replace(/^[\r\n]+|[\r\n]+$/g, ''),
+        location,
+        position: { rows, offset, line, header },
+      };
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
+    if (error instanceof CsvError) {
+      if (options.tail && error.code === 'CSV_QUOTE_NOT_CLOSED') return;
+      throw new UnreadableFileError(error.code, `CSV syntax error: ${error.message}`, `line ${lineBase + (parser.info?.lines ?? 0)}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { IHeaders } from 'kafkajs';
+import { EventProducer, type OutgoingMessage } from '@datalake/kafka';
+import {
+  DLQ_HEADERS,
+  dlqTopicOf,
+  EVENT_HEADERS,
+  type EventSource,
+  type SchemaErrorCode,
+  type Topic,
+} from '@datalake/kafka-schemas';
+import { IngestService } from '../ingest.service';
+import { UnparseableRecord } from '../unparseable-record';
+import type { SourceRow } from './source-row';
+
+/** Headers a source's dead letter carries besides DLQ_HEADERS: which input and where in it. */
+export const SOURCE_DLQ_HEADERS = {
+  source: 'x-dlq-source',
+  location: 'x-dlq-source-location',
+} as const;
+
+export interface RowRejection {
+  location: string;
+  code: SchemaErrorCode;
+  message: string;
+}
+
+export interface ChunkResult {
+  produced: number;
+  rejected: number;
+  rejections: RowRejection[];
+}
+
+/**
+ * Produces a chunk of source rows: valid records through IngestService (resolves after Kafka
+ * acknowledged), refused and unparseable rows to `<topic>.dlq` with the raw row as the value.
+ * Only when this resolves may the caller move its checkpoint past the chunk.
+ */
+@Injectable()
+export class RowIngestor {
+  constructor(
+    private readonly ingestService: IngestService,
+    private readonly producer: EventProducer,
+  ) {}
+
+  async ingestRows(topic: Topic, source: EventSource, correlationId: string, rows: readonly SourceRow[]): Promise<ChunkResult> {
+    if (rows.length === 0) return { produced: 0, rejected: 0, rejections: [] };
+    const result = await this.ingestService.ingest(
+      topic,
+      rows.map((row) => row.record),
+      source,
+      correlationId,
+    );
+    const rejections = result.errors.map(({ index, message }): RowRejection & { row: SourceRow } => {
+      const row = rows[index];
+      const code: SchemaErrorCode = row.record instanceof UnparseableRecord ? 'INVALID_JSON' : 'INVALID_PAYLOAD';
+      return { row, location: row.location, code, message };
+    });
+    if (rejections.length > 0) {
+      const failedAt = new Date().toISOString();
+      const letters: OutgoingMessage[] = rejections.map(({ row, code, message }) => {
+        const headers: IHeaders = {
+          [DLQ_HEADERS.errorCode]: code,
+          [DLQ_HEADERS.errorMessage]: message.slice(0, 2000),
+          [DLQ_HEADERS.originalTopic]: topic,
+          [DLQ_HEADERS.failedAt]: failedAt,
+          [SOURCE_DLQ_HEADERS.source]: `${source.kind}:${source.name}`,
+          [SOURCE_DLQ_HEADERS.location]: row.location,
+          [EVENT_HEADERS.correlationId]: correlationId,
+          [EVENT_HEADERS.contentType]: 'text/plain; charset=utf-8',
+        };
+        return { key: source.name, value: row.raw, headers };
+      });
+      await this.producer.send(dlqTopicOf(topic), letters);
+    }
+    return {
+      produced: result.accepted,
+      rejected: result.rejected,
+      rejections: rejections.map(({ location, code, message }) => ({ location, code, message })),
+    };
+  }
+}
