@@ -45,7 +45,8 @@ export class AppModule {
         {
           provide: UserRepository,
           useFactory: async (connection: Connection) => {
-            const repository = new UserRepository(connection.db!.collection<UserDocument>(USERS_COLLECTION));
+            if (!connection.db) throw new Error('the MongoDB connection has no database');
+            const repository = new UserRepository(connection.db.collection<UserDocument>(USERS_COLLECTION));
             await repository.ensureIndexes();
             return repository;
           },

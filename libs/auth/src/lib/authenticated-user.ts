@@ -11,8 +11,11 @@ export interface AuthenticatedUser {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
-    // passport puts the verified user on `req.user`.
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-    interface User extends AuthenticatedUser {}
+    /** passport puts the verified user on `req.user`. */
+    interface User {
+      id: string;
+      username: string;
+      role: Role;
+    }
   }
 }

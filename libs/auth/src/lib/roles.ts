@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from '@datalake/dto';
+import type { AuthenticatedUser } from './authenticated-user';
 
 export const ROLES_KEY = 'datalake:roles';
 
@@ -16,7 +17,7 @@ export class RolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (!allowed || allowed.length === 0) return true;
-    const user = context.switchToHttp().getRequest<Request>().user;
+    const user: AuthenticatedUser | undefined = context.switchToHttp().getRequest<Request>().user;
     if (!user) throw new UnauthorizedException('missing bearer token');
     if (!allowed.includes(user.role)) throw new ForbiddenException(`this route requires the ${allowed.join(' or ')} role`);
     return true;

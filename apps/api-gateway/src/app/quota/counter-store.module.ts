@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
+import type { Db } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { createCounterStore, sweepExpiredCounters, type CounterStore } from './counter.store';
@@ -7,6 +8,11 @@ import { MongoThrottlerStorage } from './mongo-throttler.storage';
 import { COUNTER_STORE } from './quota.constants';
 
 const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+function databaseOf(connection: Connection): Db {
+  if (!connection.db) throw new Error('the MongoDB connection has no database');
+  return connection.db as unknown as Db;
+}
 
 /** Deletes finished windows every few minutes (MongoDB TTL indexes are not available on FerretDB). */
 @Injectable()
@@ -33,7 +39,7 @@ export class CounterSweeper implements OnModuleInit, OnApplicationShutdown {
 
   private async sweep(): Promise<void> {
     try {
-      const deleted = await sweepExpiredCounters(this.connection.db!);
+      const deleted = await sweepExpiredCounters(databaseOf(this.connection));
       if (deleted > 0) this.logger.debug({ deleted }, 'expired quota counters deleted');
     } catch (error) {
       this.logger.warn({ err: error }, 'quota counter sweep failed');
@@ -47,7 +53,7 @@ export class CounterSweeper implements OnModuleInit, OnApplicationShutdown {
   providers: [
     {
       provide: COUNTER_STORE,
-      useFactory: (connection: Connection) => createCounterStore(connection.db!),
+      useFactory: (connection: Connection) => createCounterStore(databaseOf(connection)),
       inject: [getConnectionToken()],
     },
     MongoThrottlerStorage,

@@ -1,7 +1,7 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { normalizeIp, ThrottlerException, ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { ADDRESS_THROTTLER, QUOTA_THROTTLER, RATE_LIMIT_HEADERS } from './quota.constants';
+import { QUOTA_THROTTLER, RATE_LIMIT_HEADERS } from './quota.constants';
 import { quotaStateOf, type QuotaState, windowOf } from './quota-window';
 
 declare module 'express-serve-static-core' {

@@ -30,7 +30,7 @@ function messageOf(body: unknown): string | undefined {
 }
 
 /**
- * Turns an upstream HTTP answer into one to relay. 2xx-4xx with a JSON body (or 204) pass
+ * Turns an upstream HTTP answer into one to relay. 2xx and 4xx with a JSON body (or 204) pass
  * through; 503 stays 503 (the service says it cannot serve now); any other 5xx, a redirect or a
  * body that is not JSON is a bad gateway.
  */
@@ -43,7 +43,7 @@ export function interpretUpstreamAnswer(service: string, status: number, text: s
     throw new BadGatewayException(`${service} gave an answer that is not JSON (status ${status})`);
   }
   if (status === 503) throw new ServiceUnavailableException(messageOf(body) ?? `${service} is unavailable`);
-  if (status >= 200 && status < 500) return { status, body };
+  if ((status >= 200 && status < 300) || (status >= 400 && status < 500)) return { status, body };
   throw new BadGatewayException(`${service} failed (status ${status})`);
 }
 

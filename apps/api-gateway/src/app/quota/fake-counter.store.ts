@@ -1,0 +1,23 @@
+import type { CountedHit, CounterStore } from './counter.store';
+import { type CountingWindow, windowOf } from './quota-window';
+
+/** In-memory CounterStore for unit tests. */
+export class FakeCounterStore implements CounterStore {
+  readonly kind = 'fake';
+  readonly counts = new Map<string, number>();
+  failing = false;
+
+  async hit(key: string, windowMs: number, cap: number, now = Date.now()): Promise<CountedHit> {
+    if (this.failing) throw new Error('connection refused');
+    const window = windowOf(now, windowMs);
+    const id = `${key}@${window.start}`;
+    const hits = Math.min((this.counts.get(id) ?? 0) + 1, cap);
+    this.counts.set(id, hits);
+    return { hits, window };
+  }
+
+  async unhit(key: string, window: CountingWindow): Promise<void> {
+    const id = `${key}@${window.start}`;
+    this.counts.set(id, Math.max(0, (this.counts.get(id) ?? 0) - 1));
+  }
+}

@@ -1,0 +1,41 @@
+import type { PinoLogger } from 'nestjs-pino';
+import type { GatewayEnv } from '../gateway.env';
+import { FakeCounterStore } from './fake-counter.store';
+import { TokenFailureLimiter, TooManyTokenFailures } from './token-failure.limiter';
+
+describe(TokenFailureLimiter.name, () => {
+  const env = { TOKEN_FAILURES_PER_USERNAME: 3, TOKEN_FAILURE_WINDOW_MINUTES: 15 } as GatewayEnv;
+  const logger = { setContext: () => undefined, warn: () => undefined } as unknown as PinoLogger;
+  let sut: TokenFailureLimiter;
+
+  beforeEach(() => {
+    sut = new TokenFailureLimiter(new FakeCounterStore(), env, logger);
+  });
+
+  it('blocks a username after the allowed failures, whatever its case', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) await sut.begin(attempt % 2 ? 'Alice' : 'alice');
+    const blocked = sut.begin('ALICE');
+    await expect(blocked).rejects.toBeInstanceOf(TooManyTokenFailures);
+    const error = (await blocked.catch((e: unknown) => e)) as TooManyTokenFailures;
+    expect(error.getStatus()).toBe(429);
+    expect(error.retryAfter).toBeGreaterThan(0);
+    expect(error.retryAfter).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('does not count attempts that were released (successes)', async () => {
+    for (let attempt = 0; attempt < 10; attempt++) await (await sut.begin('bob')).release();
+    await expect(sut.begin('bob')).resolves.toBeDefined();
+  });
+
+  it('keeps each username to its own count', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) await sut.begin('carol');
+    await expect(sut.begin('dave')).resolves.toBeDefined();
+  });
+
+  it('stores nothing for a name that cannot be an account', async () => {
+    const store = new FakeCounterStore();
+    sut = new TokenFailureLimiter(store, env, logger);
+    for (let attempt = 0; attempt < 5; attempt++) await sut.begin('not a valid username!');
+    expect(store.counts.size).toBe(0);
+  });
+});
