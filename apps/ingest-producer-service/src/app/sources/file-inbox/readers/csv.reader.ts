@@ -50,6 +50,8 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
 
   const parser = parse({
     bom: start === 0,
+    // Both, so a file mixing CRLF and LF rows (an edited export) still splits into rows.
+    record_delimiter: ['\r\n', '\n'],
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
