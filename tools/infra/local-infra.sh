@@ -160,8 +160,8 @@ need_mvn() {
 
 need_go() {
   command -v go >/dev/null 2>&1 || die "go not found: Go 1.24 or newer builds FerretDB (once, then cached).
-  Install it, e.g.: sudo apt-get install golang  (Debian 13 / Ubuntu 25.04 or newer; older releases
-  ship a Go older than 1.24: take a release from go.dev)   (macOS: brew install go)"
+  Install it, e.g.: sudo apt-get install golang  (Debian 13; Debian 12's golang is 1.19, too old:
+  take a release from go.dev there)   (macOS: brew install go)"
   local v
   v="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
   if [[ -n "$v" && "$v" -lt 24 ]]; then
@@ -287,11 +287,12 @@ start_kafka() {
   format_kafka_storage
   say "kafka: starting Kafka $KAFKA_VERSION (KRaft broker+controller) on $KAFKA_HOST:$KAFKA_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/kafka.log"
   kafka_common_opts
+  printf '==== %s local-infra.sh: starting Kafka %s ====\n' "$(date '+%F %T')" "$KAFKA_VERSION" >>"$LOG_DIR/kafka.log"
   local launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
   # shellcheck disable=SC2086 # KAFKA_HEAP holds several flags
   nohup "${launcher[@]}" java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-    "${KAFKA_OPTS_COMMON[@]}" kafka.Kafka "$KAFKA_PROPS" >"$LOG_DIR/kafka.stdout.log" 2>&1 </dev/null &
+    "${KAFKA_OPTS_COMMON[@]}" kafka.Kafka "$KAFKA_PROPS" >"$LOG_DIR/kafka.stdout.log" 2>&1 </dev/null 9>&- &
   printf '%s\n' "$!" >"$KAFKA_PID"
   KAFKA_MODE=started
 }
@@ -337,10 +338,11 @@ start_ferret() {
   ensure_ferret_bin
   mkdir -p "$FERRET_DATA"
   say "ferretdb: starting FerretDB (SQLite in ${FERRET_DATA#"$REPO_ROOT"/}) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"
+  printf '==== %s local-infra.sh: starting FerretDB ====\n' "$(date '+%F %T')" >>"$LOG_DIR/ferretdb.log"
   local launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
   nohup "${launcher[@]}" "$(ferret_bin)" -listen "$MONGO_HOST:$MONGO_PORT" -data-dir "$FERRET_DATA" \
-    >>"$LOG_DIR/ferretdb.log" 2>&1 </dev/null &
+    >>"$LOG_DIR/ferretdb.log" 2>&1 </dev/null 9>&- &
   printf '%s\n' "$!" >"$FERRET_PID"
   FERRET_MODE=started
 }
@@ -461,7 +463,7 @@ cmd_up() {
 stop_one() {
   local name="$1" file="$2" marker="$3" pid i
   if ! pid="$(our_pid "$file" "$marker")"; then
-    say "$name: not running (not started by this checkout)"
+    say "$name: not running"
     return 0
   fi
   say "$name: stopping pid $pid..."
@@ -526,8 +528,9 @@ cmd_status() {
 with_lock() {
   mkdir -p "$RUN_DIR"
   if command -v flock >/dev/null 2>&1; then
+    # fd 9 holds the lock; the servers are started with 9>&- so that they do not inherit it
     exec 9>"$RUN_DIR/lock"
-    flock -w 600 9 || die "another local-infra.sh is still running in this checkout"
+    flock -w 300 9 || die "another local-infra.sh is still running in this checkout"
   fi
   "$@"
 }

@@ -124,6 +124,8 @@ async function kafkaRoundTrip(brokers, deadline) {
     sessionTimeout: 10000,
     heartbeatInterval: 1000,
     rebalanceTimeout: 10000,
+    // disconnect() waits for the fetch in flight: keep long polls short (default 5 s)
+    maxWaitTimeInMs: 100,
     allowAutoTopicCreation: false,
   });
   const marker = `ready-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;

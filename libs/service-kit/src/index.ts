@@ -1,3 +1,5 @@
+// Env classes need design-type metadata for conversion; load it before any class is declared.
+import 'reflect-metadata';
 export * from './lib/config/broker-list';
 export * from './lib/config/load-env';
 export * from './lib/config/env-validators';

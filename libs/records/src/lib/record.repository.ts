@@ -16,6 +16,12 @@ export interface RecordPage {
   nextCursor: string | null;
 }
 
+/**
+ * Upserts per bulkWrite call. FerretDB 1.24 hangs on a bulkWrite with 100 or more updates that
+ * match existing documents (one SQLite connection held per statement); 50 stays clear of it.
+ */
+export const UPSERT_CHUNK_SIZE = 50;
+
 /** Server error codes worth retrying; any other per-document error is the document's fault. */
 const TRANSIENT_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11000, 11600, 11602, 13435, 13436]);
 
@@ -41,11 +47,19 @@ export class RecordRepository {
   }
 
   /**
-   * Upserts a batch in one bulkWrite. A redelivered record replaces itself, so nothing lands
+   * Upserts a batch with bulkWrite (in chunks). A redelivered record replaces itself, so nothing lands
    * twice. Documents the server refuses for good are returned; connection problems throw.
    */
   async upsertMany(documents: RecordDocument[]): Promise<RejectedWrite[]> {
-    if (documents.length === 0) return [];
+    const rejected: RejectedWrite[] = [];
+    for (let start = 0; start < documents.length; start += UPSERT_CHUNK_SIZE) {
+      const chunk = documents.slice(start, start + UPSERT_CHUNK_SIZE);
+      for (const refusal of await this.upsertChunk(chunk)) rejected.push({ ...refusal, index: start + refusal.index });
+    }
+    return rejected;
+  }
+
+  private async upsertChunk(documents: RecordDocument[]): Promise<RejectedWrite[]> {
     const operations: AnyBulkWriteOperation<RecordDocument>[] = documents.map((document) => ({
       replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
     }));
