@@ -1,0 +1,227 @@
+import { posix } from 'node:path';
+import {
+  copies,
+  execForm,
+  last,
+  parseDockerfile,
+  resolveFrom,
+  stageEnv,
+  workdirAt,
+  type Dockerfile,
+  type Stage,
+} from './lib/dockerfile';
+import { run } from './lib/run';
+import { ensureTools, INSTALL_TIMEOUT_MS, type ToolEnv } from './lib/tools';
+import { readEnvExample, readRootFile, SERVICES } from './lib/workspace';
+
+const DOCKERFILE = 'docker/Dockerfile';
+
+function runs(stage: Stage): string[] {
+  return stage.instructions
+    .filter((i) => i.keyword === 'RUN')
+    .map((i) => i.args);
+}
+
+describe('docker/Dockerfile', () => {
+  let file: Dockerfile;
+  let runtime: Stage;
+
+  beforeAll(() => {
+    file = parseDockerfile(readRootFile(DOCKERFILE));
+    runtime = file.stages[file.stages.length - 1];
+  });
+
+  it('is multi-stage, on a small Node 20 base (Debian slim or Alpine)', () => {
+    expect(file.stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of file.stages) {
+      expect(resolveFrom(file, stage)).toMatch(
+        /^node:20(\.[\d.]+)?-(bookworm-slim|slim|alpine[\d.]*)(@sha256:[0-9a-f]{64})?$/,
+      );
+    }
+  });
+
+  it('is parameterised by ARG APP in every stage that uses it', () => {
+    for (const stage of file.stages) {
+      const text = stage.instructions.map((i) => i.args).join('\n');
+      if (/\$\{?APP\b/.test(text)) {
+        const declared = stage.instructions.findIndex(
+          (i) => i.keyword === 'ARG' && /^APP(=|$)/.test(i.args),
+        );
+        const used = stage.instructions.findIndex(
+          (i) => i.keyword !== 'ARG' && /\$\{?APP\b/.test(i.args),
+        );
+        expect({
+          stage: stage.name,
+          declaredBeforeUse: declared >= 0 && declared < used,
+        }).toEqual({
+          stage: stage.name,
+          declaredBeforeUse: true,
+        });
+      }
+    }
+  });
+
+  it('builds with Nx: npm ci (optional deps kept) before npx nx build $APP', () => {
+    const build = file.stages.find((stage) =>
+      runs(stage).some((r) => /npx nx build "?\$\{?APP\}?"?/.test(r)),
+    );
+    expect(build).toBeDefined();
+    const commands = runs(build as Stage);
+    const ci = commands.findIndex((r) => /\bnpm ci\b/.test(r));
+    const nx = commands.findIndex((r) => /npx nx build/.test(r));
+    expect(ci).toBeGreaterThanOrEqual(0);
+    expect(ci).toBeLessThan(nx);
+    // Nx's native binary is an optional dependency: the build must not drop optional packages.
+    expect(commands.join('\n')).not.toMatch(/--omit[= ]optional|--no-optional/);
+  });
+
+  it('installs only production dependencies, from the package.json Nx generates in dist', () => {
+    const depsStage = file.stages.find((stage) =>
+      runs(stage).some((r) => /--omit[= ]dev/.test(r)),
+    );
+    expect(depsStage).toBeDefined();
+    const manifestCopy = copies(depsStage as Stage).find((c) =>
+      c.sources.some(
+        (s) =>
+          /^\/workspace\/dist\/apps\/\$\{?APP\}?\/package\*?\.json$/.test(s) ||
+          /dist\/apps\/\$\{?APP\}?\/package/.test(s),
+      ),
+    );
+    expect(manifestCopy).toBeDefined();
+    // The runtime stage takes node_modules from that stage (or installs there itself).
+    if (depsStage !== runtime) {
+      expect(
+        copies(runtime).some(
+          (c) =>
+            c.from === (depsStage as Stage).name &&
+            /node_modules/.test(c.sources.join(' ')),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('runs the bundle the way Nx builds it: WORKDIR holds dist/apps/$APP/, CMD node main.js', () => {
+    const cmd = last(runtime, 'CMD');
+    expect(cmd && execForm(cmd.args)).toEqual(['node', 'main.js']);
+    expect(last(runtime, 'ENTRYPOINT')).toBeUndefined();
+
+    const workdir = last(runtime, 'WORKDIR')?.args;
+    expect(workdir).toBe('/app');
+    const bundleCopy = copies(runtime).find((c) =>
+      c.sources.some((s) => /dist\/apps\/\$\{?APP\}?\/?$/.test(s)),
+    );
+    expect(bundleCopy).toBeDefined();
+    const copy = bundleCopy as NonNullable<typeof bundleCopy>;
+    const destination = posix.resolve(
+      workdirAt(runtime, copy.instruction),
+      copy.destination,
+    );
+    // `main.js` in CMD is relative to WORKDIR: the bundle directory must land exactly there.
+    expect(destination).toBe(workdir);
+
+    // And the Nx build really emits dist/apps/<app>/main.js plus its package.json, for every app.
+    for (const { app } of SERVICES) {
+      const webpack = readRootFile('apps', app, 'webpack.config.js');
+      expect({
+        app,
+        output: /join\(__dirname,\s*'\.\.\/\.\.\/dist\/apps\/([^']+)'\)/.exec(
+          webpack,
+        )?.[1],
+      }).toEqual({ app, output: app });
+      expect({
+        app,
+        generatePackageJson: /generatePackageJson:\s*true/.test(webpack),
+      }).toEqual({ app, generatePackageJson: true });
+      expect({
+        app,
+        main: /main:\s*'\.\/src\/main\.ts'/.test(webpack),
+        hashing: /outputHashing:\s*'none'/.test(webpack),
+      }).toEqual({
+        app,
+        main: true,
+        hashing: true,
+      });
+    }
+  });
+
+  it('runs in production mode as a non-root user, names the app for its health check and exposes a port', () => {
+    const env = stageEnv(runtime);
+    expect(env.get('NODE_ENV')).toBe('production');
+    expect(env.get('DATALAKE_APP')).toMatch(/^\$\{?APP\}?$/);
+    const user = last(runtime, 'USER')?.args ?? 'root';
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+    expect(user).toMatch(/^(node|1000)(:(node|1000))?$/);
+    expect(runtime.instructions.some((i) => i.keyword === 'EXPOSE')).toBe(true);
+    const healthcheck = last(runtime, 'HEALTHCHECK');
+    if (healthcheck) {
+      expect(healthcheck.args).toContain(
+        '/usr/local/lib/datalake/healthcheck.js',
+      );
+      expect(
+        copies(runtime).some(
+          (c) =>
+            c.sources.includes('docker/healthcheck.js') &&
+            c.destination === '/usr/local/lib/datalake/healthcheck.js',
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('leaves secrets out of the image', () => {
+    for (const stage of file.stages) {
+      for (const key of stageEnv(stage).keys()) {
+        expect(key).not.toMatch(/SECRET|PASSWORD|MONGO_URI|TOKEN/);
+      }
+    }
+  });
+});
+
+describe('docker/healthcheck.js', () => {
+  it('probes each app on the port variable the app reads, with the .env.example default', () => {
+    const script = readRootFile('docker/healthcheck.js');
+    const envExample = readEnvExample();
+    for (const { app, portVar, port } of SERVICES) {
+      expect(script).toContain(`'${app}': ['${portVar}', ${port}]`);
+      expect(envExample.get(portVar)).toBe(String(port));
+    }
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps local state, secrets and build output out of the context, and the build inputs in', () => {
+    const lines = readRootFile('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    for (const excluded of ['.git', '.env', 'dist', '.datalake', '.nx']) {
+      expect(lines).toContain(excluded);
+    }
+    expect(lines.some((l) => /^(\*\*\/)?node_modules$/.test(l))).toBe(true);
+    expect(lines).toContain('!docker/healthcheck.js');
+    for (const needed of [
+      'apps',
+      'libs',
+      'package.json',
+      'package-lock.json',
+      'nx.json',
+      'tsconfig.base.json',
+    ]) {
+      expect(lines).not.toContain(needed);
+    }
+  });
+});
+
+describe('hadolint', () => {
+  let tools: ToolEnv;
+  beforeAll(() => {
+    tools = ensureTools('hadolint');
+  }, INSTALL_TIMEOUT_MS);
+
+  it('finds nothing to report in docker/Dockerfile', () => {
+    const result = run(tools.HADOLINT, ['--no-color', DOCKERFILE]);
+    expect({
+      status: result.status,
+      output: result.stdout + result.stderr,
+    }).toEqual({ status: 0, output: '' });
+  });
+});
