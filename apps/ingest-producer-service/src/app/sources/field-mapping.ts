@@ -21,7 +21,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   srcip: 'sourceIp', srcaddr: 'sourceIp', src: 'sourceIp', clientip: 'sourceIp',
   dstip: 'destIp', dstaddr: 'destIp', dst: 'destIp', destinationip: 'destIp',
   srcport: 'sourcePort', dstport: 'destPort', destinationport: 'destPort',
-  ts: 'timestamp', time: 'timestamp', datetime: 'timestamp', eventtime: 'timestamp',
+  ts: 'timestamp', time: 'timestamp', datetime: 'timestamp', eventtime: 'timestamp', createdat: 'timestamp', occurredat: 'timestamp',
   hostname: 'host', level: 'severity', msg: 'message', proto: 'protocol',
   txid: 'transactionId', txnid: 'transactionId', customer: 'customerId',
   user: 'author', username: 'author', text: 'content', body: 'content', language: 'lang',
@@ -49,12 +49,15 @@ export interface ColumnMapping {
   ignored: string[];
 }
 
-/** Resolves a header row; `missing` names the required fields no column provides. */
-export function mapColumns(topic: Topic, header: readonly string[]): ColumnMapping {
+/**
+ * Resolves a header row; `missing` names the required fields no column provides. `overrides`
+ * (column → field, from configuration) wins over the name-based matching.
+ */
+export function mapColumns(topic: Topic, header: readonly string[], overrides: Readonly<Record<string, string>> = {}): ColumnMapping {
   const seen = new Set<string>();
   const ignored: string[] = [];
   const fields = header.map((column) => {
-    const field = fieldForColumn(topic, column);
+    const field = fieldForColumn(topic, Object.hasOwn(overrides, column) ? overrides[column] : column);
     // A repeated field keeps its first column, so a row cannot silently swap values.
     if (!field || seen.has(field)) {
       if (column.trim() !== '') ignored.push(column);

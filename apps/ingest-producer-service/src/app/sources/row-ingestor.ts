@@ -21,7 +21,8 @@ export const SOURCE_DLQ_HEADERS = {
 
 export interface RowRejection {
   location: string;
-  code: SchemaErrorCode;
+  /** A SchemaErrorCode, or the reader's code for a row it could not parse (e.g. INVALID_CSV_ROW). */
+  code: SchemaErrorCode | string;
   message: string;
 }
 
@@ -53,7 +54,7 @@ export class RowIngestor {
     );
     const rejections = result.errors.map(({ index, message }): RowRejection & { row: SourceRow } => {
       const row = rows[index];
-      const code: SchemaErrorCode = row.record instanceof UnparseableRecord ? 'INVALID_JSON' : 'INVALID_PAYLOAD';
+      const code = row.record instanceof UnparseableRecord ? (row.parseErrorCode ?? 'INVALID_JSON') : 'INVALID_PAYLOAD';
       return { row, location: row.location, code, message };
     });
     if (rejections.length > 0) {

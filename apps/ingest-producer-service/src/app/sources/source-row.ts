@@ -28,6 +28,8 @@ export interface SourceRow {
   location: string;
   /** Position just past this row. */
   position: SourcePosition;
+  /** DLQ error code when `record` is an UnparseableRecord (default INVALID_JSON). */
+  parseErrorCode?: string;
 }
 
 export interface RowStats {

@@ -47,7 +47,8 @@ export function tailStart(
   file: Pick<Stats, 'ino' | 'size' | 'birthtimeMs'>,
 ): { position: SourcePosition; reset: 'new' | 'replaced' | 'truncated' | undefined } {
   const fresh: SourcePosition = { rows: 0, offset: 0, line: 0, ino: file.ino, ...(file.birthtimeMs ? { born: file.birthtimeMs } : {}) };
-  if (!checkpoint) return { position: fresh, reset: 'new' };
+  // A checkpoint without an inode was only just claimed: nothing of this file was read yet.
+  if (!checkpoint || checkpoint.position.ino === undefined) return { position: fresh, reset: 'new' };
   const { position } = checkpoint;
   const sameFile = position.ino === file.ino && (!position.born || !file.birthtimeMs || position.born === file.birthtimeMs);
   if (!sameFile) return { position: fresh, reset: 'replaced' };

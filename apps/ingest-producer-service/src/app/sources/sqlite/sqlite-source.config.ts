@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isTopic, type Topic } from '@datalake/kafka-schemas';
+import { fieldForColumn } from '../field-mapping';
 
 /**
  * A live SQLite table polled incrementally, like Kafka Connect's JDBC source:
@@ -14,6 +15,8 @@ export interface SqliteSourceConfig {
   topic: Topic;
   mode: 'incrementing' | 'timestamp';
   column: string;
+  /** Column → payload field, where the names do not say it (e.g. `{"created_at": "timestamp"}`). */
+  columns?: Record<string, string>;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -48,7 +51,7 @@ export function parseSqliteSources(value: string | undefined): ConfigResult<Sqli
   for (const [index, entry] of parsed.value.entries()) {
     const where = `entry ${index}`;
     if (!entry || typeof entry !== 'object') return { ok: false, error: `${where} must be an object` };
-    const { name, path, table, topic, mode = 'incrementing', column } = entry as Record<string, unknown>;
+    const { name, path, table, topic, mode = 'incrementing', column, columns } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || !NAME.test(name)) return { ok: false, error: `${where}: name must match ${NAME}` };
     if (sources.some((source) => source.name === name)) return { ok: false, error: `${where}: name "${name}" is repeated` };
     if (typeof path !== 'string' || path === '') return { ok: false, error: `${where} (${name}): path is required` };
@@ -67,7 +70,23 @@ export function parseSqliteSources(value: string | undefined): ConfigResult<Sqli
     if (typeof columnName !== 'string' || !IDENTIFIER.test(columnName)) {
       return { ok: false, error: `${where} (${name}): column must be an SQL identifier` };
     }
-    sources.push({ name, path, table: tableName, topic, mode, column: columnName });
+    if (columns !== undefined && (!columns || typeof columns !== 'object' || Array.isArray(columns))) {
+      return { ok: false, error: `${where} (${name}): columns must map column names to ${topic} fields` };
+    }
+    for (const [source, field] of Object.entries((columns ?? {}) as Record<string, unknown>)) {
+      if (typeof field !== 'string' || fieldForColumn(topic, field) !== field) {
+        return { ok: false, error: `${where} (${name}): columns.${source} must name a ${topic} field, got ${JSON.stringify(field)}` };
+      }
+    }
+    sources.push({
+      name,
+      path,
+      table: tableName,
+      topic,
+      mode,
+      column: columnName,
+      ...(columns ? { columns: columns as Record<string, string> } : {}),
+    });
   }
   return { ok: true, value: sources };
 }

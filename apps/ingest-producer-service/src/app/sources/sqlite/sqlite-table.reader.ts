@@ -9,6 +9,8 @@ export interface SqliteReadSpec {
   /** `incrementing`: by an ever-growing column (default rowid); `timestamp`: by an updated-at column, ties by rowid. */
   mode: 'incrementing' | 'timestamp';
   column: string;
+  /** Column → payload field overrides. */
+  columns?: Readonly<Record<string, string>>;
 }
 
 type Row = Record<string, unknown> & { __dl_rowid: number };
@@ -54,7 +56,7 @@ interface PreparedRead {
 
 function prepareRead(db: Database.Database, spec: SqliteReadSpec): PreparedRead {
   const columns = tableColumns(db, spec.table);
-  const mapping = mapColumns(spec.topic, columns);
+  const mapping = mapColumns(spec.topic, columns, spec.columns);
   if (mapping.missing.length > 0) {
     throw new UnreadableFileError(
       'WRONG_HEADER',

@@ -40,6 +40,7 @@ describe('SQLite sources', () => {
       ['[{"name":"a","path":"x","topic":"transactions","mode":"timestamp"}]', 'needs the updated-at column'],
       ['[{"name":"a","path":"x","topic":"transactions"},{"name":"a","path":"y","topic":"transactions"}]', 'is repeated'],
       ['[not json', 'is not valid JSON'],
+      ['[{"name":"a","path":"x","topic":"transactions","columns":{"c":"nope"}}]', 'columns.c must name a transactions field'],
       ['/no/such/file.json', 'cannot read'],
     ])('refuses %s', (value, message) => {
       const result = parseSqliteSources(value);
@@ -108,6 +109,13 @@ describe('SQLite sources', () => {
       writer.prepare("UPDATE tx SET amount = '9.00', updated_at = '2026-01-01T00:00:03Z' WHERE transaction_id = 'a'").run();
       const again = await collect(sqliteRows(reader, spec, first[2].position, 2));
       expect(again.map((row) => row.record)).toEqual([expect.objectContaining({ transactionId: 'a', amount: '9.00' })]);
+    });
+
+    it('maps columns as configured', async () => {
+      writer.exec('CREATE TABLE orders (ref TEXT, customer_id TEXT, amount TEXT, currency TEXT, ts TEXT)');
+      writer.prepare("INSERT INTO orders VALUES ('r1', 'c1', '5', 'EUR', '2026-11-24T10:00:00Z')").run();
+      const rows = await collect(sqliteRows(reader, { ...byRowid, table: 'orders', columns: { ref: 'transactionId' } }, { rows: 0 }, 10));
+      expect(rows[0].record).toMatchObject({ transactionId: 'r1', customerId: 'c1' });
     });
 
     it('refuses a missing table, naming the tables there are', async () => {

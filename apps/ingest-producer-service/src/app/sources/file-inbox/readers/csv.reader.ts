@@ -87,6 +87,7 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
         raw: raw.replace(/^[\r\n]+|[\r\n]+$/g, ''),
         location,
         position: { rows, offset, line, header },
+        ...(parsed instanceof UnparseableRecord ? { parseErrorCode: 'INVALID_CSV_ROW' } : {}),
       };
     }
   } catch (error) {
