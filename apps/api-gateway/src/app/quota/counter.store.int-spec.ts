@@ -57,26 +57,38 @@ describe('quota counter stores (real MongoDB wire server)', () => {
     await expect(sut.hit(key, MINUTE_MS, 10, now)).resolves.toMatchObject({ hits: 2 });
   });
 
-  it('slots: counts every one of many concurrent hits exactly once, across clients', async () => {
+  it('slots: lets exactly `limit` of many concurrent hits pass, across clients', async () => {
     const infra = await getTestInfra();
     const other = await MongoClient.connect(infra.mongoUri);
     try {
       const replicas = [new SlotCounterStore(collection()), new SlotCounterStore(other.db(db.databaseName).collection(QUOTAS_COLLECTION))];
       const key = uniqueId('burst');
       const now = Date.now();
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => replicas[i % 2].hit(key, HOUR_MS, 1000, now)));
-      expect(results.map((result) => result.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const results = await Promise.all(Array.from({ length: 120 }, (_, i) => replicas[i % 2].hit(key, HOUR_MS, 100, now)));
+      // Exactly `limit` hits pass (each holds one of the slots 1..100), the rest are refused.
+      expect(results.filter((result) => result.hits <= 100)).toHaveLength(100);
+      expect(await collection().countDocuments({ key })).toBe(100);
     } finally {
       await other.close();
     }
   });
 
-  it('slots: stores nothing past the cap', async () => {
+  it('slots: stores nothing for refused hits', async () => {
     const sut = new SlotCounterStore(collection());
     const key = uniqueId('cap');
     const now = Date.now();
     for (let hit = 0; hit < 6; hit++) await sut.hit(key, HOUR_MS, 3, now);
     expect(await collection().countDocuments({ key })).toBe(3);
+    await expect(sut.hit(key, HOUR_MS, 3, now)).resolves.toMatchObject({ hits: 4 });
+  });
+
+  it('slots: fills the slot a released hit left', async () => {
+    const sut = new SlotCounterStore(collection());
+    const key = uniqueId('refill');
+    const now = Date.now();
+    for (let hit = 0; hit < 3; hit++) await sut.hit(key, HOUR_MS, 3, now);
+    await sut.unhit(key, windowOf(now, HOUR_MS));
+    await expect(sut.hit(key, HOUR_MS, 3, now)).resolves.toMatchObject({ hits: 3 });
     await expect(sut.hit(key, HOUR_MS, 3, now)).resolves.toMatchObject({ hits: 4 });
   });
 

@@ -19,8 +19,11 @@ export interface CountedHit {
 /** Hit counters per key and fixed window, shared by every gateway replica through MongoDB. */
 export interface CounterStore {
   readonly kind: string;
-  /** Counts one hit; once `cap` is reached the count may stop growing (callers only compare with it). */
-  hit(key: string, windowMs: number, cap: number, now?: number): Promise<CountedHit>;
+  /**
+   * Counts one hit. `hits` above `limit` means refused; once `limit` hits are stored a store may
+   * stop counting and answer `limit + 1`.
+   */
+  hit(key: string, windowMs: number, limit: number, now?: number): Promise<CountedHit>;
   /** Takes back one hit of that window (a reserved attempt that turned out not to count). */
   unhit(key: string, window: CountingWindow): Promise<void>;
 }
@@ -42,7 +45,7 @@ export class IncrementCounterStore implements CounterStore {
 
   constructor(private readonly collection: Collection<CounterDocument>) {}
 
-  async hit(key: string, windowMs: number, _cap: number, now = Date.now()): Promise<CountedHit> {
+  async hit(key: string, windowMs: number, _limit: number, now = Date.now()): Promise<CountedHit> {
     const window = windowOf(now, windowMs);
     const _id = `${key}@${window.start}`;
     const update = () =>
@@ -62,43 +65,71 @@ export class IncrementCounterStore implements CounterStore {
 }
 
 const SLOT_DIGITS = 7;
+/** Slots read around the count to find free ones; wider than the holes concurrent claims leave. */
+const SLOT_SCAN = 128;
+/** Concurrent claimants pick among this many lowest free slots, so most of them win at once. */
+const SLOT_SPREAD = 64;
+const SLOT_ATTEMPTS = 100;
+
+const slotId = (prefix: string, slot: number) => prefix + String(slot).padStart(SLOT_DIGITS, '0');
 
 /**
  * FerretDB 1.24 applies `$inc` as read-modify-write, so concurrent increments are lost (measured:
- * 20 parallel increments counted 2). Here each hit claims the next free slot document
- * `<key>@<window>#<n>`; the unique `_id` makes every claim exact under concurrency, on any server.
+ * 20 parallel increments counted 2). Here each hit claims a free slot document
+ * `<key>@<window>#<n>` with n in 1..limit; the unique `_id` makes every claim exclusive on any
+ * server. So at most `limit` hits pass in a window, and a hit is refused only when every slot is
+ * taken; refused hits store nothing. Claimants pick randomly among the lowest free slots so a burst does not queue on one slot.
  */
 export class SlotCounterStore implements CounterStore {
   readonly kind = 'slots';
 
   constructor(private readonly collection: Collection<CounterDocument>) {}
 
-  async hit(key: string, windowMs: number, cap: number, now = Date.now()): Promise<CountedHit> {
+  async hit(key: string, windowMs: number, limit: number, now = Date.now()): Promise<CountedHit> {
     const window = windowOf(now, windowMs);
     const prefix = `${key}@${window.start}#`;
-    let slot = (await this.collection.countDocuments(this.slotsOf(prefix))) + 1;
-    // Past the cap nothing more is stored: a flood of refused requests costs no space.
-    while (slot <= cap) {
+    const last = limit;
+    for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
+      const count = await this.collection.countDocuments(this.between(prefix, 1, last));
+      // Only slots 1..last are ever stored, so `last` of them means all are taken.
+      if (count >= last) return { hits: limit + 1, window };
+      // First try the next slot (no contention: two round trips); after a clash, spread out.
+      let slot = count + 1;
+      if (attempt > 0) {
+        let free = await this.freeSlots(prefix, Math.max(1, count - SLOT_SCAN), Math.min(last, count + SLOT_SCAN));
+        if (free.length === 0) free = await this.freeSlots(prefix, 1, last);
+        if (free.length === 0) continue;
+        slot = free[Math.floor(Math.random() * Math.min(free.length, SLOT_SPREAD))];
+      }
       try {
-        await this.collection.insertOne({ _id: prefix + String(slot).padStart(SLOT_DIGITS, '0'), ...counterFields(key, window) });
-        return { hits: slot, window };
+        await this.collection.insertOne({ _id: slotId(prefix, slot), ...counterFields(key, window) });
+        return { hits: count + 1, window };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
-        slot += 1;
       }
     }
-    return { hits: slot, window };
+    throw new Error(`quota counter ${key}: too much contention`);
   }
 
   async unhit(key: string, window: CountingWindow): Promise<void> {
-    // Removing the highest slot keeps the slots dense, so counting them finds the next free one.
     const prefix = `${key}@${window.start}#`;
-    const top = await this.collection.findOne(this.slotsOf(prefix), { sort: { _id: -1 }, projection: { _id: 1 } });
+    const top = await this.collection.findOne(this.between(prefix, 1, 10 ** SLOT_DIGITS - 1), {
+      sort: { _id: -1 },
+      projection: { _id: 1 },
+    });
     if (top) await this.collection.deleteOne({ _id: top._id });
   }
 
-  private slotsOf(prefix: string) {
-    return { _id: { $gte: prefix, $lt: `${prefix}\uffff` } };
+  private async freeSlots(prefix: string, low: number, high: number): Promise<number[]> {
+    const taken = await this.collection.find(this.between(prefix, low, high), { projection: { _id: 1 } }).toArray();
+    const used = new Set(taken.map((document) => Number(document._id.slice(prefix.length))));
+    const free: number[] = [];
+    for (let slot = low; slot <= high; slot++) if (!used.has(slot)) free.push(slot);
+    return free;
+  }
+
+  private between(prefix: string, low: number, high: number) {
+    return { _id: { $gte: slotId(prefix, low), $lte: slotId(prefix, high) } };
   }
 }
 

@@ -7,11 +7,11 @@ export class FakeCounterStore implements CounterStore {
   readonly counts = new Map<string, number>();
   failing = false;
 
-  async hit(key: string, windowMs: number, cap: number, now = Date.now()): Promise<CountedHit> {
+  async hit(key: string, windowMs: number, limit: number, now = Date.now()): Promise<CountedHit> {
     if (this.failing) throw new Error('connection refused');
     const window = windowOf(now, windowMs);
     const id = `${key}@${window.start}`;
-    const hits = Math.min((this.counts.get(id) ?? 0) + 1, cap);
+    const hits = Math.min((this.counts.get(id) ?? 0) + 1, limit + 1);
     this.counts.set(id, hits);
     return { hits, window };
   }

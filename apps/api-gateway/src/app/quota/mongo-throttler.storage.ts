@@ -18,7 +18,7 @@ export class MongoThrottlerStorage implements ThrottlerStorage {
     const now = Date.now();
     let counted;
     try {
-      counted = await this.counters.hit(key, ttl, limit + 1, now);
+      counted = await this.counters.hit(key, ttl, limit, now);
     } catch (error) {
       // Without its counter the gateway cannot tell whether the caller is within quota: fail closed.
       throw new ServiceUnavailableException('the quota store is unavailable; retry later', { cause: error });

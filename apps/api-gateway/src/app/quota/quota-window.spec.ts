@@ -23,7 +23,12 @@ describe('quota windows', () => {
   it('reports remaining requests (never negative), seconds to reset and the reset time', () => {
     const now = at('2026-11-24T10:30:00Z');
     const window = windowOf(now, HOUR_MS);
-    expect(quotaStateOf(100, 1, window, now)).toEqual({ limit: 100, remaining: 99, resetSeconds: 1800, resetAt: '2026-11-24T11:00:00.000Z' });
-    expect(quotaStateOf(100, 101, window, now).remaining).toBe(0);
+    expect(quotaStateOf(100, 1, secondsUntil(window.end, now), window)).toEqual({
+      limit: 100,
+      remaining: 99,
+      resetSeconds: 1800,
+      resetAt: '2026-11-24T11:00:00.000Z',
+    });
+    expect(quotaStateOf(100, 101, 1800, window).remaining).toBe(0);
   });
 });

@@ -28,11 +28,7 @@ export interface QuotaState {
   resetAt: string;
 }
 
-export function quotaStateOf(limit: number, hits: number, window: CountingWindow, now: number): QuotaState {
-  return {
-    limit,
-    remaining: Math.max(0, limit - hits),
-    resetSeconds: secondsUntil(window.end, now),
-    resetAt: new Date(window.end).toISOString(),
-  };
+/** `resetSeconds` comes from the counter (the figure `Retry-After` carries too), the time from the window. */
+export function quotaStateOf(limit: number, hits: number, resetSeconds: number, window: CountingWindow): QuotaState {
+  return { limit, remaining: Math.max(0, limit - hits), resetSeconds, resetAt: new Date(window.end).toISOString() };
 }

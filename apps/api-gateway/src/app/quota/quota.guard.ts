@@ -57,8 +57,7 @@ export class QuotaGuard extends ThrottlerGuard {
     const tracker = await getTracker(req, context);
     const record = await this.storageService.increment(generateKey(context, tracker, name), ttl, limit, blockDuration, name);
     if (name === QUOTA_THROTTLER) {
-      const now = Date.now();
-      req.quota = quotaStateOf(limit, record.totalHits, windowOf(now, ttl), now);
+      req.quota = quotaStateOf(limit, record.totalHits, record.timeToExpire, windowOf(Date.now(), ttl));
       setQuotaHeaders(res, req.quota);
     }
     if (record.isBlocked) {

@@ -44,7 +44,7 @@ export class TokenFailureLimiter {
     const key = `token-failures:${username.toLowerCase()}`;
     const limit = this.env.TOKEN_FAILURES_PER_USERNAME;
     const now = Date.now();
-    const counted = await this.counters.hit(key, this.env.TOKEN_FAILURE_WINDOW_MINUTES * MINUTE_MS, limit + 1, now);
+    const counted = await this.counters.hit(key, this.env.TOKEN_FAILURE_WINDOW_MINUTES * MINUTE_MS, limit, now);
     if (counted.hits > limit) {
       this.logger.warn({ username }, 'token attempts blocked: too many failures');
       throw new TooManyTokenFailures(secondsUntil(counted.window.end, now));
