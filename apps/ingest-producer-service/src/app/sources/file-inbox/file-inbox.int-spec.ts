@@ -234,6 +234,28 @@ describe('file inbox (real Kafka and MongoDB)', () => {
     expect(readdirSync(join(inbox, TOPICS.transactions, 'processed')).filter((n) => n.startsWith(`transactions-${prefix}`))).toHaveLength(2);
   });
 
+  it('shares one inbox between two instances without producing a file twice', async () => {
+    const second = await startIngestApp(infra, {
+      INGEST_DIR: inbox,
+      INGEST_SOURCES: 'files',
+      INGEST_FILE_STABLE_MS: '100',
+      INGEST_POLL_INTERVAL_MS: '200',
+      INGEST_CHUNK_SIZE: '100',
+    });
+    try {
+      const prefixes = [1, 2, 3, 4].map((n) => `${runId}-shared${n}`);
+      const staging = join(inbox, 'staging-shared');
+      const files = prefixes.map((prefix) => generate(TOPICS.transactions, 'ndjson', 400, prefix, [], staging));
+      for (const file of files) renameSync(file, join(inbox, TOPICS.transactions, file.slice(staging.length + 1)));
+      for (const prefix of prefixes) await expectExactly(TOPICS.transactions, 'transactionId', prefix, 400);
+      await waitFor(() => readdirSync(join(inbox, TOPICS.transactions)).every((name) => !name.includes('-shared')), {
+        description: 'the shared files moved out of the inbox',
+      });
+    } finally {
+      await second.close();
+    }
+  });
+
   it.each<['ndjson' | 'csv']>([['ndjson'], ['csv']])('follows a growing .%s file in live/ across a restart', async (format) => {
     const prefix = `${runId}-live-${format}`;
     const path = join(inbox, TOPICS.transactions, 'live', `orders-${prefix}.${format}`);

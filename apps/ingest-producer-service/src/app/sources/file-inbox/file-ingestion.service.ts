@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
@@ -18,6 +18,11 @@ import { fileCheckpointId, formatOf, INBOX_SUBDIRS, moveInto, writeJsonReport, t
 import { csvRows } from './readers/csv.reader';
 import { jsonRows } from './readers/json.reader';
 import { ndjsonRows } from './readers/ndjson.reader';
+
+const exists = (path: string) => access(path).then(
+  () => true,
+  () => false,
+);
 
 /** Refused rows listed in a processed file's report; all of them are in the DLQ. */
 const MAX_REPORTED_REJECTIONS = 100;
@@ -51,7 +56,8 @@ export class FileIngestionService {
       return 'skipped'; // gone: moved by another instance, or removed by its writer
     }
     if (!format || !stats.isFile()) return 'skipped';
-    const id = await fileCheckpointId(topic, path, stats);
+    const id = await fileCheckpointId(topic, path, stats).catch(() => undefined);
+    if (!id) return 'skipped';
     if (!(await this.checkpoints.claim(id))) return 'retry';
     try {
       const checkpoint = await this.checkpoints.get(id);
@@ -62,6 +68,10 @@ export class FileIngestionService {
         return 'skipped';
       }
       return await this.produceFile(topic, path, name, format, id, checkpoint, shouldStop);
+    } catch (error) {
+      // Another instance finished and moved the file between our look and our claim.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(path))) return 'skipped';
+      throw error;
     } finally {
       await this.checkpoints.release(id).catch(() => undefined);
     }
