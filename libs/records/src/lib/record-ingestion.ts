@@ -25,6 +25,7 @@ export async function ingestBatch(
   repository: RecordRepository,
   producer: EventProducer,
   logger?: IngestionLogger,
+  heartbeat?: () => Promise<void>,
 ): Promise<BatchOutcome> {
   const topic = batch.topic as Topic;
   const letters: DeadLetter[] = [];
@@ -48,7 +49,7 @@ export async function ingestBatch(
   }
 
   const pending = [...byKey.values()];
-  const rejected = await repository.upsertMany(pending.map((entry) => entry.document));
+  const rejected = await repository.upsertMany(pending.map((entry) => entry.document), heartbeat);
   for (const refusal of rejected) {
     letters.push({
       message: pending[refusal.index].message,

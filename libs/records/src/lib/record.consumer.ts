@@ -35,10 +35,14 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
       topics: [topic],
       logger: log,
       handler: async (batch, context) => {
-        const outcome = await ingestBatch(batch, this.definition, this.repository, this.producer, {
-          warn: (ctx, msg) => this.logger.warn(ctx, msg),
-        });
-        await context.heartbeat();
+        const outcome = await ingestBatch(
+          batch,
+          this.definition,
+          this.repository,
+          this.producer,
+          { warn: (ctx, msg) => this.logger.warn(ctx, msg) },
+          context.heartbeat,
+        );
         this.logger.debug(
           { partition: batch.partition, messages: batch.messages.length, stored: outcome.stored },
           'batch stored',

@@ -23,7 +23,8 @@ export interface RecordPage {
 export const UPSERT_CHUNK_SIZE = 50;
 
 /** Server error codes worth retrying; any other per-document error is the document's fault. */
-const TRANSIENT_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11000, 11600, 11602, 13435, 13436]);
+const TRANSIENT_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const DUPLICATE_KEY = 11000;
 
 /** Stores records of one kind: upserts by natural key, cursor listing, get, update, delete. */
 export class RecordRepository {
@@ -47,31 +48,56 @@ export class RecordRepository {
   }
 
   /**
-   * Upserts a batch with bulkWrite (in chunks). A redelivered record replaces itself, so nothing lands
-   * twice. Documents the server refuses for good are returned; connection problems throw.
+   * Stores a batch: one document per natural key, whatever the number of deliveries. Documents the
+   * server refuses for good are returned; connection problems throw (the caller retries the batch).
+   * `onChunk` runs after each chunk, e.g. to heartbeat during a long batch.
    */
-  async upsertMany(documents: RecordDocument[]): Promise<RejectedWrite[]> {
+  async upsertMany(documents: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
     const rejected: RejectedWrite[] = [];
     for (let start = 0; start < documents.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = documents.slice(start, start + UPSERT_CHUNK_SIZE);
       for (const refusal of await this.upsertChunk(chunk)) rejected.push({ ...refusal, index: start + refusal.index });
+      await onChunk?.();
     }
     return rejected;
   }
 
+  /**
+   * Inserts first and replaces only the documents that already exist (redeliveries, updated
+   * records). New records are the common case, and an insert needs no lookup: on FerretDB's SQLite
+   * backend a lookup is a scan, so upserting every document was about 100 times slower.
+   */
   private async upsertChunk(documents: RecordDocument[]): Promise<RejectedWrite[]> {
-    const operations: AnyBulkWriteOperation<RecordDocument>[] = documents.map((document) => ({
-      replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+    const existing: number[] = [];
+    const rejected: RejectedWrite[] = [];
+    try {
+      await this.collection.insertMany(documents, { ordered: false });
+    } catch (error) {
+      for (const writeError of this.writeErrorsOf(error)) {
+        if (writeError.code === DUPLICATE_KEY) existing.push(writeError.index);
+        else rejected.push({ index: writeError.index, message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+      }
+    }
+    if (existing.length === 0) return rejected;
+    const operations: AnyBulkWriteOperation<RecordDocument>[] = existing.map((index) => ({
+      replaceOne: { filter: { _id: documents[index]._id }, replacement: documents[index], upsert: true },
     }));
     try {
       await this.collection.bulkWrite(operations, { ordered: false });
-      return [];
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (writeErrors.length === 0 || writeErrors.some((e) => TRANSIENT_WRITE_CODES.has(e.code))) throw error;
-      return writeErrors.map((e) => ({ index: e.index, message: `storage refused the record: ${e.errmsg ?? e.code}` }));
+      for (const writeError of this.writeErrorsOf(error)) {
+        rejected.push({ index: existing[writeError.index], message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+      }
     }
+    return rejected;
+  }
+
+  /** Per-document errors of a bulk write; rethrows anything transient (connection, shutdown). */
+  private writeErrorsOf(error: unknown): { index: number; code: number; errmsg?: string }[] {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.length === 0 || writeErrors.some((e) => TRANSIENT_WRITE_CODES.has(e.code))) throw error;
+    return writeErrors.map((e) => ({ index: e.index, code: e.code, errmsg: e.errmsg }));
   }
 
   async list(query: ListQueryDto): Promise<RecordPage> {

@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { register } from 'prom-client';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -45,7 +46,12 @@ export class ObservabilityModule {
             },
           },
         }),
-        PrometheusModule.register({ path: '/metrics', defaultLabels: { service: options.service } }),
+        PrometheusModule.register({
+          path: '/metrics',
+          defaultLabels: { service: options.service },
+          // Process metrics register once per process (an app re-created in-process must not repeat them).
+          defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
+        }),
       ],
       exports: [LoggerModule],
     };
