@@ -15,7 +15,8 @@
  *   --topics LIST        transactions,social_posts,network_logs (default all)
  *   --formats LIST       csv,ndjson,json,sqlite (default all)
  *   --rows N             rows per file: 10, 5000, 200k, 1.5m (default 100)
- *   --prefix ID          prefix of ids, so several runs never share natural keys (default: time based)
+ *   --prefix ID          prefix of ids, so several runs never share natural keys (default: time based);
+ *                        with several formats, ids are <prefix>-<format>-…, one set per file
  *   --seed N             random seed: the same seed and options give the same files (default 42)
  *   --invalid-rate R     share of rows made invalid on purpose (0..1, default 0), to see the DLQ at work
  *   --crlf / --bom       CSV with CRLF line ends / a UTF-8 byte order mark
@@ -205,8 +206,9 @@ function csvCell(value) {
 function* rows(topic, count, options) {
   const generator = GENERATORS[topic];
   const r = random(options.seed ^ (TOPICS.indexOf(topic) + 1) * 0x9e3779b1);
+  const idPrefix = options.idPrefix ?? options.prefix;
   for (let n = 1; n <= count; n++) {
-    const row = generator.row(r, n, options.prefix);
+    const row = generator.row(r, n, idPrefix);
     yield options.invalidRate > 0 && r.next() < options.invalidRate ? generator.invalid(row, r) : row;
   }
 }
@@ -383,7 +385,15 @@ async function main(argv = process.argv.slice(2)) {
   for (const topic of options.topics) {
     for (const format of options.formats) {
       const dir = options.flat ? root : join(root, topic);
-      const result = await generateFile({ ...options, topic, format, dir });
+      // Several formats at once: each file its own ids (and rows), so none overwrites another's records.
+      const several = options.formats.length > 1;
+      const result = await generateFile({
+        ...options,
+        topic,
+        format,
+        dir,
+        ...(several ? { idPrefix: `${options.prefix}-${format}`, seed: options.seed + FORMATS.indexOf(format) } : {}),
+      });
       if (options.json) console.log(JSON.stringify(result));
       else console.log(`${result.path}  ${result.rows} rows  ${result.ms} ms`);
     }
