@@ -2,4 +2,3 @@ export * from './lib/test-infra';
 export * from './lib/wait-for';
 export * from './lib/service-process';
 export * from './lib/tcp-proxy';
-export * from './lib/kafka-group';

@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
+import { createEvent, DLQ_HEADERS, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
 import { createKafkaClient, EventProducer, ensureTopics } from '@datalake/kafka';
 import { RecordServiceModule } from '@datalake/records';
 import { configureApp } from '@datalake/service-kit';
-import { commitGroupAtEnd, getTestInfra, TcpProxy, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
+import { getTestInfra, TcpProxy, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { transactionsDefinition } from './transactions.definition';
 
 /**
@@ -25,6 +25,8 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   const runId = uniqueId('run');
   const database = `it_${runId}`;
   const groupId = `it-${runId}`;
+  // A topic of this run's own (same schema) keeps other runs' and other suites' records out.
+  const topic = `${TOPICS.transactions}.it-${runId}`;
 
   const collection = () => mongo.db(database).collection('transactions');
   const countFor = (customerId: string) => collection().countDocuments({ customerId });
@@ -41,6 +43,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
         logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
         groupId,
         database,
+        topic,
       }),
       { bufferLogs: true },
     );
@@ -72,13 +75,13 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
       if (!event.ok) throw new Error(event.error.message);
       return { key: event.value.key, value: encodeEvent(event.value.envelope) };
     });
-    await producer.send(TOPICS.transactions, [...messages, ...raw.map((value) => ({ key: 'bad', value }))]);
+    await producer.send(topic, [...messages, ...raw.map((value) => ({ key: 'bad', value }))]);
   }
 
   beforeAll(async () => {
     infra = await getTestInfra();
     kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
-    await ensureTopics(kafka, [{ topic: TOPICS.transactions }, { topic: dlqTopicOf(TOPICS.transactions) }]);
+    await ensureTopics(kafka, [{ topic }, { topic: `${topic}.dlq` }]);
     producer = new EventProducer(kafka);
     await producer.connect();
     mongo = await MongoClient.connect(infra.mongoUri);
@@ -86,7 +89,6 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     mongoProxy = new TcpProxy(target.hostname, Number(target.port || 27017));
     await mongoProxy.start();
     // The shared topic holds other runs' records: this run's group starts at its current end.
-    await commitGroupAtEnd(kafka, groupId, TOPICS.transactions);
     await startConsumer();
   });
 
@@ -118,7 +120,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     const customer = uniqueId('c');
     const dlqConsumer = kafka.consumer({ groupId: `dlq-${uniqueId()}` });
     await dlqConsumer.connect();
-    await dlqConsumer.subscribe({ topic: dlqTopicOf(TOPICS.transactions), fromBeginning: false });
+    await dlqConsumer.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
     const dead: { headers: Record<string, string>; value: string }[] = [];
     await dlqConsumer.run({
       eachMessage: async ({ message }) => {
@@ -126,7 +128,6 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
         dead.push({ headers, value: String(message.value) });
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 3000)); // let the DLQ reader join before producing
 
     const bad = JSON.stringify({ transactionId: `${customer}-bad`, customerId: customer, amount: 'lots', currency: 'USD', timestamp: 1 });
     await produce([transaction(customer, 1), transaction(customer, 2)], [bad]);
@@ -136,7 +137,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
 
     expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('INVALID_PAYLOAD');
     expect(letter.headers[DLQ_HEADERS.errorMessage]).toMatch(/amount/);
-    expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(TOPICS.transactions);
+    expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(topic);
     expect(Number(letter.headers[DLQ_HEADERS.originalPartition])).toBeGreaterThanOrEqual(0);
     expect(Number(letter.headers[DLQ_HEADERS.originalOffset])).toBeGreaterThanOrEqual(0);
     expect(await collection().countDocuments({ _id: `${customer}-bad` as never })).toBe(0);

@@ -27,13 +27,15 @@ export async function ingestBatch(
   logger?: IngestionLogger,
   heartbeat?: () => Promise<void>,
 ): Promise<BatchOutcome> {
-  const topic = batch.topic as Topic;
+  // The payload schema is the definition's; the topic read from may be a renamed copy (tests).
+  const schemaTopic: Topic = definition.topic;
+  const topic = batch.topic;
   const letters: DeadLetter[] = [];
   // Later messages of a key win: Kafka keeps one key's messages in order within a partition.
   const byKey = new Map<string, { document: RecordDocument; message: KafkaMessage }>();
 
   for (const message of batch.messages) {
-    const decoded = decodeEvent(topic, message.value, { messageTimestamp: new Date(Number(message.timestamp)) });
+    const decoded = decodeEvent(schemaTopic, message.value, { messageTimestamp: new Date(Number(message.timestamp)) });
     if (!decoded.ok) {
       letters.push({ message, partition: batch.partition, error: decoded.error });
       continue;

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { dlqTopicOf } from '@datalake/kafka-schemas';
 import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule } from '@datalake/service-kit';
 import type { RecordDefinition, RecordDocument } from './record-definition';
@@ -9,7 +8,7 @@ import { RecordConsumer } from './record.consumer';
 import { createRecordsController } from './records.controller';
 import { RecordRepository } from './record.repository';
 import { RecordService } from './record.service';
-import { CONSUMER_GROUP_ID, RECORD_DEFINITION } from './record.tokens';
+import { CONSUMER_GROUP_ID, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
 
 export interface RecordServiceOptions {
   definition: RecordDefinition;
@@ -21,6 +20,8 @@ export interface RecordServiceOptions {
   /** Overrides for isolated test runs; default `<topic>-consumer` and the definition's database. */
   groupId?: string;
   database?: string;
+  /** Topic to consume instead of the definition's (same schema), e.g. a test run's own topic. */
+  topic?: string;
 }
 
 /** A whole record service: topic consumer, MongoDB storage, internal query API, health, metrics. */
@@ -28,6 +29,7 @@ export interface RecordServiceOptions {
 export class RecordServiceModule {
   static forRoot(options: RecordServiceOptions): DynamicModule {
     const { definition } = options;
+    const sourceTopic = options.topic ?? definition.topic;
     return {
       module: RecordServiceModule,
       imports: [
@@ -42,7 +44,7 @@ export class RecordServiceModule {
           useFactory: () => ({
             brokers: options.kafkaBrokers,
             clientId: options.service,
-            topics: [{ topic: definition.topic }, { topic: dlqTopicOf(definition.topic) }],
+            topics: [{ topic: sourceTopic }, { topic: `${sourceTopic}.dlq` }],
             defaultPartitions: options.partitions,
           }),
         }),
@@ -52,6 +54,7 @@ export class RecordServiceModule {
       providers: [
         { provide: RECORD_DEFINITION, useValue: definition },
         { provide: CONSUMER_GROUP_ID, useValue: options.groupId ?? `${definition.topic}-consumer` },
+        { provide: SOURCE_TOPIC, useValue: sourceTopic },
         {
           provide: RecordRepository,
           useFactory: (connection: Connection) =>

@@ -5,7 +5,7 @@ import { BatchConsumer, EventProducer, KAFKA_CLIENT } from '@datalake/kafka';
 import { ingestBatch } from './record-ingestion';
 import type { RecordDefinition } from './record-definition';
 import { RecordRepository } from './record.repository';
-import { CONSUMER_GROUP_ID, RECORD_DEFINITION } from './record.tokens';
+import { CONSUMER_GROUP_ID, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
 
 /** Consumes the service's topic in batches into MongoDB; stops cleanly before shutdown. */
 @Injectable()
@@ -15,6 +15,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
   constructor(
     @Inject(RECORD_DEFINITION) private readonly definition: RecordDefinition,
     @Inject(CONSUMER_GROUP_ID) private readonly groupId: string,
+    @Inject(SOURCE_TOPIC) private readonly topic: string,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly repository: RecordRepository,
     private readonly producer: EventProducer,
@@ -24,7 +25,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { topic } = this.definition;
+    const { topic } = this;
     const log = {
       info: (msg: string, ctx?: Record<string, unknown>) => this.logger.info({ topic, ...ctx }, msg),
       warn: (msg: string, ctx?: Record<string, unknown>) => this.logger.warn({ topic, ...ctx }, msg),
