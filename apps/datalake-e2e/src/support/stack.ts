@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, getTestInfra, startServiceProcess, type ServiceProcess } from '@datalake/testing';
 
 export const ALL_APPS = [
@@ -56,6 +59,9 @@ export async function startStack(apps: readonly AppName[] = ALL_APPS, extraEnv: 
     ADMIN_USERNAME: admin.username,
     ADMIN_PASSWORD: admin.password,
     SYSLOG_PORT: String(await freePort()),
+    INGEST_DIR: mkdtempSync(join(tmpdir(), 'datalake-e2e-inbox-')),
+    // Topics of this stack's own: records other suites left on the shared broker stay out.
+    KAFKA_TOPIC_PREFIX: `e2e-${randomBytes(4).toString('hex')}.`,
     // Every e2e request comes from 127.0.0.1 and the per-address /register + /token counter lives in
     // the shared gateway database: a low limit would make test files throttle each other.
     AUTH_RATE_PER_MINUTE: '100000',

@@ -30,6 +30,7 @@ export class AppModule {
             clientId: SERVICE_NAME,
             topics: ALL_TOPICS.flatMap((topic) => [{ topic }, { topic: dlqTopicOf(topic) }]),
             defaultPartitions: env.KAFKA_TOPIC_PARTITIONS,
+            topicPrefix: env.KAFKA_TOPIC_PREFIX,
           }),
         }),
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),

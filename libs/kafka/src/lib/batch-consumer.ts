@@ -29,6 +29,8 @@ export interface BatchConsumerOptions {
   /** Backoff between retries of a failed batch: initial and maximum delay (ms). */
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /** Namespace before every topic name (KAFKA_TOPIC_PREFIX); handlers see logical names. */
+  topicPrefix?: string;
   /** Upper bound on bytes fetched per partition, i.e. on one batch's size. */
   maxBytesPerPartition?: number;
 }
@@ -61,7 +63,11 @@ export class BatchConsumer {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    const prefix = this.options.topicPrefix ?? '';
+    await this.consumer.subscribe({
+      topics: this.options.topics.map((topic) => `${prefix}${topic}`),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
     this.running = true;
     await this.consumer.run({
       autoCommit: false,
@@ -70,7 +76,7 @@ export class BatchConsumer {
         if (batch.messages.length === 0) return;
         const context: BatchContext = { heartbeat, isActive: () => this.running && isRunning() && !isStale() };
         const handled = await this.handleWithRetry(
-          { topic: batch.topic, partition: batch.partition, messages: batch.messages },
+          { topic: batch.topic.slice(prefix.length), partition: batch.partition, messages: batch.messages },
           context,
         );
         if (!handled) return; // stopping or rebalanced: the batch is redelivered from the last commit

@@ -19,9 +19,14 @@ export class EventProducer {
   private readonly producer: Producer;
   private connected = false;
 
+  /**
+   * @param topicPrefix namespace put before every topic name (KAFKA_TOPIC_PREFIX), so several
+   *   environments can share one cluster; callers always use the logical names.
+   */
   constructor(
     kafka: Kafka,
     private readonly sendTimeoutMs = 15000,
+    private readonly topicPrefix = '',
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -45,7 +50,7 @@ export class EventProducer {
     if (messages.length === 0) return;
     try {
       await withTimeout(
-        this.producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None }),
+        this.producer.send({ topic: `${this.topicPrefix}${topic}`, messages, acks: -1, compression: CompressionTypes.None }),
         this.sendTimeoutMs,
         `Kafka did not acknowledge ${messages.length} message(s) on ${topic} within ${this.sendTimeoutMs} ms`,
       );

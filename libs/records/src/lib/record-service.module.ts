@@ -20,6 +20,8 @@ export interface RecordServiceOptions {
   /** Overrides for isolated test runs; default `<topic>-consumer` and the definition's database. */
   groupId?: string;
   database?: string;
+  /** Namespace before every topic name (KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
   /** Topic to consume instead of the definition's (same schema), e.g. a test run's own topic. */
   topic?: string;
 }
@@ -46,6 +48,7 @@ export class RecordServiceModule {
             clientId: options.service,
             topics: [{ topic: sourceTopic }, { topic: `${sourceTopic}.dlq` }],
             defaultPartitions: options.partitions,
+            topicPrefix: options.topicPrefix,
           }),
         }),
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { BatchConsumer, EventProducer, KAFKA_CLIENT } from '@datalake/kafka';
+import { BatchConsumer, EventProducer, KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from '@datalake/kafka';
 import { ingestBatch } from './record-ingestion';
 import type { RecordDefinition } from './record-definition';
 import { RecordRepository } from './record.repository';
@@ -17,6 +17,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
     @Inject(CONSUMER_GROUP_ID) private readonly groupId: string,
     @Inject(SOURCE_TOPIC) private readonly topic: string,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_OPTIONS) private readonly kafkaOptions: KafkaModuleOptions,
     private readonly repository: RecordRepository,
     private readonly producer: EventProducer,
     private readonly logger: PinoLogger,
@@ -34,6 +35,7 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.groupId,
       topics: [topic],
+      topicPrefix: this.kafkaOptions.topicPrefix,
       logger: log,
       handler: async (batch, context) => {
         const outcome = await ingestBatch(

@@ -28,6 +28,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
       kafkaBrokers: parseBrokerList(env.KAFKA_BOOTSTRAP_SERVERS) ?? [],
       mongoUri: env.MONGO_URI,
       partitions: env.KAFKA_TOPIC_PARTITIONS,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
       logLevel: env.LOG_LEVEL,
     }),
   });

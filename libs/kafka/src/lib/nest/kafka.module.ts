@@ -21,6 +21,8 @@ export interface KafkaModuleOptions {
   /** Topics created at start when missing. */
   topics?: TopicSpec[];
   defaultPartitions?: number;
+  /** Namespace before every topic name (KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
 }
 
 export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
@@ -48,7 +50,9 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const where = this.options.brokers.join(',');
     try {
-      const created = await ensureTopics(this.kafka, this.options.topics ?? [], this.options.defaultPartitions);
+      const prefix = this.options.topicPrefix ?? '';
+      const topics = (this.options.topics ?? []).map((spec) => ({ ...spec, topic: `${prefix}${spec.topic}` }));
+      const created = await ensureTopics(this.kafka, topics, this.options.defaultPartitions);
       if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
       await this.producer.connect();
     } catch (error) {
@@ -93,7 +97,11 @@ export class KafkaModule {
             createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestKafkaLogger(new Logger('kafkajs')) }),
           inject: [KAFKA_OPTIONS],
         },
-        { provide: EventProducer, useFactory: (kafka: Kafka) => new EventProducer(kafka), inject: [KAFKA_CLIENT] },
+        {
+          provide: EventProducer,
+          useFactory: (kafka: Kafka, opts: KafkaModuleOptions) => new EventProducer(kafka, undefined, opts.topicPrefix),
+          inject: [KAFKA_CLIENT, KAFKA_OPTIONS],
+        },
         KafkaLifecycle,
         KafkaReadinessCheck,
       ],

@@ -1,5 +1,5 @@
 import { ConfigError } from './load-env';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { IsBrokerList, IsMongoUri } from './env-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,6 +21,10 @@ export class DataServiceEnv extends BaseEnv {
 
   @IsMongoUri()
   MONGO_URI!: string;
+
+  /** Namespace before every Kafka topic name, so several environments can share a cluster. */
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may only contain letters, digits, ".", "_" and "-"' })
+  KAFKA_TOPIC_PREFIX: string = '';
 
   /** Partitions of each topic a service creates when it is missing. */
   @IsInt()
