@@ -1,22 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-export default [
-  ...nx.configs['flat/base'],
-  ...nx.configs['flat/typescript'],
-  ...nx.configs['flat/javascript'],
-  {
-    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '.datalake/**', 'tmp/**'],
-  },
-  {
-    files: ['**/*.ts', '**/*.js'],
-    rules: {
-      // Apps import libs; libs import only libs below them (DESIGN.md "Shape").
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-          depConstraints: [
+const depConstraints = [
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
@@ -53,8 +37,43 @@ export default [
             { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:ingest', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
+          ];
+
+function boundaries(constraints) {
+  return {
+    enforceBuildableLibDependency: true,
+    allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+    depConstraints: constraints,
+  };
+}
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/node_modules', '.datalake/**', 'tmp/**'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js'],
+    rules: {
+      // Apps import libs; libs import only libs below them (DESIGN.md "Shape").
+      '@nx/enforce-module-boundaries': ['error', boundaries(depConstraints)],
+    },
+  },
+  {
+    // Tests of any project may use the shared test infrastructure.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaries(
+          depConstraints.map((constraint) =>
+            constraint.sourceTag.startsWith('type:')
+              ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing'] }
+              : { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:shared'] },
+          ),
+        ),
       ],
     },
   },

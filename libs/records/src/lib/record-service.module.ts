@@ -61,7 +61,7 @@ export class RecordServiceModule {
         {
           provide: RecordRepository,
           useFactory: (connection: Connection) =>
-            new RecordRepository(connection.db!.collection<RecordDocument>(definition.collection), definition),
+            new RecordRepository(connectedDb(connection).collection<RecordDocument>(definition.collection), definition),
           inject: [getConnectionToken()],
         },
         RecordService,
@@ -70,4 +70,9 @@ export class RecordServiceModule {
       exports: [RecordRepository, RecordService],
     };
   }
+}
+
+function connectedDb(connection: Connection) {
+  if (!connection.db) throw new Error('MongoDB connection is not open');
+  return connection.db;
 }
