@@ -30,7 +30,7 @@ export type CheckpointUpdate = Pick<Checkpoint, 'kind' | 'source' | 'status' | '
 
 export const CHECKPOINT_COLLECTION = 'source_checkpoints';
 /** How long a claim on an input lasts without a checkpoint write renewing it. */
-export const LEASE_MS = 60_000;
+export const LEASE_MS = 30_000;
 const DUPLICATE_KEY = 11000;
 
 /**

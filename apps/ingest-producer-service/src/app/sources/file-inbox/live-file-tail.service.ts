@@ -70,6 +70,8 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly warned = new Set<string>();
+  /** Size, mtime and inode at the end of the last complete pass: an unchanged file needs no pass. */
+  private readonly lastSeen = new Map<string, string>();
 
   constructor(
     private readonly config: SourcesConfig,
@@ -141,13 +143,18 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
       return;
     }
     const file = await stat(path).catch(() => undefined);
-    if (!file?.isFile()) return;
+    if (!file?.isFile()) {
+      this.lastSeen.delete(path);
+      return;
+    }
+    const seen = `${file.ino}:${file.size}:${file.mtimeMs}`;
+    if (this.lastSeen.get(path) === seen) return;
     const name = `${topic}/${INBOX_SUBDIRS.live}/${basename(path)}`;
     const id = `tail:${topic}:${basename(path)}`;
     try {
       if (!(await this.checkpoints.claim(id))) return;
       try {
-        await this.follow(topic, path, name, id, format, file);
+        if (await this.follow(topic, path, name, id, format, file)) this.lastSeen.set(path, seen);
       } finally {
         await this.checkpoints.release(id).catch(() => undefined);
       }
@@ -156,17 +163,18 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
-  private async follow(topic: Topic, path: string, name: string, id: string, format: string, file: Stats): Promise<void> {
+  /** One pass; true when everything complete in the file was read (nothing left for now). */
+  private async follow(topic: Topic, path: string, name: string, id: string, format: string, file: Stats): Promise<boolean> {
     const checkpoint = await this.checkpoints.get(id);
     const { position, reset } = tailStart(checkpoint, file);
     if (reset === 'replaced' || reset === 'truncated') {
       this.logger.warn({ file: name, reset }, `${name} was ${reset}; reading it from the start`);
     }
-    if (!reset && checkpoint?.status === 'failed') return; // e.g. a wrong header: stays refused until replaced
+    if (!reset && checkpoint?.status === 'failed') return true; // e.g. a wrong header: stays refused until replaced
     const offset = position.offset ?? 0;
-    if (offset >= file.size) return;
+    if (offset >= file.size) return true;
     const end = format === 'csv' ? await lastLineEnd(path, offset, file.size) : file.size;
-    if (end <= offset) return;
+    if (end <= offset) return false;
 
     const stats = !reset && checkpoint ? { ...checkpoint.stats } : emptyStats();
     const run = new SourceRun(this.logger, this.events, 'tail', topic, name, stats);
@@ -174,7 +182,7 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
     let committed = position;
     const rows = format === 'csv' ? csvRows(path, topic, position, { end, tail: true }) : ndjsonRows(path, position, { completeOnly: true, end });
     try {
-      await pumpRows(rows, {
+      const outcome = await pumpRows(rows, {
         chunkSize: this.config.chunkSize,
         stats,
         shouldStop: () => this.stopping,
@@ -185,10 +193,13 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
           run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
         },
       });
+      // A partial last line (or CSV record) is read again once complete: not done with this size.
+      return outcome === 'completed' && (committed.offset ?? 0) >= end && end === file.size;
     } catch (error) {
       if (isTransientError(error) || !(error instanceof UnreadableFileError)) throw error;
       await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'failed', position: committed, stats, error: error.message });
       this.logger.error({ file: name, code: error.code, location: error.location, error: error.message }, `cannot follow ${name}: ${error.message}`);
+      return true;
     }
   }
 }
