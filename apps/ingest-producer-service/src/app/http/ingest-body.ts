@@ -8,16 +8,16 @@ import { UnparseableRecord } from '../unparseable-record';
  */
 export function parseIngestBody(body: unknown, contentType: string | undefined): unknown[] {
   if (typeof body === 'string' && /ndjson|jsonl/i.test(contentType ?? '')) {
-    return body
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '')
-      .map((line, index) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch {
-          return new UnparseableRecord(`line ${index + 1} is not valid JSON`);
-        }
-      });
+    const records: unknown[] = [];
+    body.split(/\r?\n/).forEach((line, lineIndex) => {
+      if (line.trim() === '') return;
+      try {
+        records.push(JSON.parse(line));
+      } catch {
+        records.push(new UnparseableRecord(`line ${lineIndex + 1} is not valid JSON`));
+      }
+    });
+    return records;
   }
   if (Array.isArray(body)) return body;
   if (body !== null && typeof body === 'object' && Object.keys(body).length > 0) return [body];
