@@ -72,7 +72,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const context: BatchContext = { heartbeat, isActive: () => this.running && isRunning() && !isStale() };
         const handled = await this.handleWithRetry(
@@ -80,6 +80,8 @@ export class BatchConsumer {
           context,
         );
         if (!handled) return; // stopping or rebalanced: the batch is redelivered from the last commit
+        // Resolving moves this consumer's fetch position; committing makes it survive a restart.
+        resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         // Commit only after the handler's writes succeeded: at-least-once.
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);

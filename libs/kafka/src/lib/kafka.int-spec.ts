@@ -52,8 +52,9 @@ describe('libs/kafka against a real broker', () => {
     });
     await consumer.start();
     await waitFor(() => seen.length >= 20, { description: '20 consumed messages' });
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // a handled batch must not come again
     await consumer.stop();
-    expect(seen.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
 
     const admin = kafka.admin();
     await admin.connect();
