@@ -11,3 +11,4 @@ export * from './lib/health/health.module';
 export * from './lib/health/mongo-readiness.check';
 export * from './lib/observability/observability.module';
 export * from './lib/bootstrap/run-service';
+export * from './lib/observability/http-metrics.middleware';

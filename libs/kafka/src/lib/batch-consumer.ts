@@ -5,6 +5,8 @@ export interface MessageBatch {
   topic: string;
   partition: number;
   messages: KafkaMessage[];
+  /** Messages behind the partition's end after this batch (consumer lag). */
+  offsetLag: number;
 }
 
 export interface BatchContext {
@@ -76,7 +78,12 @@ export class BatchConsumer {
         if (batch.messages.length === 0) return;
         const context: BatchContext = { heartbeat, isActive: () => this.running && isRunning() && !isStale() };
         const handled = await this.handleWithRetry(
-          { topic: batch.topic.slice(prefix.length), partition: batch.partition, messages: batch.messages },
+          {
+            topic: batch.topic.slice(prefix.length),
+            partition: batch.partition,
+            messages: batch.messages,
+            offsetLag: Number(batch.offsetLag()),
+          },
           context,
         );
         if (!handled) return; // stopping or rebalanced: the batch is redelivered from the last commit

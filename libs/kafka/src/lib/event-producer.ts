@@ -1,4 +1,4 @@
-import { CompressionTypes, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { withTimeout } from './topic-admin';
 
 export interface OutgoingMessage {
@@ -32,6 +32,10 @@ export class EventProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // murmur2 partitioning, as the Java client: one key lands on the same partition everywhere.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded on purpose: a caller waits at most sendTimeoutMs, and a resend is harmless
+      // because every record is stored by natural key.
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));

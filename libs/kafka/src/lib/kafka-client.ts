@@ -21,10 +21,13 @@ export interface KafkaClientOptions {
   connectionTimeout?: number;
 }
 
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
+
 /** Routes kafkajs's own log lines (warnings and errors only) to our logger. */
 function kafkaLogCreator(logger: KafkaLogger): logCreator {
   return () => ({ level, log }: LogEntry) => {
     const { message, ...rest } = log;
+    if (message.startsWith(BOUNDED_RETRIES_WARNING)) return; // known and intended, see EventProducer
     if (level === KafkaLogLevel.ERROR) logger.error(`kafkajs: ${message}`, rest);
     else if (level === KafkaLogLevel.WARN) logger.warn(`kafkajs: ${message}`, rest);
   };

@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEvent, type Topic } from '@datalake/kafka-schemas';
+import { decodeEvent, EVENT_HEADERS, type Topic } from '@datalake/kafka-schemas';
 import { publishDeadLetters, type DeadLetter, type EventProducer, type MessageBatch } from '@datalake/kafka';
 import { TransformError, type RecordDefinition, type RecordDocument } from './record-definition';
 import { recordMetrics } from './record-metrics';
@@ -8,6 +8,20 @@ import type { RecordRepository } from './record.repository';
 export interface BatchOutcome {
   stored: number;
   deadLettered: DeadLetter[];
+  /** Correlation ids the batch carried (a few), so one record can be followed through the logs. */
+  correlationIds: string[];
+}
+
+const LOGGED_CORRELATION_IDS = 20;
+
+function correlationIdsOf(messages: KafkaMessage[]): string[] {
+  const ids = new Set<string>();
+  for (const message of messages) {
+    const id = message.headers?.[EVENT_HEADERS.correlationId];
+    if (id !== undefined) ids.add(String(id));
+    if (ids.size >= LOGGED_CORRELATION_IDS) break;
+  }
+  return [...ids];
 }
 
 export interface IngestionLogger {
@@ -63,7 +77,14 @@ export async function ingestBatch(
 
   for (const letter of letters) {
     logger?.warn(
-      { topic, partition: batch.partition, offset: letter.message.offset, code: letter.error.code, reason: letter.error.message },
+      {
+        topic,
+        partition: batch.partition,
+        offset: letter.message.offset,
+        correlationId: letter.message.headers?.[EVENT_HEADERS.correlationId]?.toString(),
+        code: letter.error.code,
+        reason: letter.error.message,
+      },
       'message sent to the dead-letter topic',
     );
     recordMetrics.deadLettered.inc({ topic, reason: letter.error.code });
@@ -71,5 +92,6 @@ export async function ingestBatch(
   recordMetrics.consumed.inc({ topic }, batch.messages.length);
   recordMetrics.stored.inc({ topic }, pending.length - rejected.length);
   recordMetrics.batchSize.observe({ topic }, batch.messages.length);
-  return { stored: pending.length - rejected.length, deadLettered: letters };
+  recordMetrics.lag.set({ topic, partition: String(batch.partition) }, batch.offsetLag);
+  return { stored: pending.length - rejected.length, deadLettered: letters, correlationIds: correlationIdsOf(batch.messages) };
 }

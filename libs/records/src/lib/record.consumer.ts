@@ -46,8 +46,15 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
           { warn: (ctx, msg) => this.logger.warn(ctx, msg) },
           context.heartbeat,
         );
-        this.logger.debug(
-          { partition: batch.partition, messages: batch.messages.length, stored: outcome.stored },
+        this.logger.info(
+          {
+            partition: batch.partition,
+            messages: batch.messages.length,
+            stored: outcome.stored,
+            deadLettered: outcome.deadLettered.length,
+            lag: batch.offsetLag,
+            correlationIds: outcome.correlationIds,
+          },
           'batch stored',
         );
       },
