@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
 import type { Topic } from '@datalake/kafka-schemas';
 import { UnparseableRecord } from '../../../unparseable-record';
@@ -20,6 +21,47 @@ interface ParsedRecord {
   record: string[];
   raw: string;
   info: Info;
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/**
+ * Newline positions of the bytes on their way to the parser, consumed as records come out, so
+ * it holds only the lines in flight between the file and the parser.
+ */
+class NewlineIndex {
+  private readonly positions: number[] = [];
+  private head = 0;
+  private passed = 0;
+
+  constructor(private scanned: number) {}
+
+  scan(chunk: Buffer): void {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) this.positions.push(this.scanned + i);
+    this.scanned += chunk.length;
+  }
+
+  /** Newlines before `offset`, counted from where the read started. */
+  linesBefore(offset: number): number {
+    while (this.head < this.positions.length && this.positions[this.head] < offset) {
+      this.head++;
+      this.passed++;
+    }
+    if (this.head > 4096) {
+      this.positions.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.passed;
+  }
+
+  /** Number (from the read's start) of the line a record ending just before `end` ends on. */
+  lineEndingAt(end: number): number {
+    return this.linesBefore(end - 1) + 1;
+  }
 }
 
 /** Checks a header row against the topic; a missing required column makes the file unreadable. */
@@ -64,27 +106,38 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
     end: options.end === undefined ? undefined : options.end - 1,
     highWaterMark: 64 * 1024,
   });
+  // csv-parse miscounts lines after a quoted field holding a newline: count them from the bytes.
+  const lines = new NewlineIndex(start);
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      lines.scan(chunk);
+      callback(null, chunk);
+    },
+  });
   input.on('error', (error) => parser.destroy(error));
-  input.pipe(parser);
+  tap.on('error', (error) => parser.destroy(error));
+  input.pipe(tap).pipe(parser);
 
   try {
     for await (const { record, raw, info } of parser as AsyncIterable<ParsedRecord>) {
       const offset = start + info.bytes;
-      const line = lineBase + info.lines;
+      // The record's last line, and its first (minus the newlines inside its quoted fields).
+      const line = lineBase + lines.lineEndingAt(offset);
+      const text = raw.replace(/^[\r\n]+|[\r\n]+$/g, '');
       if (!header || !mapping) {
         header = record.map((cell) => cell.trim());
         mapping = checkCsvHeader(topic, header);
         continue;
       }
       rows++;
-      const location = `line ${line}`;
+      const location = `line ${line - countNewlines(text)}`;
       const parsed =
         record.length === header.length
           ? rowToRecord(mapping.fields, record)
           : new UnparseableRecord(`${location} has ${record.length} fields, the header has ${header.length}`);
       yield {
         record: parsed,
-        raw: raw.replace(/^[\r\n]+|[\r\n]+$/g, ''),
+        raw: text,
         location,
         position: { rows, offset, line, header },
         ...(parsed instanceof UnparseableRecord ? { parseErrorCode: 'INVALID_CSV_ROW' } : {}),
@@ -94,13 +147,14 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
     if (error instanceof UnreadableFileError) throw error;
     if (error instanceof CsvError) {
       if (options.tail && error.code === 'CSV_QUOTE_NOT_CLOSED') return;
-      throw new UnreadableFileError(error.code, `CSV syntax error: ${error.message}`, `line ${lineBase + (parser.info?.lines ?? 0)}`, {
+      throw new UnreadableFileError(error.code, `CSV syntax error: ${error.message}`, `line ${lineBase + lines.linesBefore(start + (parser.info?.bytes ?? 0)) + 1}`, {
         cause: error,
       });
     }
     throw error;
   } finally {
     input.destroy();
+    tap.destroy();
     parser.destroy();
   }
 }

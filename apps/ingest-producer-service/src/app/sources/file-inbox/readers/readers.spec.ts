@@ -104,6 +104,19 @@ describe('inbox readers', () => {
       expect(rows[0].position).toMatchObject({ rows: 1, line: 2, header: ['transaction_id', 'customer_id', 'amount', 'currency', 'timestamp', 'merchant'] });
     });
 
+    it('numbers lines right after quoted fields that hold newlines', async () => {
+      const path = file(`${header}t1,c1,1,EUR,2026-11-24T10:00:00Z,"two\r\nlines"\r\nt2,c2,2,EUR,2026-11-24T10:00:00Z,m\r\n\r\nt3,c3,3,EUR,2026-11-24T10:00:00Z,"a\nb\nc"\nt4,c4,4,EUR,2026-11-24T10:00:00Z,m`);
+      const rows = await collect(csvRows(path, TOPICS.transactions, { rows: 0 }));
+      expect(rows.map((row) => [row.location, row.position.line])).toEqual([
+        ['line 2', 3],
+        ['line 4', 4],
+        ['line 6', 8],
+        ['line 9', 9],
+      ]);
+      const resumed = await collect(csvRows(path, TOPICS.transactions, rows[1].position));
+      expect(resumed.map((row) => row.location)).toEqual(['line 6', 'line 9']);
+    });
+
     it('marks a row with the wrong number of fields as unparseable and goes on', async () => {
       const path = file(`${header}t1,c1,1,EUR,2026-11-24T10:00:00Z,m,extra\nt2,c2,2,EUR,2026-11-24T10:00:00Z,m\n`);
       const rows = await collect(csvRows(path, TOPICS.transactions, { rows: 0 }));
