@@ -72,6 +72,8 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
   private readonly warned = new Set<string>();
   /** Size, mtime and inode at the end of the last complete pass: an unchanged file needs no pass. */
   private readonly lastSeen = new Map<string, string>();
+  /** The last problem logged per file, so an outage logs once, not once per poll. */
+  private readonly lastProblem = new Map<string, string>();
 
   constructor(
     private readonly config: SourcesConfig,
@@ -158,8 +160,13 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
       } finally {
         await this.checkpoints.release(id).catch(() => undefined);
       }
+      this.lastProblem.delete(path);
     } catch (error) {
-      this.logger.warn({ file: name, error: errorMessage(error) }, `cannot follow ${name} now; will retry`);
+      const problem = errorMessage(error);
+      if (this.lastProblem.get(path) !== problem) {
+        this.lastProblem.set(path, problem);
+        this.logger.warn({ file: name, error: problem }, `cannot follow ${name} now; retrying every ${this.config.pollIntervalMs} ms`);
+      }
     }
   }
 
