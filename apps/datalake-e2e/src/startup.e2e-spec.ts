@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, getTestInfra, startServiceProcess, WORKSPACE_ROOT } from '@datalake/testing';
+
+/** Runs a built service bundle to its exit and returns what it printed. */
+function runToExit(app: string, env: Record<string, string | undefined>, timeoutMs = 90000) {
+  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.js')], {
+      cwd: WORKSPACE_ROOT,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${app} did not exit within ${timeoutMs} ms:\n${output.slice(-2000)}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+const baseEnv = () => ({ PATH: process.env['PATH'], LOG_LEVEL: 'info', TRANSACTIONS_PORT: '0' });
+
+describe('service start-up and shutdown (built bundles)', () => {
+  it('stops with one line naming a missing MONGO_URI', async () => {
+    const { code, output } = await runToExit('transactions-consumer', { ...baseEnv(), KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual(['transactions-consumer: Invalid configuration: MONGO_URI is required']);
+  });
+
+  it('stops with one line naming a malformed KAFKA_BOOTSTRAP_SERVERS', async () => {
+    const { code, output } = await runToExit('transactions-consumer', {
+      ...baseEnv(),
+      KAFKA_BOOTSTRAP_SERVERS: 'not a broker list',
+      MONGO_URI: 'mongodb://127.0.0.1:27017',
+    });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(/KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port/);
+  });
+
+  it('stops with one line when the broker cannot be reached, not a stack trace loop', async () => {
+    const infra = await getTestInfra();
+    const unreachable = `127.0.0.1:${await freePort()}`;
+    const { code, output } = await runToExit('transactions-consumer', {
+      ...baseEnv(),
+      KAFKA_BOOTSTRAP_SERVERS: unreachable,
+      MONGO_URI: infra.mongoUri,
+    });
+    expect(code).toBe(1);
+    const lastLine = output.trim().split('\n').pop();
+    expect(lastLine).toMatch(new RegExp(`^transactions-consumer failed to start: Kafka at ${unreachable} is not reachable`));
+    expect(output).not.toMatch(/^\s+at /m); // no stack frames
+  });
+
+  it('shuts down cleanly on SIGTERM', async () => {
+    const infra = await getTestInfra();
+    const port = await freePort();
+    const service = await startServiceProcess('transactions-consumer', port, {
+      KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
+      MONGO_URI: infra.mongoUri,
+      TRANSACTIONS_PORT: String(port),
+      KAFKA_TOPIC_PREFIX: `e2e-shutdown-${port}.`,
+    });
+    const started = Date.now();
+    const code = await service.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30000);
+  });
+});
