@@ -39,6 +39,20 @@ export interface BatchConsumerOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Group membership errors: kafkajs must get the batch back to rejoin the group. */
+const GROUP_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_COORDINATOR',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
+
+function isGroupError(error: unknown): boolean {
+  return GROUP_ERRORS.has((error as { type?: string }).type ?? '');
+}
+
 /**
  * At-least-once batch consumer: a batch's offsets are committed only after its handler
  * succeeded; a failing handler is retried with exponential backoff (heartbeating meanwhile) and
@@ -104,6 +118,8 @@ export class BatchConsumer {
         await this.options.handler(batch, context);
         return true;
       } catch (error) {
+        // Retrying here would block the rejoin forever; uncommitted, the batch comes back after it.
+        if (isGroupError(error)) throw error;
         const delay = Math.min(max, initial * 2 ** Math.min(attempt, 16));
         this.logger.warn(`batch failed, retrying in ${delay} ms`, {
           topic: batch.topic,
@@ -122,7 +138,9 @@ export class BatchConsumer {
     const until = Date.now() + ms;
     while (Date.now() < until && context.isActive()) {
       await sleep(Math.min(1000, until - Date.now()));
-      await context.heartbeat().catch(() => undefined);
+      await context.heartbeat().catch((error: unknown) => {
+        if (isGroupError(error)) throw error;
+      });
     }
   }
 

@@ -64,7 +64,8 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** In-flight batch finishes and commits before connections close. */
-  async beforeApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
     await this.consumer?.stop();
+    this.logger.info({ topic: this.topic, signal }, 'stopped consuming; in-flight batch finished and committed');
   }
 }
