@@ -62,6 +62,11 @@ export default [
     },
   },
   {
+    // Build configuration, not app code: it may load the shared webpack factory under tools/.
+    files: ['**/webpack.config.js'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Tests of any project may use the shared test infrastructure.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: {
