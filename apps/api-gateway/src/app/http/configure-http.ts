@@ -28,7 +28,8 @@ export function bodyErrorHandler(error: Error & { status?: number; type?: string
 /** Security headers, CORS, proxy trust and body parsing of the public entry point. */
 export function configureHttp(app: NestExpressApplication, env: GatewayEnv): void {
   app.set('trust proxy', trustProxySetting(env.TRUST_PROXY));
-  app.use(helmet());
+  // No upgrade-insecure-requests: behind plain HTTP (a cluster address) Swagger UI could not load its assets.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   const origins = corsOrigins(env.CORS_ORIGINS);
   if (origins.length > 0) {
     app.enableCors({

@@ -32,6 +32,13 @@ describe(TokenFailureLimiter.name, () => {
     await expect(sut.begin('dave')).resolves.toBeDefined();
   });
 
+  it('fails closed with 503 when the counters cannot be reached', async () => {
+    const store = new FakeCounterStore();
+    store.failing = true;
+    sut = new TokenFailureLimiter(store, env, logger);
+    await expect(sut.begin('erin')).rejects.toMatchObject({ status: 503 });
+  });
+
   it('stores nothing for a name that cannot be an account', async () => {
     const store = new FakeCounterStore();
     sut = new TokenFailureLimiter(store, env, logger);

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { USERNAME_PATTERN } from '@datalake/dto';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
@@ -44,7 +44,10 @@ export class TokenFailureLimiter {
     const key = `token-failures:${username.toLowerCase()}`;
     const limit = this.env.TOKEN_FAILURES_PER_USERNAME;
     const now = Date.now();
-    const counted = await this.counters.hit(key, this.env.TOKEN_FAILURE_WINDOW_MINUTES * MINUTE_MS, limit, now);
+    const counted = await this.counters.hit(key, this.env.TOKEN_FAILURE_WINDOW_MINUTES * MINUTE_MS, limit, now).catch((error: unknown) => {
+      // Without the counter no attempt can be checked: fail closed, like the quota.
+      throw new ServiceUnavailableException('the sign-in attempt counter is unavailable; retry later', { cause: error });
+    });
     if (counted.hits > limit) {
       this.logger.warn({ username }, 'token attempts blocked: too many failures');
       throw new TooManyTokenFailures(secondsUntil(counted.window.end, now));

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Patch, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, InternalServerErrorException, Param, Patch, Query, Req, Res } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { MeDto, UpdateRoleDto, UserDto, UserListQueryDto, UserPageDto, type UserDto as UserShape } from '@datalake/dto';
+import { MeDto, UpdateRoleDto, UserDto, UserListQueryDto, UserPageDto } from '@datalake/dto';
 import { ApiAuthenticatedRoute } from '../http/api-docs';
 import { Authenticated } from '../http/authenticated.decorator';
 import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
@@ -22,13 +22,11 @@ export class UsersProxyController {
   async me(@Req() request: Request, @Res() response: Response): Promise<void> {
     const answer = await this.upstreams.get('auth-service').call({ method: 'GET', path: '/me', headers: withToken(request) });
     if (answer.status !== 200) return relay(response, answer);
-    const user = answer.body as UserShape;
+    // The quota figures are the ones QuotaGuard counted for this very request.
+    const user = answer.body as UserDto;
     const quota = request.quota;
-    const me: MeDto = {
-      username: user.username,
-      role: user.role,
-      quota: { limit: quota?.limit ?? 0, remaining: quota?.remaining ?? 0, resetAt: quota?.resetAt ?? new Date().toISOString() },
-    };
+    if (!quota) throw new InternalServerErrorException('quota not counted');
+    const me: MeDto = { username: user.username, role: user.role, quota: { limit: quota.limit, remaining: quota.remaining, resetAt: quota.resetAt } };
     relay(response, { status: 200, body: me });
   }
 
