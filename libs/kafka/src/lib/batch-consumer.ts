@@ -31,7 +31,7 @@ export interface BatchConsumerOptions {
   /** Backoff between retries of a failed batch: initial and maximum delay (ms). */
   retryInitialMs?: number;
   retryMaxMs?: number;
-  /** Namespace before every topic name (KAFKA_TOPIC_PREFIX); handlers see logical names. */
+  /** Namespace before every topic and the group id (KAFKA_TOPIC_PREFIX); handlers see logical names. */
   topicPrefix?: string;
   /** Upper bound on bytes fetched per partition, i.e. on one batch's size. */
   maxBytesPerPartition?: number;
@@ -69,7 +69,8 @@ export class BatchConsumer {
   ) {
     this.logger = options.logger ?? consoleKafkaLogger;
     this.consumer = kafka.consumer({
-      groupId: options.groupId,
+      // Namespaced too: members of one group must subscribe to the same topics.
+      groupId: `${options.topicPrefix ?? ''}${options.groupId}`,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       sessionTimeout: 30000,
