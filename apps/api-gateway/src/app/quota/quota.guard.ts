@@ -1,3 +1,4 @@
+import { Counter, register } from 'prom-client';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { normalizeIp, ThrottlerException, ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -41,6 +42,10 @@ export function setQuotaHeaders(response: Response, quota: QuotaState): void {
   response.setHeader(RATE_LIMIT_HEADERS.reset, quota.resetSeconds);
 }
 
+const quotaRejections =
+  (register.getSingleMetric('datalake_quota_rejections_total') as Counter) ??
+  new Counter({ name: 'datalake_quota_rejections_total', help: 'Requests refused with 429 by a rate limit', labelNames: ['limit'] });
+
 /**
  * The throttler guard with DataLake's headers: the user quota publishes `X-RateLimit-*` on every
  * answer, the 429 included, and keeps the figures on `req.quota` for `GET /me`; the address
@@ -61,6 +66,7 @@ export class QuotaGuard extends ThrottlerGuard {
       setQuotaHeaders(res, req.quota);
     }
     if (record.isBlocked) {
+      quotaRejections.inc({ limit: name });
       res.setHeader(RATE_LIMIT_HEADERS.retryAfter, record.timeToBlockExpire);
       throw new ThrottlerException(throttledMessage(name, limit, record.timeToBlockExpire));
     }
