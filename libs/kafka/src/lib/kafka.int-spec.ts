@@ -30,6 +30,19 @@ describe('libs/kafka against a real broker', () => {
     expect(metadata.topics[0].partitions).toHaveLength(2);
   });
 
+  it('lets services that start together race to create the same topics', async () => {
+    const topics = [uniqueId('it-race-a-'), uniqueId('it-race-b-')].flatMap((t) => [{ topic: t }, { topic: `${t}.dlq` }]);
+    const results = await Promise.all([1, 2, 3].map(() => ensureTopics(kafka, topics)));
+    // None of the racers failed, and each reported only topics that were asked for.
+    expect(results).toHaveLength(3);
+    for (const created of results.flat()) expect(topics.map((spec) => spec.topic)).toContain(created);
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = await admin.listTopics();
+    await admin.disconnect();
+    for (const spec of topics) expect(existing).toContain(spec.topic);
+  });
+
   it('consumes produced messages in batches and commits only after the handler succeeded', async () => {
     const topic = uniqueId('it-batch-');
     const groupId = uniqueId('it-group-');

@@ -6,8 +6,28 @@ export interface TopicSpec {
   replicationFactor?: number;
 }
 
-/** Creates the topics that do not exist yet; existing topics are left as they are. */
+/** True for errors that mean the broker cannot be reached at all (no point retrying here). */
+export function isConnectionError(error: unknown): boolean {
+  const text = `${(error as Error)?.message ?? ''} ${((error as Error & { cause?: Error })?.cause)?.message ?? ''}`;
+  return /Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH/.test(text);
+}
+
+/**
+ * Creates the topics that do not exist yet; existing topics are left as they are. Services start
+ * together and race to create the same topics, so a failed attempt is retried a few times.
+ */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPartitions = 3): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingTopics(kafka, specs, defaultPartitions);
+    } catch (error) {
+      if (attempt >= 5 || isConnectionError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, specs: TopicSpec[], defaultPartitions: number): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

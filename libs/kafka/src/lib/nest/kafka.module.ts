@@ -13,7 +13,7 @@ import type { Kafka } from 'kafkajs';
 import type { ReadinessCheck } from '@datalake/service-kit';
 import { EventProducer } from '../event-producer';
 import { createKafkaClient, type KafkaLogger } from '../kafka-client';
-import { ensureTopics, pingKafka, type TopicSpec } from '../topic-admin';
+import { ensureTopics, isConnectionError, pingKafka, type TopicSpec } from '../topic-admin';
 
 export interface KafkaModuleOptions {
   brokers: string[];
@@ -56,7 +56,8 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
       await this.producer.connect();
     } catch (error) {
-      throw new Error(`Kafka at ${where} is not reachable`, { cause: error });
+      const problem = isConnectionError(error) ? 'is not reachable' : 'refused the topic set-up';
+      throw new Error(`Kafka at ${where} ${problem}`, { cause: error });
     }
   }
 
