@@ -5,11 +5,8 @@ import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-/**
- * Paging and time window shared by every record listing. Query values must be scalars: an
- * array or object (`?x[$ne]=1`) fails validation and answers 400.
- */
-export class ListQueryDto {
+/** Cursor paging shared by every listing (records and users). */
+export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
@@ -18,13 +15,19 @@ export class ListQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor' })
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor" })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
   cursor?: string;
+}
 
+/**
+ * Paging and time window shared by every record listing. Query values must be scalars: an
+ * array or object (`?x[$ne]=1`) fails validation and answers 400.
+ */
+export class ListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Inclusive lower bound on the record timestamp (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
