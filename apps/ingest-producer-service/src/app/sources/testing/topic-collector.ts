@@ -1,6 +1,6 @@
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { dlqTopicOf, type EventEnvelope, type Topic } from '@datalake/kafka-schemas';
-import { uniqueId } from '@datalake/testing';
+import { uniqueId, waitFor } from '@datalake/testing';
 
 export interface CollectedEvent {
   key: string;
@@ -51,7 +51,10 @@ export class TopicCollector {
     const topics = [this.topic, dlqTopicOf(this.topic)];
     const admin = this.kafka.admin();
     await admin.connect();
-    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+    // Right after a topic is created (here by the service, or by a suite running beside this one)
+    // its partitions can briefly answer "not the leader"; kafkajs's admin gives up on that at once.
+    const endsOf = (topic: string) => waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 30_000, description: `the end offsets of ${topic}` });
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await endsOf(topic) })));
     await admin.disconnect();
 
     const consumer = this.kafka.consumer({ groupId: uniqueId('it-collector-'), sessionTimeout: 10_000, heartbeatInterval: 1000 });
