@@ -84,6 +84,8 @@ async function main() {
     env: {
       KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
       MONGO_URI: 'mongodb://127.0.0.1:27017',
+      // Its own topics, so the benchmark's rows never reach the consumers of a running stack.
+      KAFKA_TOPIC_PREFIX: `${prefix}.`,
       ...process.env,
       LOG_LEVEL: 'warn',
       INGEST_PORT: String(port),

@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
-# Local infrastructure without Docker: a single-node Apache Kafka (KRaft) broker on
-# 127.0.0.1:9092 and FerretDB (MongoDB wire protocol over SQLite) on 127.0.0.1:27017.
+# Local infrastructure without Docker: a single-node Apache Kafka (KRaft) broker and FerretDB
+# (MongoDB wire protocol over SQLite), in one of two instances:
+#   dev  (default, what `npm start` uses): Kafka 127.0.0.1:9092, MongoDB 127.0.0.1:27017, state in .datalake/
+#   test (DATALAKE_INFRA_INSTANCE=test, what `npm test` uses): Kafka 127.0.0.1:19092,
+#        MongoDB 127.0.0.1:27018, state in .datalake/test/ — test data never reaches the dev stack.
 #
 #   tools/infra/local-infra.sh up       start what is not running, wait until both really answer
 #   tools/infra/local-infra.sh down     stop the servers this checkout started
 #   tools/infra/local-infra.sh status   print each server's state (exit 3 if one is not available)
+#   tools/infra/local-infra.sh reset    stop them and delete their data (topics, databases)
 #
 # Downloads and builds are cached in ${DATALAKE_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/datalake};
-# state (Kafka log dirs, FerretDB data, logs, pid files) lives in <repo>/.datalake/.
-# KAFKA_BOOTSTRAP_SERVERS / MONGO_URI pointing elsewhere than the local defaults make `up`
+# state (Kafka log dirs, FerretDB data, logs, pid files) lives in the instance's state folder.
+# KAFKA_BOOTSTRAP_SERVERS / MONGO_URI pointing elsewhere than the instance's own ports make `up`
 # leave that server alone. See tools/infra/README.md.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd -P)"
-STATE_DIR="$REPO_ROOT/.datalake"
+INSTANCE="${DATALAKE_INFRA_INSTANCE:-dev}"
+case "$INSTANCE" in
+  dev) STATE_DIR="$REPO_ROOT/.datalake" KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093 MONGO_PORT=27017 ;;
+  test) STATE_DIR="$REPO_ROOT/.datalake/test" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 MONGO_PORT=27018 ;;
+  *)
+    echo "local-infra: ERROR: DATALAKE_INFRA_INSTANCE must be 'dev' or 'test', not '$INSTANCE'" >&2
+    exit 1
+    ;;
+esac
 LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
 CACHE_DIR="${DATALAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/datalake}"
 
 KAFKA_VERSION="${DATALAKE_KAFKA_VERSION:-4.1.1}"
 KAFKA_HOST=127.0.0.1
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
 KAFKA_HEAP="${DATALAKE_KAFKA_HEAP:--Xms256m -Xmx512m}"
 MONGO_HOST=127.0.0.1
-MONGO_PORT=27017
 WAIT_TIMEOUT="${DATALAKE_WAIT_TIMEOUT:-90}"
 STOP_TIMEOUT="${DATALAKE_STOP_TIMEOUT:-30}"
 
@@ -47,14 +56,17 @@ die() {
 
 usage() {
   cat <<EOF
-usage: tools/infra/local-infra.sh up|down|status
+usage: tools/infra/local-infra.sh up|down|status|reset      (instance: $INSTANCE)
 
   up      start Kafka $KAFKA_VERSION (KRaft, $KAFKA_HOST:$KAFKA_PORT) and FerretDB ($MONGO_HOST:$MONGO_PORT)
           if not running, then wait (up to ${WAIT_TIMEOUT}s) for a Kafka round trip and a Mongo ping
   down    stop the servers started by this checkout (SIGTERM, SIGKILL after ${STOP_TIMEOUT}s)
   status  show each server's state
+  reset   stop the servers and delete their data (topics, offsets, databases)
 
 environment:
+  DATALAKE_INFRA_INSTANCE              dev (default: ports 9092/9093/27017, state .datalake/) or
+                                       test (npm test: ports 19092/19093/27018, state .datalake/test/)
   KAFKA_BOOTSTRAP_SERVERS, MONGO_URI   pointing elsewhere: that server is left alone
   DATALAKE_CACHE_DIR                   cache of jars and binaries (now: $CACHE_DIR)
   DATALAKE_WAIT_TIMEOUT                seconds to wait for readiness (default 90)
@@ -136,7 +148,8 @@ mongo_wanted() {
   IFS=',' read -r -a entries <<<"$hosts"
   for entry in "${entries[@]}"; do
     case "$entry" in
-      127.0.0.1 | localhost | "127.0.0.1:$MONGO_PORT" | "localhost:$MONGO_PORT") ;;
+      "127.0.0.1:$MONGO_PORT" | "localhost:$MONGO_PORT") ;;
+      127.0.0.1 | localhost) [[ "$MONGO_PORT" == 27017 ]] || return 1 ;; # no port: 27017
       *) return 1 ;;
     esac
   done
@@ -521,8 +534,15 @@ cmd_status() {
     "$KAFKA_HOST" "$KAFKA_PORT" || ok=3
   status_one ferretdb "$mw" "MONGO_URI points elsewhere" "$FERRET_PID" "$FERRET_DATA" \
     "$MONGO_HOST" "$MONGO_PORT" || ok=3
-  printf 'state: %s  cache: %s\n' "$STATE_DIR" "$CACHE_DIR"
+  printf 'instance: %s  state: %s  cache: %s\n' "$INSTANCE" "$STATE_DIR" "$CACHE_DIR"
   return "$ok"
+}
+
+# Stops the instance's servers and deletes their data: every topic, offset and database.
+cmd_reset() {
+  cmd_down
+  rm -rf "$KAFKA_DIR" "$FERRET_DIR"
+  say "deleted the $INSTANCE instance's Kafka and FerretDB data in ${STATE_DIR#"$REPO_ROOT"/}"
 }
 
 with_lock() {
@@ -538,6 +558,7 @@ with_lock() {
 case "${1:-}" in
   up) with_lock cmd_up ;;
   down) with_lock cmd_down ;;
+  reset) with_lock cmd_reset ;;
   status) cmd_status ;;
   -h | --help | help) usage ;;
   *)

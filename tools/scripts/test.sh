@@ -10,10 +10,21 @@ failures=()
 
 ensure_node_modules || { echo "npm install failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# Tests get their own Kafka and FerretDB (the "test" instance: ports 19092 and 27018, state in
+# .datalake/test/), so test records never fill the topics and databases the `npm start` stack reads.
+# Started here, it starts empty, as in CI. Endpoints set in the environment win.
+export DATALAKE_INFRA_INSTANCE=test
+export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:19092}"
+export MONGO_URI="${MONGO_URI:-mongodb://127.0.0.1:27018}"
+echo "== test infrastructure: KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS MONGO_URI=$MONGO_URI"
+
 started_infra=false
-if ! bash tools/infra/local-infra.sh status >/dev/null 2>&1; then started_infra=true; fi
+if ! bash tools/infra/local-infra.sh status >/dev/null 2>&1; then
+  started_infra=true
+  bash tools/infra/local-infra.sh reset >/dev/null
+fi
 if ! bash tools/infra/local-infra.sh up; then
-  echo "Local Kafka/MongoDB did not start (see .datalake/logs/)."
+  echo "Local Kafka/MongoDB did not start (see .datalake/test/logs/)."
   echo "0 passed, 1 failed"
   exit 1
 fi

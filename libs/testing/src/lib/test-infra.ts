@@ -8,11 +8,14 @@ export interface TestInfra {
   origin: 'environment' | 'local' | 'testcontainers';
 }
 
-const LOCAL_KAFKA = '127.0.0.1:9092';
-const LOCAL_MONGO = 'mongodb://127.0.0.1:27017';
+/** The local servers of tools/infra/local-infra.sh: the test instance first, then the dev one. */
+const LOCAL_INSTANCES = [
+  { name: 'test', kafkaPort: 19092, mongoPort: 27018 },
+  { name: 'dev', kafkaPort: 9092, mongoPort: 27017 },
+] as const;
 const HOW_TO_START =
-  'Start the local servers with `npm run infra:up` (tools/infra/local-infra.sh), or point ' +
-  'KAFKA_BOOTSTRAP_SERVERS and MONGO_URI at running ones.';
+  'Start the local test servers with `npm run infra:test:up` (tools/infra/local-infra.sh), or point ' +
+  'KAFKA_BOOTSTRAP_SERVERS and MONGO_URI at running ones. `npm test` does this by itself.';
 
 export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -35,7 +38,8 @@ let cached: Promise<TestInfra> | undefined;
 
 /**
  * Kafka and MongoDB for integration tests: endpoints from the environment, else the local servers
- * of tools/infra, else containers when a Docker engine is reachable; with none, a clear error.
+ * of tools/infra (its test instance, else its dev instance), else containers when a Docker engine
+ * is reachable; with none, a clear error.
  */
 export function getTestInfra(): Promise<TestInfra> {
   cached ??= resolveInfra();
@@ -47,11 +51,13 @@ async function resolveInfra(): Promise<TestInfra> {
   if (fromEnv.kafka && fromEnv.mongo) {
     return { kafkaBrokers: fromEnv.kafka.split(','), mongoUri: fromEnv.mongo, origin: 'environment' };
   }
-  const [kafkaUp, mongoUp] = await Promise.all([isPortOpen('127.0.0.1', 9092), isPortOpen('127.0.0.1', 27017)]);
-  if (kafkaUp && mongoUp) return { kafkaBrokers: [LOCAL_KAFKA], mongoUri: LOCAL_MONGO, origin: 'local' };
+  for (const { kafkaPort, mongoPort } of LOCAL_INSTANCES) {
+    const [kafkaUp, mongoUp] = await Promise.all([isPortOpen('127.0.0.1', kafkaPort), isPortOpen('127.0.0.1', mongoPort)]);
+    if (kafkaUp && mongoUp) return { kafkaBrokers: [`127.0.0.1:${kafkaPort}`], mongoUri: `mongodb://127.0.0.1:${mongoPort}`, origin: 'local' };
+  }
   if (await dockerReachable()) return startContainers();
-  const missing = [!kafkaUp && `Kafka (${LOCAL_KAFKA})`, !mongoUp && `MongoDB (${LOCAL_MONGO})`].filter(Boolean);
-  throw new Error(`Integration tests need ${missing.join(' and ')}, which did not answer. ${HOW_TO_START}`);
+  const tried = LOCAL_INSTANCES.map(({ name, kafkaPort, mongoPort }) => `${name}: Kafka 127.0.0.1:${kafkaPort} + MongoDB 127.0.0.1:${mongoPort}`);
+  throw new Error(`Integration tests need Kafka and MongoDB, and no local pair answered (${tried.join('; ')}). ${HOW_TO_START}`);
 }
 
 async function startContainers(): Promise<TestInfra> {
