@@ -151,6 +151,9 @@ describe('docker/compose.yaml', () => {
     expect((init.environment?.['TOPICS'] ?? '').split(/\s+/).sort()).toEqual(
       [...ALL_TOPICS].sort(),
     );
+    // The same topic namespace as the services (`$$` is compose's escape for a literal `$`).
+    expect(script).toContain('--topic "$${KAFKA_TOPIC_PREFIX}$${topic}"');
+    expect(init.environment).toHaveProperty('KAFKA_TOPIC_PREFIX');
   });
 
   it('has a healthcheck on every long-running service and waits on health in depends_on', () => {

@@ -475,6 +475,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
       ?.value.split(/\s+/)
       .sort();
     expect(topics).toEqual([...ALL_TOPICS].sort());
+    // The same topic namespace as the services: KAFKA_TOPIC_PREFIX from their ConfigMap.
+    expect(script).toContain('--topic "${KAFKA_TOPIC_PREFIX}${topic}"');
+    const prefix = (c.env as any[]).find((e) => e.name === 'KAFKA_TOPIC_PREFIX');
+    expect(prefix?.valueFrom?.configMapKeyRef?.key).toBe('KAFKA_TOPIC_PREFIX');
+    expect(prefix?.valueFrom?.configMapKeyRef?.name).toMatch(/^datalake-config/);
     expect(job.spec.template.spec.securityContext?.runAsNonRoot).toBe(true);
   });
 
