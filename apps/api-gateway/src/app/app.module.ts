@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { JwtAuthModule } from '@datalake/auth';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule } from '@datalake/service-kit';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import { AuthProxyController } from './auth/auth-proxy.controller';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
 import { IngestProxyController } from './ingest/ingest-proxy.controller';
@@ -27,12 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: env.LOG_LEVEL }),
-        MongooseModule.forRoot(env.MONGO_URI, {
-          dbName: GATEWAY_DATABASE,
-          retryAttempts: 2,
-          retryDelay: 1000,
-          serverSelectionTimeoutMS: 5000,
-        }),
+        serviceMongoConnection(env.MONGO_URI, GATEWAY_DATABASE),
         JwtAuthModule.forRoot({ secret: env.JWT_SECRET }),
         CounterStoreModule,
         ThrottlerModule.forRootAsync({

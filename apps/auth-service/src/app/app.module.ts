@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { JwtAuthModule } from '@datalake/auth';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule } from '@datalake/service-kit';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import type { AuthEnv } from './auth.env';
 import { AUTH_ENV } from './auth.tokens';
 import { PasswordHasher } from './credentials/password-hasher';
@@ -25,12 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: env.LOG_LEVEL }),
-        MongooseModule.forRoot(env.MONGO_URI, {
-          dbName: AUTH_DATABASE,
-          retryAttempts: 2,
-          retryDelay: 1000,
-          serverSelectionTimeoutMS: 5000,
-        }),
+        serviceMongoConnection(env.MONGO_URI, AUTH_DATABASE),
         JwtModule.register({
           secret: env.JWT_SECRET,
           signOptions: { algorithm: 'HS256', expiresIn: env.JWT_EXPIRES_IN },

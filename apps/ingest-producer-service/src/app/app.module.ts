@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ALL_TOPICS, dlqTopicOf } from '@datalake/kafka-schemas';
 import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule, parseBrokerList } from '@datalake/service-kit';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection, parseBrokerList } from '@datalake/service-kit';
 import { IngestController } from './http/ingest.controller';
 import type { IngestEnv } from './ingest.env';
 import { IngestService } from './ingest.service';
@@ -18,12 +17,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logLevel: env.LOG_LEVEL }),
         // Source checkpoints live in the service's own database.
-        MongooseModule.forRoot(env.MONGO_URI, {
-          dbName: 'ingest',
-          retryAttempts: 2,
-          retryDelay: 1000,
-          serverSelectionTimeoutMS: 5000,
-        }),
+        serviceMongoConnection(env.MONGO_URI, 'ingest'),
         KafkaModule.forRootAsync({
           useFactory: () => ({
             brokers: parseBrokerList(env.KAFKA_BOOTSTRAP_SERVERS) ?? [],

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule } from '@datalake/service-kit';
+import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import type { RecordDefinition, RecordDocument } from './record-definition';
 import { RecordConsumer } from './record.consumer';
 import { createRecordsController } from './records.controller';
@@ -36,12 +36,7 @@ export class RecordServiceModule {
       module: RecordServiceModule,
       imports: [
         ObservabilityModule.forRoot({ service: options.service, logLevel: options.logLevel }),
-        MongooseModule.forRoot(options.mongoUri, {
-          dbName: options.database ?? definition.database,
-          retryAttempts: 2,
-          retryDelay: 1000,
-          serverSelectionTimeoutMS: 5000,
-        }),
+        serviceMongoConnection(options.mongoUri, options.database ?? definition.database),
         KafkaModule.forRootAsync({
           useFactory: () => ({
             brokers: options.kafkaBrokers,
