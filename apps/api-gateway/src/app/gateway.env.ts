@@ -1,13 +1,11 @@
 import { IsInt, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { BaseEnv, IsJwtSecret, IsMongoUri } from '@datalake/service-kit';
+import { BaseEnv, IsJwtSecret, IsMongoUri, IsPort } from '@datalake/service-kit';
 
 const SERVICE_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const ORIGIN_LIST = /^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+)\s*)*$/;
 
 export class GatewayEnv extends BaseEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   GATEWAY_PORT: number = 3000;
 
   /** The gateway's own database `gateway` on this server holds the quota counters. */

@@ -1,13 +1,11 @@
 import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '@datalake/dto';
-import { BaseEnv, IsJwtSecret, IsMongoUri } from '@datalake/service-kit';
+import { BaseEnv, IsJwtSecret, IsMongoUri, IsPort } from '@datalake/service-kit';
 
 const adminConfigured = (env: AuthEnv) => env.ADMIN_USERNAME !== undefined || env.ADMIN_PASSWORD !== undefined;
 
 export class AuthEnv extends BaseEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   AUTH_PORT: number = 3001;
 
   @IsMongoUri()

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsIP, IsString, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
-import { DataServiceEnv } from '@datalake/service-kit';
+import { DataServiceEnv, IsPort } from '@datalake/service-kit';
 import { parseSqliteSources, parseSqliteTables, type ConfigResult } from './sources/sqlite/sqlite-source.config';
 
 /** Sources besides HTTP push that INGEST_SOURCES can switch on. */
@@ -35,14 +35,10 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) 
 };
 
 export class IngestEnv extends DataServiceEnv {
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   INGEST_PORT: number = 3002;
 
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IsPort()
   SYSLOG_PORT: number = 5514;
 
   /** Address the syslog UDP and TCP listeners bind. */

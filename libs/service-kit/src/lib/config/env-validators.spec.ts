@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { BaseEnv } from './base-env';
-import { IsJwtSecret } from './env-validators';
+import { IsJwtSecret, IsPort } from './env-validators';
 import { ConfigError, loadEnv } from './load-env';
 
 class SecretEnv extends BaseEnv {
@@ -27,5 +27,21 @@ describe(IsJwtSecret.name, () => {
 
   it('requires the secret', () => {
     expect(() => loadEnv(SecretEnv, { NODE_ENV: 'development' })).toThrow(/JWT_SECRET is required/);
+  });
+});
+
+class PortEnv extends BaseEnv {
+  @IsPort()
+  SOME_PORT: number = 3000;
+}
+
+describe(IsPort.name, () => {
+  it('reads a port number, with its default when unset', () => {
+    expect(loadEnv(PortEnv, { SOME_PORT: '8080' }).SOME_PORT).toBe(8080);
+    expect(loadEnv(PortEnv, {}).SOME_PORT).toBe(3000);
+  });
+
+  it.each(['0', '65536', '80.5', 'http'])('refuses %s, naming the variable', (value) => {
+    expect(() => loadEnv(PortEnv, { SOME_PORT: value })).toThrow(/SOME_PORT/);
   });
 });

@@ -1,5 +1,11 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { parseBrokerList } from './broker-list';
+
+/** A TCP port number, 1–65535. */
+export function IsPort(): PropertyDecorator {
+  return applyDecorators(IsInt(), Min(1), Max(65535));
+}
 
 export function IsBrokerList(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
