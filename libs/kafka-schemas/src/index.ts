@@ -1,6 +1,7 @@
 export * from './lib/topics';
 export * from './lib/headers';
 export * from './lib/schema-error';
+export * from './lib/json-limits';
 export * from './lib/normalize';
 export * from './lib/validation';
 export * from './lib/envelope';

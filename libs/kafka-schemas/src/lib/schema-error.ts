@@ -1,11 +1,17 @@
 /** Why a message or record was refused; carried to the DLQ and to HTTP error lists. */
 export type SchemaErrorCode =
   | 'INVALID_JSON'
+  /** Nested deeper than JSON_LIMITS.maxDepth. */
+  | 'TOO_DEEP'
+  /** A record (or message value) over JSON_LIMITS.maxRecordBytes or the broker's message limit. */
+  | 'TOO_LARGE'
   | 'INVALID_ENVELOPE'
   | 'INVALID_PAYLOAD'
   | 'UNKNOWN_SCHEMA'
   | 'TRANSFORM_FAILED'
-  | 'STORAGE_REJECTED';
+  | 'STORAGE_REJECTED'
+  /** Validation or transform threw something unexpected for this one message (e.g. a RangeError). */
+  | 'PROCESSING_FAILED';
 
 export interface SchemaError {
   code: SchemaErrorCode;
