@@ -4,3 +4,5 @@ export * from './lib/event-producer';
 export * from './lib/dead-letter';
 export * from './lib/batch-consumer';
 export * from './lib/nest/kafka.module';
+export * from './lib/message-size';
+export * from './lib/message-limit';

@@ -14,4 +14,8 @@ export const DLQ_HEADERS = {
   originalPartition: 'x-dlq-original-partition',
   originalOffset: 'x-dlq-original-offset',
   failedAt: 'x-dlq-failed-at',
+  /** "true" when the value was cut to fit the DLQ topic's message limit. */
+  truncated: 'x-dlq-truncated',
+  /** Size in bytes of the original value, set with `truncated`. */
+  originalBytes: 'x-dlq-original-bytes',
 } as const;

@@ -13,6 +13,7 @@ import type { Kafka } from 'kafkajs';
 import type { ReadinessCheck } from '@datalake/service-kit';
 import { EventProducer } from '../event-producer';
 import { createKafkaClient, type KafkaLogger } from '../kafka-client';
+import { readTopicMessageLimit } from '../message-limit';
 import { ensureTopics, isConnectionError, pingKafka, type TopicSpec } from '../topic-admin';
 
 export interface KafkaModuleOptions {
@@ -23,6 +24,13 @@ export interface KafkaModuleOptions {
   defaultPartitions?: number;
   /** Namespace before every topic name (KAFKA_TOPIC_PREFIX). */
   topicPrefix?: string;
+  /**
+   * Largest record batch per produce request (KAFKA_MAX_MESSAGE_BYTES; default 1 MiB, the broker's
+   * default). Lowered at start to the topics' `max.message.bytes` when that is smaller.
+   */
+  maxMessageBytes?: number;
+  /** Longest one produce call may take (ms); default DEFAULT_SEND_TIMEOUT_MS. */
+  sendTimeoutMs?: number;
 }
 
 export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
@@ -54,6 +62,7 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       const topics = (this.options.topics ?? []).map((spec) => ({ ...spec, topic: `${prefix}${spec.topic}` }));
       const created = await ensureTopics(this.kafka, topics, this.options.defaultPartitions);
       if (created.length > 0) this.logger.log(`created topics ${created.join(', ')}`);
+      await this.adoptTopicMessageLimit(topics.map((spec) => spec.topic));
       await this.producer.connect();
     } catch (error) {
       const problem = isConnectionError(error) ? 'is not reachable' : 'refused the topic set-up';
@@ -63,6 +72,17 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
+  }
+
+  /** Produce requests must fit the smallest `max.message.bytes` of the topics this service writes. */
+  private async adoptTopicMessageLimit(topics: string[]): Promise<void> {
+    try {
+      const limit = await readTopicMessageLimit(this.kafka, topics);
+      if (limit !== undefined) this.producer.adoptMessageLimit(limit);
+    } catch (error) {
+      this.logger.warn(`could not read the topics' max.message.bytes (${(error as Error).message}); keeping the configured limit`);
+    }
+    this.logger.log(`produce requests are cut at ${this.producer.maxMessageBytes} bytes`);
   }
 }
 
@@ -100,7 +120,13 @@ export class KafkaModule {
         },
         {
           provide: EventProducer,
-          useFactory: (kafka: Kafka, opts: KafkaModuleOptions) => new EventProducer(kafka, undefined, opts.topicPrefix),
+          useFactory: (kafka: Kafka, opts: KafkaModuleOptions) =>
+            new EventProducer(kafka, {
+              topicPrefix: opts.topicPrefix,
+              maxMessageBytes: opts.maxMessageBytes,
+              sendTimeoutMs: opts.sendTimeoutMs,
+              logger: nestKafkaLogger(new Logger('EventProducer')),
+            }),
           inject: [KAFKA_CLIENT, KAFKA_OPTIONS],
         },
         KafkaLifecycle,
