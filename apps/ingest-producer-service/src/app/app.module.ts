@@ -25,6 +25,8 @@ export class AppModule {
             topics: ALL_TOPICS.flatMap((topic) => [{ topic }, { topic: dlqTopicOf(topic) }]),
             defaultPartitions: env.KAFKA_TOPIC_PARTITIONS,
             topicPrefix: env.KAFKA_TOPIC_PREFIX,
+            maxMessageBytes: env.KAFKA_MAX_MESSAGE_BYTES,
+            sendTimeoutMs: env.KAFKA_SEND_TIMEOUT_MS,
           }),
         }),
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),

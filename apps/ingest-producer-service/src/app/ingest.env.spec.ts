@@ -8,6 +8,7 @@ describe(IngestEnv.name, () => {
     const sut = loadEnv(IngestEnv, base);
     expect([...enabledSources(sut)]).toEqual(['files', 'tail', 'sqlite', 'syslog']);
     expect(sut).toMatchObject({ INGEST_POLL_INTERVAL_MS: 1000, INGEST_CHUNK_SIZE: 500, INGEST_WATCH_POLLING: false, SYSLOG_HOST: '0.0.0.0' });
+    expect(sut).toMatchObject({ KAFKA_MAX_MESSAGE_BYTES: 1_048_576, KAFKA_SEND_TIMEOUT_MS: 8000 });
   });
 
   it('switches sources on and off', () => {
@@ -25,6 +26,8 @@ describe(IngestEnv.name, () => {
     ['INGEST_CHUNK_SIZE', '20000', 'INGEST_CHUNK_SIZE'],
     ['INGEST_WATCH_POLLING', 'maybe', 'INGEST_WATCH_POLLING'],
     ['SYSLOG_HOST', 'everywhere', 'SYSLOG_HOST'],
+    ['KAFKA_MAX_MESSAGE_BYTES', '1000', 'KAFKA_MAX_MESSAGE_BYTES'],
+    ['KAFKA_SEND_TIMEOUT_MS', 'soon', 'KAFKA_SEND_TIMEOUT_MS'],
     ['SQLITE_SOURCES', '[{"name":"a","path":"x","topic":"orders"}]', 'SQLITE_SOURCES entry 0 (a): topic must be'],
     ['INGEST_SQLITE_TABLES', '{"transactions": 5}', 'INGEST_SQLITE_TABLES table of transactions must be an SQL identifier'],
   ])('stops with a message naming %s when it is %j', (name, value, message) => {

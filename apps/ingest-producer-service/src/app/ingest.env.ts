@@ -77,6 +77,25 @@ export class IngestEnv extends DataServiceEnv {
   @Max(10_000)
   INGEST_CHUNK_SIZE: number = 500;
 
+  /**
+   * Largest record batch (bytes) one produce request carries: the broker's default
+   * `message.max.bytes`. Lowered at start to the topics' `max.message.bytes` when smaller; a record
+   * that cannot fit alone is refused (TOO_LARGE).
+   */
+  @IsInt()
+  @Min(65_536)
+  @Max(104_857_600)
+  KAFKA_MAX_MESSAGE_BYTES: number = 1_048_576;
+
+  /**
+   * Longest one produce call may take (ms), waiting for its turn included. Below the gateway's
+   * UPSTREAM_TIMEOUT_MS (10 s) so an ingest caller gets the truthful answer, not a 504.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(120_000)
+  KAFKA_SEND_TIMEOUT_MS: number = 8000;
+
   /** Watch the inbox by polling, for network file systems where change events do not arrive. */
   @Transform(toBoolean)
   @IsBoolean()

@@ -1,3 +1,4 @@
+import { JSON_LIMITS } from '@datalake/kafka-schemas';
 import { UnparseableRecord } from '../unparseable-record';
 import { parseIngestBody } from './ingest-body';
 
@@ -12,6 +13,16 @@ describe('parseIngestBody', () => {
     expect(records).toHaveLength(3);
     expect(records[1]).toBeInstanceOf(UnparseableRecord);
     expect((records[1] as UnparseableRecord).message).toBe('line 3 is not valid JSON');
+  });
+
+  it('reports an NDJSON line over the depth or size limit as its own refused record', () => {
+    const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
+    const big = JSON.stringify({ message: 'm'.repeat(JSON_LIMITS.maxRecordBytes) });
+    const records = parseIngestBody(`{"a":1}\n${deep}\n${big}\n{"a":4}`, 'application/x-ndjson');
+    expect(records).toHaveLength(4);
+    expect(records[1]).toMatchObject({ code: 'TOO_DEEP', message: expect.stringMatching(/^line 2: .*deeper than 32/) });
+    expect(records[2]).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/^line 3: value is \d+ bytes/) });
+    expect(records[3]).toEqual({ a: 4 });
   });
 
   it('refuses an empty or scalar body', () => {

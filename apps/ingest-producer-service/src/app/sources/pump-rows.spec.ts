@@ -93,6 +93,17 @@ describe(pumpRows.name, () => {
     expect(sut.commits.at(-1)?.rows).toBe(5);
   });
 
+  it('cuts a chunk early once its raw rows reach the size budget, so large rows never make a huge chunk', async () => {
+    const sut = harness();
+    async function* largeRows(): AsyncGenerator<SourceRow> {
+      for (let n = 1; n <= 7; n++) yield { ...row(n), raw: 'x'.repeat(n === 5 ? 10 : 400) };
+    }
+    await pumpRows(largeRows(), { ...sut.pump, chunkSize: 500, maxChunkChars: 1000 });
+    // 400 + 400 + 400 reaches 1000 at the third row; then 400 + 10 + 400 + 400.
+    expect(sut.log.filter((entry) => entry.startsWith('ack'))).toEqual(['ack 3', 'ack 4']);
+    expect(sut.commits.map((c) => c.rows)).toEqual([3, 7]);
+  });
+
   it('closes the reader when it stops early', async () => {
     let closed = false;
     async function* reader() {

@@ -1,8 +1,17 @@
 import type { RowStats, SourcePosition, SourceRow } from './source-row';
 import type { ChunkResult } from './row-ingestor';
 
+/**
+ * A chunk is produced once its raw rows reach this many characters, whatever its row count: a
+ * chunk of large rows stays a few produce requests long (within the producer's deadline) and
+ * memory stays bounded.
+ */
+export const DEFAULT_MAX_CHUNK_CHARS = 4 * 1024 * 1024;
+
 export interface PumpOptions {
   chunkSize: number;
+  /** See DEFAULT_MAX_CHUNK_CHARS. */
+  maxChunkChars?: number;
   /** Produces one chunk; resolves once Kafka acknowledged it. */
   ingest: (rows: SourceRow[]) => Promise<ChunkResult>;
   /** Persists the position after an acknowledged chunk, with the totals so far. */
@@ -21,11 +30,14 @@ export type PumpOutcome = 'completed' | 'stopped';
  */
 export async function pumpRows(rows: AsyncIterable<SourceRow>, options: PumpOptions): Promise<PumpOutcome> {
   const { stats } = options;
+  const maxChunkChars = options.maxChunkChars ?? DEFAULT_MAX_CHUNK_CHARS;
   let chunk: SourceRow[] = [];
+  let chunkChars = 0;
   const flush = async () => {
     if (chunk.length === 0) return;
     const rowsOfChunk = chunk;
     chunk = [];
+    chunkChars = 0;
     const result = await options.ingest(rowsOfChunk);
     stats.read += rowsOfChunk.length;
     stats.produced += result.produced;
@@ -46,7 +58,8 @@ export async function pumpRows(rows: AsyncIterable<SourceRow>, options: PumpOpti
       }
       if (next.done) break;
       chunk.push(next.value);
-      if (chunk.length >= options.chunkSize) {
+      chunkChars += next.value.raw.length;
+      if (chunk.length >= options.chunkSize || chunkChars >= maxChunkChars) {
         await flush();
         if (options.shouldStop?.()) return 'stopped';
       }

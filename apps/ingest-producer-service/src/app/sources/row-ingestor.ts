@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IHeaders } from 'kafkajs';
-import { EventProducer, type OutgoingMessage } from '@datalake/kafka';
+import { capDeadLetter, EventProducer, KafkaUnavailableError, type OutgoingMessage } from '@datalake/kafka';
 import {
   DLQ_HEADERS,
   dlqTopicOf,
@@ -34,8 +34,11 @@ export interface ChunkResult {
 
 /**
  * Produces a chunk of source rows: valid records through IngestService (resolves after Kafka
- * acknowledged), refused and unparseable rows to `<topic>.dlq` with the raw row as the value.
- * Only when this resolves may the caller move its checkpoint past the chunk.
+ * acknowledged), refused and unparseable rows to `<topic>.dlq` with the raw row as the value
+ * (cut to fit the DLQ topic, with `x-dlq-truncated` / `x-dlq-original-bytes`, when the row is
+ * over the message limit). Only when this resolves may the caller move its checkpoint past the
+ * chunk; a chunk Kafka took only in part is a KafkaUnavailableError, and is produced again whole
+ * (records are stored by natural key, so the resent part creates no duplicate).
  */
 @Injectable()
 export class RowIngestor {
@@ -52,10 +55,13 @@ export class RowIngestor {
       source,
       correlationId,
     );
-    const rejections = result.errors.map(({ index, message }): RowRejection & { row: SourceRow } => {
+    const undelivered = (result.notStored ?? 0) + (result.outcomeUnknown ?? 0);
+    if (undelivered > 0) {
+      throw new KafkaUnavailableError(`Kafka acknowledged ${result.accepted} of ${rows.length} rows; the chunk is produced again later`);
+    }
+    const rejections = result.errors.map(({ index, code, message }): RowRejection & { row: SourceRow } => {
       const row = rows[index];
-      const code = row.record instanceof UnparseableRecord ? (row.parseErrorCode ?? 'INVALID_JSON') : 'INVALID_PAYLOAD';
-      return { row, location: row.location, code, message };
+      return { row, location: row.location, code: row.record instanceof UnparseableRecord ? (row.parseErrorCode ?? code) : code, message };
     });
     if (rejections.length > 0) {
       const failedAt = new Date().toISOString();
@@ -70,8 +76,9 @@ export class RowIngestor {
           [EVENT_HEADERS.correlationId]: correlationId,
           [EVENT_HEADERS.contentType]: 'text/plain; charset=utf-8',
         };
-        return { key: source.name, value: row.raw, headers };
+        return capDeadLetter({ key: source.name, value: row.raw, headers }, this.producer.maxMessageBytes);
       });
+      // EventProducer cuts the batch into requests by bytes: many large bad rows still go through.
       await this.producer.send(dlqTopicOf(topic), letters);
     }
     return {
