@@ -71,7 +71,7 @@ describe('ingestion pipeline over HTTP (built services, real Kafka and MongoDB)'
     ].join('\n');
     const result = await push('social_posts', ndjson, 'application/x-ndjson');
     expect(result.status).toBe(202);
-    expect(result.body).toEqual({ accepted: 2, rejected: 1, errors: [{ index: 1, message: 'line 2 is not valid JSON' }] });
+    expect(result.body).toEqual({ accepted: 2, rejected: 1, errors: [{ index: 1, code: 'INVALID_JSON', message: 'line 2 is not valid JSON' }] });
     const url = `${stack.url('social-posts-consumer')}/social-posts?author=${author}`;
     const posts = await waitFor(async () => {
       const items = await listAll(url);
