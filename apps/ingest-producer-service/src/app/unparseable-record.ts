@@ -3,6 +3,6 @@ export class UnparseableRecord {
   constructor(
     readonly message: string,
     /** INVALID_JSON, or TOO_DEEP / TOO_LARGE when the text is over a JSON limit. */
-    readonly code: string = 'INVALID_JSON',
+    readonly code = 'INVALID_JSON',
   ) {}
 }
