@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Param, ParseEnumPipe, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IngestResultDto } from '@datalake/dto';
 import { ALL_TOPICS, EVENT_HEADERS, type Topic } from '@datalake/kafka-schemas';
@@ -24,7 +24,17 @@ export class IngestController {
   @ApiOperation({ summary: 'Validate records and produce the valid ones to Kafka (202 after Kafka acknowledged)' })
   @ApiParam({ name: 'topic', enum: ALL_TOPICS })
   @ApiBody({ description: 'A JSON object, a JSON array, or NDJSON (application/x-ndjson)' })
-  @ApiAcceptedResponse({ type: IngestResultDto })
+  @ApiAcceptedResponse({
+    type: IngestResultDto,
+    description:
+      '`accepted` counts exactly the records Kafka acknowledged; every other record has an `errors` entry: refused ' +
+      '(e.g. TOO_LARGE over 900 KiB, TOO_DEEP over 32 levels) or, when Kafka failed part-way, NOT_STORED / OUTCOME_UNKNOWN',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'Kafka acknowledged none of the valid records. The message says whether some may have been stored ' +
+      '(a request timed out in flight); retrying is safe either way, records are stored by natural key',
+  })
   ingest(
     @Param('topic', topicPipe) topic: Topic,
     @Body() body: unknown,
