@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { MongoServerError, type Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
+import { CheckpointStoreUnavailableError } from '../source-errors';
 import type { RowStats, SourcePosition } from '../source-row';
 
 export type CheckpointKind = 'file' | 'tail' | 'sqlite';
@@ -29,8 +30,13 @@ export interface Checkpoint {
 export type CheckpointUpdate = Pick<Checkpoint, 'kind' | 'source' | 'status' | 'position' | 'stats'> & { error?: string };
 
 export const CHECKPOINT_COLLECTION = 'source_checkpoints';
-/** How long a claim on an input lasts without a checkpoint write renewing it. */
-export const LEASE_MS = 30_000;
+/**
+ * How long a claim on an input lasts unless renewed. Short, so that an instance killed without a
+ * goodbye (SIGKILL, OOM) blocks its inputs for at most this long; the holder renews it every
+ * LEASE_RENEW_MS while it works, so a slow chunk does not lose it.
+ */
+export const LEASE_MS = 8_000;
+export const LEASE_RENEW_MS = 2_000;
 const DUPLICATE_KEY = 11000;
 
 /**
@@ -39,16 +45,25 @@ const DUPLICATE_KEY = 11000;
  * a database from producing the same rows. Only lookups by `_id`: no extra index is needed.
  */
 @Injectable()
-export class CheckpointStore {
+export class CheckpointStore implements OnApplicationShutdown {
   /** This process: the owner written into the leases it takes. */
   readonly instanceId = randomUUID();
+  /** Inputs this instance holds a lease on, renewed every LEASE_RENEW_MS until released. */
+  private readonly held = new Set<string>();
+  private renewTimer?: NodeJS.Timeout;
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   private get collection(): Collection<Checkpoint> {
     const db = this.connection.db;
-    if (!db) throw new Error('MongoDB is not connected');
+    if (!db) throw new CheckpointStoreUnavailableError('MongoDB is not connected (source checkpoints)');
     return db.collection<Checkpoint>(CHECKPOINT_COLLECTION);
+  }
+
+  // After the sources stopped (beforeApplicationShutdown): their last chunk keeps its lease.
+  onApplicationShutdown(): void {
+    clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
   }
 
   get(id: string): Promise<Checkpoint | null> {
@@ -78,6 +93,7 @@ export class CheckpointStore {
         },
         { upsert: true },
       );
+      this.hold(id);
       return true;
     } catch (error) {
       // The filter missed an existing document, so the upsert collided with it: someone else's lease.
@@ -87,7 +103,26 @@ export class CheckpointStore {
   }
 
   async release(id: string): Promise<void> {
+    this.held.delete(id);
     await this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } });
+  }
+
+  private hold(id: string): void {
+    this.held.add(id);
+    this.renewTimer ??= setInterval(() => void this.renew(), LEASE_RENEW_MS).unref();
+  }
+
+  /** Extends the leases still held; a failed renewal is retried on the next tick (the lease lasts 4 ticks). */
+  private async renew(): Promise<void> {
+    if (this.held.size === 0) return;
+    try {
+      await this.collection.updateMany(
+        { _id: { $in: [...this.held] }, owner: this.instanceId },
+        { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } },
+      );
+    } catch {
+      // MongoDB unreachable: the work itself fails on its next checkpoint and is retried.
+    }
   }
 
   /** Writes the checkpoint and renews this instance's lease. */
