@@ -78,7 +78,9 @@ export class JsonItemSplitter {
         if (this.mode === 'array' && byte === COMMA && this.count > 0) continue;
         if (this.mode === 'done') throw new JsonSyntaxError(`text after the end of the array (after item ${this.count})`);
         if (this.mode === 'values' && byte !== OPEN_OBJECT && byte !== OPEN_ARRAY) {
-          throw new JsonSyntaxError(`a top-level value must be an object (after item ${this.count})`);
+          throw new JsonSyntaxError(
+            this.count === 0 ? 'a .json file must hold a JSON array or object' : `text between the top-level values after item ${this.count}`,
+          );
         }
         this.inItem = true;
         this.itemDepth = 0;
@@ -118,7 +120,7 @@ export class JsonItemSplitter {
 
   /** Checks the input ended where it may: after the array's `]`, or between top-level objects. */
   finish(): void {
-    if (this.mode === 'start') throw new JsonSyntaxError('the file holds no JSON value');
+    if (this.mode === 'start') throw new JsonSyntaxError('the file is empty (no JSON value)');
     if (this.inString || this.inItem || this.mode === 'array') {
       throw new JsonSyntaxError(`the file ends inside ${this.mode === 'array' && !this.inItem ? 'the array' : `item ${this.count + 1}`}`);
     }
