@@ -42,7 +42,7 @@ export class SourceStallMonitor implements OnApplicationShutdown {
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(SourceStallMonitor.name);
-    const monitor = this;
+    const secondsSince = (source: SourceKindName, now: number) => this.secondsSinceProgress(source, now);
     const gauge = register.getSingleMetric('datalake_source_seconds_since_progress') as Gauge | undefined;
     if (gauge) register.removeSingleMetric('datalake_source_seconds_since_progress');
     new Gauge({
@@ -51,7 +51,7 @@ export class SourceStallMonitor implements OnApplicationShutdown {
       labelNames: ['source'],
       collect() {
         const now = Date.now();
-        for (const source of SOURCE_KINDS) this.set({ source }, monitor.secondsSinceProgress(source, now));
+        for (const source of SOURCE_KINDS) this.set({ source }, secondsSince(source, now));
       },
     });
   }
