@@ -48,8 +48,10 @@ const DUPLICATE_KEY = 11000;
 export class CheckpointStore implements OnApplicationShutdown {
   /** This process: the owner written into the leases it takes. */
   readonly instanceId = randomUUID();
-  /** Inputs this instance holds a lease on, renewed every LEASE_RENEW_MS until released. */
-  private readonly held = new Set<string>();
+  /** Inputs this instance holds a lease on, with when it last wrote their lease; renewed until released. */
+  private readonly held = new Map<string, number>();
+  /** The write in progress per input: this instance's writes to one document never overlap. */
+  private readonly writes = new Map<string, Promise<unknown>>();
   private renewTimer?: NodeJS.Timeout;
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
@@ -77,7 +79,7 @@ export class CheckpointStore implements OnApplicationShutdown {
   async claim(id: string): Promise<boolean> {
     const now = new Date();
     try {
-      await this.collection.updateOne(
+      await this.serially(id, () => this.collection.updateOne(
         { _id: id, $or: [{ owner: null }, { owner: this.instanceId }, { leaseUntil: { $lt: now } }] },
         {
           $set: { owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
@@ -92,7 +94,7 @@ export class CheckpointStore implements OnApplicationShutdown {
           },
         },
         { upsert: true },
-      );
+      ));
       this.hold(id);
       return true;
     } catch (error) {
@@ -104,32 +106,49 @@ export class CheckpointStore implements OnApplicationShutdown {
 
   async release(id: string): Promise<void> {
     this.held.delete(id);
-    await this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } });
+    await this.serially(id, () => this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } }));
   }
 
   private hold(id: string): void {
-    this.held.add(id);
-    this.renewTimer ??= setInterval(() => void this.renew(), LEASE_RENEW_MS).unref();
+    this.held.set(id, Date.now());
+    this.renewTimer ??= setInterval(() => this.renew(), LEASE_RENEW_MS).unref();
   }
 
-  /** Extends the leases still held; a failed renewal is retried on the next tick (the lease lasts 4 ticks). */
-  private async renew(): Promise<void> {
-    if (this.held.size === 0) return;
-    try {
-      await this.collection.updateMany(
-        { _id: { $in: [...this.held] }, owner: this.instanceId },
-        { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } },
-      );
-    } catch {
-      // MongoDB unreachable: the work itself fails on its next checkpoint and is retried.
+  /**
+   * Extends the leases held whose last write is half a renewal period old or more (a checkpoint
+   * write renews too). A failed renewal is retried on the next tick: the lease lasts four of them.
+   */
+  private renew(): void {
+    const due = Date.now() - LEASE_RENEW_MS / 2;
+    for (const [id, lastWrite] of this.held) {
+      if (lastWrite > due) continue;
+      this.held.set(id, Date.now());
+      void this.serially(id, () =>
+        this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } }),
+      ).catch(() => undefined); // MongoDB unreachable: the work itself fails on its next checkpoint
     }
+  }
+
+  /**
+   * Runs this instance's writes to one checkpoint one after the other, so a lease renewal never
+   * races a checkpoint write (a server applying them as read-modify-write could lose one).
+   */
+  private serially<T>(id: string, write: () => Promise<T>): Promise<T> {
+    const next = (this.writes.get(id) ?? Promise.resolve()).then(write, write);
+    const settled = next.catch(() => undefined);
+    this.writes.set(id, settled);
+    void settled.then(() => {
+      if (this.writes.get(id) === settled) this.writes.delete(id);
+    });
+    return next;
   }
 
   /** Writes the checkpoint and renews this instance's lease. */
   async save(id: string, update: CheckpointUpdate): Promise<void> {
     const now = new Date();
     const { error, ...fields } = update;
-    await this.collection.updateOne(
+    if (this.held.has(id)) this.held.set(id, now.getTime());
+    await this.serially(id, () => this.collection.updateOne(
       { _id: id },
       {
         $set: { ...fields, ...(error === undefined ? {} : { error }), owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS), updatedAt: now },
@@ -137,7 +156,7 @@ export class CheckpointStore implements OnApplicationShutdown {
         $setOnInsert: { createdAt: now },
       },
       { upsert: true },
-    );
+    ));
   }
 
   async delete(id: string): Promise<void> {
