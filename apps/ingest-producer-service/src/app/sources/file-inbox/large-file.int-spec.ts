@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaClient } from '@datalake/kafka';
 import { TOPICS } from '@datalake/kafka-schemas';
-import { freePort, getTestInfra, startServiceProcess, uniqueId, waitFor, WORKSPACE_ROOT, type ServiceProcess } from '@datalake/testing';
+import { freePort, getTestInfra, startServiceProcess, uniqueId, waitFor, WORKSPACE_ROOT, type ServiceProcess, type TestInfra } from '@datalake/testing';
 import { processMemory } from '../testing/process-memory';
 import { TopicCollector } from '../testing/topic-collector';
 
@@ -18,6 +18,21 @@ const PEAK_RSS_LIMIT_MIB = 400;
  * row exactly once, and the process's peak RSS stays bounded because the file is streamed chunk
  * by chunk. Needs `nx build ingest-producer-service` (npm test builds first).
  */
+/** The built service as its own process, reading `inbox` only. */
+async function startBuiltService(infra: TestInfra, inbox: string): Promise<ServiceProcess> {
+  const port = await freePort();
+  return startServiceProcess('ingest-producer-service', port, {
+    KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
+    MONGO_URI: infra.mongoUri,
+    LOG_LEVEL: 'warn',
+    INGEST_PORT: String(port),
+    INGEST_DIR: inbox,
+    INGEST_SOURCES: 'files',
+    INGEST_FILE_STABLE_MS: '100',
+    INGEST_POLL_INTERVAL_MS: '200',
+  });
+}
+
 describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
   let service: ServiceProcess | undefined;
   let collector: TopicCollector | undefined;
@@ -33,19 +48,7 @@ describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
   it(`streams ${ROWS} rows through with bounded memory, each exactly once across a SIGTERM restart`, async () => {
     const infra = await getTestInfra();
     inbox = mkdtempSync(join(tmpdir(), 'ingest-big-it-'));
-    const start = async () => {
-      const port = await freePort();
-      return startServiceProcess('ingest-producer-service', port, {
-        KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
-        MONGO_URI: infra.mongoUri,
-        LOG_LEVEL: 'warn',
-        INGEST_PORT: String(port),
-        INGEST_DIR: inbox,
-        INGEST_SOURCES: 'files',
-        INGEST_FILE_STABLE_MS: '100',
-        INGEST_POLL_INTERVAL_MS: '200',
-      });
-    };
+    const start = () => startBuiltService(infra, inbox);
     service = await start();
     collector = new TopicCollector(createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` }), TOPICS.transactions, runId, false);
     await collector.start();
@@ -96,19 +99,7 @@ describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
     const killRunId = uniqueId('kill');
     const infra = await getTestInfra();
     const killInbox = mkdtempSync(join(tmpdir(), 'ingest-kill-it-'));
-    const start = async () => {
-      const port = await freePort();
-      return startServiceProcess('ingest-producer-service', port, {
-        KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
-        MONGO_URI: infra.mongoUri,
-        LOG_LEVEL: 'warn',
-        INGEST_PORT: String(port),
-        INGEST_DIR: killInbox,
-        INGEST_SOURCES: 'files',
-        INGEST_FILE_STABLE_MS: '100',
-        INGEST_POLL_INTERVAL_MS: '200',
-      });
-    };
+    const start = () => startBuiltService(infra, killInbox);
     let killed: ServiceProcess | undefined = await start();
     const counter = new TopicCollector(createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${killRunId}` }), TOPICS.transactions, killRunId, false);
     try {
