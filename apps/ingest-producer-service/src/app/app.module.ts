@@ -5,7 +5,7 @@ import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoCon
 import { IngestController } from './http/ingest.controller';
 import type { IngestEnv } from './ingest.env';
 import { IngestService } from './ingest.service';
-import { sourceProviders } from './sources/sources.providers';
+import { sourceProviders, SourcesCoreModule, SourcesReadinessCheck } from './sources/sources.providers';
 
 export const SERVICE_NAME = 'ingest-producer-service';
 
@@ -29,10 +29,12 @@ export class AppModule {
             sendTimeoutMs: env.KAFKA_SEND_TIMEOUT_MS,
           }),
         }),
-        HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),
+        SourcesCoreModule.forRoot(env),
+        // "sources": down while an inbox file, live file, SQLite source or the syslog buffer is stalled.
+        HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck, SourcesReadinessCheck]),
       ],
       controllers: [IngestController],
-      providers: [{ provide: 'INGEST_ENV', useValue: env }, IngestService, ...sourceProviders(env)],
+      providers: [{ provide: 'INGEST_ENV', useValue: env }, IngestService, ...sourceProviders()],
       exports: [IngestService],
     };
   }

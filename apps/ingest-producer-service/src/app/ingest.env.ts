@@ -105,6 +105,15 @@ export class IngestEnv extends DataServiceEnv {
   @IsJsonConfig(parseSqliteTables)
   INGEST_SQLITE_TABLES: string = '';
 
+  /**
+   * A source (inbox file, live file, SQLite source, syslog buffer) that makes no progress for this
+   * long is reported: a warning, `datalake_source_seconds_since_progress` and /health/ready (503).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  SOURCE_STALL_SECONDS: number = 120;
+
   /** Live SQLite tables polled incrementally: a JSON array, or the path of a JSON file holding one. */
   @IsJsonConfig(parseSqliteSources)
   SQLITE_SOURCES: string = '';

@@ -1,18 +1,40 @@
+import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { KafkaUnavailableError } from '@datalake/kafka';
 import { DomainError } from '@datalake/service-kit';
 
+/** The checkpoint store has no MongoDB connection (yet, or any more): an outage, not the input's fault. */
+export class CheckpointStoreUnavailableError extends Error {
+  override readonly name = 'CheckpointStoreUnavailableError';
+}
+
+/** MongoDB errors that mean "not reachable right now" (network, server selection, failover). */
+function isMongoOutage(error: unknown): boolean {
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  ) {
+    return true;
+  }
+  // A primary stepping down or a pool being reset: the driver labels these as safe to retry.
+  return error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool'));
+}
+
 /**
- * Errors that say nothing about the input: Kafka or MongoDB unreachable. The input stays where it
- * is and is tried again later; anything else is a verdict on the input.
+ * Errors that say nothing about the input: Kafka or MongoDB unreachable, SQLite locked by a
+ * writer. The input stays where it is and is tried again later; anything else is a verdict on
+ * the input. Decided by error type (never by message text), so a permanent failure cannot pass
+ * for an outage and be retried forever.
  */
 export function isTransientError(error: unknown): boolean {
-  if (error instanceof KafkaUnavailableError) return true;
+  if (error instanceof KafkaUnavailableError || error instanceof CheckpointStoreUnavailableError) return true;
   if (error instanceof DomainError) return error.code === 'UNAVAILABLE';
+  if (isMongoOutage(error)) return true;
   if (!(error instanceof Error)) return false;
-  // SQLite lock contention with a writer.
+  // SQLite lock contention with a writer (better-sqlite3's SqliteError carries the code).
   const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
-  return error.name.startsWith('Mongo') || error.message === 'MongoDB is not connected';
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 export function errorMessage(error: unknown): string {

@@ -16,6 +16,8 @@ export class SourcesConfig {
     readonly sqliteTables: Partial<Record<Topic, string>>,
     readonly sqliteSources: readonly SqliteSourceConfig[],
     readonly syslog: { host: string; port: number; flushMs: number },
+    /** SOURCE_STALL_SECONDS: no progress for longer is reported (log, metric, readiness). */
+    readonly stallSeconds = 120,
   ) {}
 
   static fromEnv(env: IngestEnv): SourcesConfig {
@@ -33,6 +35,7 @@ export class SourcesConfig {
       tables.value,
       sources.value,
       { host: env.SYSLOG_HOST, port: env.SYSLOG_PORT, flushMs: env.SYSLOG_FLUSH_MS },
+      env.SOURCE_STALL_SECONDS,
     );
   }
 

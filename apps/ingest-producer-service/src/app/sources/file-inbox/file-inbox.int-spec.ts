@@ -1,16 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getConnectionToken } from '@nestjs/mongoose';
 import Database from 'better-sqlite3';
 import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
 import { createKafkaClient } from '@datalake/kafka';
 import { DLQ_HEADERS, TOPICS, type Topic } from '@datalake/kafka-schemas';
 import { getTestInfra, uniqueId, waitFor, WORKSPACE_ROOT, type TestInfra } from '@datalake/testing';
+import { CHECKPOINT_COLLECTION, LEASE_MS } from '../checkpoint/checkpoint.store';
 import { SOURCE_DLQ_HEADERS } from '../row-ingestor';
 import type { FileDoneEvent } from '../progress/source-events';
 import { startIngestApp, type IngestApp } from '../testing/ingest-app';
 import { TopicCollector } from '../testing/topic-collector';
+import { fileCheckpointId } from './inbox-file';
 
 const GENERATOR = join(WORKSPACE_ROOT, 'tools', 'sample-data', 'generate.js');
 const FORMAT_EXTENSION = { csv: 'csv', ndjson: 'ndjson', json: 'json', sqlite: 'sqlite' } as const;
@@ -294,4 +312,181 @@ describe('file inbox (real Kafka and MongoDB)', () => {
     append(81, 120);
     await expectExactly(TOPICS.transactions, 'transactionId', `${prefix}-`, 120);
   });
+});
+
+/**
+ * Hostile and oversize inbox input (issue 9): links and special files are refused unread, an
+ * empty file is reported, one oversize or too-deep row is one bad row, a file of big rows ends in
+ * processed/, and a lease left by a killed instance holds its file for at most LEASE_MS.
+ */
+describe('file inbox: hostile and oversize input (real Kafka and MongoDB)', () => {
+  let infra: TestInfra;
+  let inbox: string;
+  let outside: string;
+  let ingest: IngestApp;
+  const collectors = new Map<Topic, TopicCollector>();
+  const runId = uniqueId('fh');
+  const collector = (topic: Topic) => collectors.get(topic) as TopicCollector;
+
+  const fileDone = (name: string) =>
+    new Promise<FileDoneEvent>((resolve) => {
+      const listener = (event: FileDoneEvent) => {
+        if (event.name.endsWith(`/${name}`)) {
+          ingest.events.off('file', listener);
+          resolve(event);
+        }
+      };
+      ingest.events.on('file', listener);
+    });
+  /** Writes a file outside the inbox, then renames it in (the safe way to drop a file). */
+  const drop = (topic: Topic, name: string, content: string | Buffer) => {
+    const staged = join(outside, name);
+    writeFileSync(staged, content);
+    renameSync(staged, join(inbox, topic, name));
+  };
+
+  beforeAll(async () => {
+    infra = await getTestInfra();
+    const kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
+    inbox = mkdtempSync(join(tmpdir(), 'ingest-hostile-it-'));
+    outside = mkdtempSync(join(tmpdir(), 'ingest-outside-it-'));
+    ingest = await startIngestApp(infra, {
+      INGEST_DIR: inbox,
+      INGEST_SOURCES: 'files',
+      INGEST_FILE_STABLE_MS: '100',
+      INGEST_POLL_INTERVAL_MS: '200',
+      INGEST_CHUNK_SIZE: '100',
+    });
+    for (const topic of [TOPICS.transactions, TOPICS.networkLogs]) {
+      const c = new TopicCollector(kafka, topic, runId);
+      collectors.set(topic, c);
+      await c.start();
+    }
+  });
+
+  afterAll(async () => {
+    await ingest?.close();
+    await Promise.all([...collectors.values()].map((c) => c.stop()));
+    rmSync(inbox, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  const csvHeader = 'transaction_id,customer_id,amount,currency,timestamp,merchant\n';
+  const csvLine = (id: string, merchant = 'Shop') => `${id},c-1,12.50,EUR,2026-11-24T10:00:00Z,${merchant}\n`;
+
+  it('refuses a symbolic link to a CSV-shaped file without reading it: the link goes to failed/, its report quotes nothing of the target', async () => {
+    const secret = `secret-${runId}`;
+    const target = join(outside, `target-${runId}.csv`);
+    writeFileSync(target, `${csvHeader}${csvLine(`${runId}-link-1`, secret)}`);
+    const name = `link-${runId}.csv`;
+    const done = fileDone(name);
+    symlinkSync(target, join(inbox, TOPICS.transactions, name));
+    const event = await done;
+    expect(event.outcome).toBe('failed');
+    const moved = join(inbox, TOPICS.transactions, 'failed', name);
+    expect(lstatSync(moved).isSymbolicLink()).toBe(true); // the link itself was moved
+    expect(readFileSync(target, 'utf8')).toContain(secret); // the target is untouched
+    const reportText = readFileSync(`${moved}.error.json`, 'utf8');
+    expect(JSON.parse(reportText)).toMatchObject({ file: `transactions/${name}`, code: 'NOT_A_REGULAR_FILE', rowsRead: 0, rowsProduced: 0 });
+    for (const leak of [secret, outside, 'transaction_id', `${runId}-link-1`]) expect(reportText).not.toContain(leak);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(collector(TOPICS.transactions).events.filter((e) => JSON.stringify(e.envelope).includes(`${runId}-link`))).toHaveLength(0);
+    expect(collector(TOPICS.transactions).letters.filter((l) => l.value.includes(secret))).toHaveLength(0);
+  });
+
+  it('moves a 0-byte file to failed/ with an EMPTY_FILE report', async () => {
+    const name = `empty-${runId}.csv`;
+    const done = fileDone(name);
+    drop(TOPICS.transactions, name, '');
+    const event = await done;
+    expect(event.outcome).toBe('failed');
+    const report = JSON.parse(readFileSync(`${event.path}.error.json`, 'utf8'));
+    expect(report).toMatchObject({ file: `transactions/${name}`, code: 'EMPTY_FILE', rowsRead: 0, rowsProduced: 0 });
+  });
+
+  it('produces rows 1, 3, 4 and 5 of a CSV whose row 2 has a 1.2 MB field; row 2 goes to the DLQ and the report', async () => {
+    const prefix = `${runId}-bigfield`;
+    const name = `${prefix}.csv`;
+    const done = fileDone(name);
+    const rows = [1, 2, 3, 4, 5].map((n) => csvLine(`${prefix}-${n}`, n === 2 ? `"${'x'.repeat(1_200_000)}"` : 'Shop'));
+    drop(TOPICS.transactions, name, `${csvHeader}${rows.join('')}`);
+    const event = await done;
+    expect(event).toMatchObject({ outcome: 'processed', stats: { read: 5, produced: 4, rejected: 1 } });
+    await waitFor(() => collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`).length >= 4);
+    await waitFor(() => collector(TOPICS.transactions).letters.some((l) => l.value.includes(`${prefix}-2`)));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const ids = collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`).map((e) => e.envelope.payload['transactionId']);
+    expect(ids.sort()).toEqual([1, 3, 4, 5].map((n) => `${prefix}-${n}`));
+    const letter = collector(TOPICS.transactions).letters.find((l) => l.value.includes(`${prefix}-2`));
+    expect(letter?.headers).toMatchObject({ [DLQ_HEADERS.errorCode]: 'TOO_LARGE', [SOURCE_DLQ_HEADERS.location]: 'line 3' });
+    const report = JSON.parse(readFileSync(`${event.path}.report.json`, 'utf8'));
+    expect(report.rejections).toEqual([{ location: 'line 3', code: 'TOO_LARGE', reason: expect.stringContaining('at most 921600 bytes') }]);
+  });
+
+  it('produces the items around a JSON item nested 6,000 deep; that item goes to the DLQ as TOO_DEEP', async () => {
+    const prefix = `${runId}-deep`;
+    const name = `${prefix}.json`;
+    const done = fileDone(name);
+    const item = (n: number) => JSON.stringify({ transactionId: `${prefix}-${n}`, customerId: 'c', amount: 1, currency: 'EUR', timestamp: '2026-11-24T10:00:00Z' });
+    const deep = `{"transactionId":"${prefix}-2","x":${'['.repeat(6000)}${']'.repeat(6000)}}`;
+    drop(TOPICS.transactions, name, `[${item(1)},${deep},${item(3)}]`);
+    const event = await done;
+    expect(event).toMatchObject({ outcome: 'processed', stats: { read: 3, produced: 2, rejected: 1 } });
+    await waitFor(() => collector(TOPICS.transactions).letters.some((l) => l.value.includes(`${prefix}-2`)));
+    expect(collector(TOPICS.transactions).letters.find((l) => l.value.includes(`${prefix}-2`))?.headers).toMatchObject({
+      [DLQ_HEADERS.errorCode]: 'TOO_DEEP',
+      [SOURCE_DLQ_HEADERS.location]: 'item 2',
+    });
+    await waitFor(() => collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`).length >= 2);
+  });
+
+  // Depends on the producer splitting produce requests by bytes (branch feat/produce): 100 rows
+  // of 60 KB make a 6 MB chunk, over the broker's 1 MiB request limit.
+  it('moves a file of 60 NDJSON lines of 60 KB to processed/, every line produced', async () => {
+    const prefix = `${runId}-60k`;
+    const name = `${prefix}.ndjson`;
+    const done = fileDone(name);
+    const lines = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({ timestamp: '2026-11-10T00:00:00Z', sourceIp: '10.1.1.1', host: `big-${i}`, message: `${prefix} ${i} ${'m'.repeat(60_000)}` }),
+    );
+    drop(TOPICS.networkLogs, name, `${lines.join('\n')}\n`);
+    const event = await done;
+    expect(event).toMatchObject({ outcome: 'processed', stats: { read: 60, produced: 60, rejected: 0 } });
+    await waitFor(() => collector(TOPICS.networkLogs).events.filter((e) => String(e.envelope.payload['message']).startsWith(`${prefix} `)).length >= 60, {
+      timeoutMs: 60_000,
+    });
+  }, 120_000);
+
+  it(`takes over a file whose lease a killed instance left behind within ${LEASE_MS / 1000} s, not 30`, async () => {
+    const prefix = `${runId}-lease`;
+    const name = `${prefix}.ndjson`;
+    const staged = join(outside, name);
+    writeFileSync(staged, `${JSON.stringify({ transactionId: `${prefix}-1`, customerId: 'c', amount: 1, currency: 'EUR', timestamp: '2026-11-24T10:00:00Z' })}\n`);
+    // The lease as a SIGKILLed instance leaves it: taken, just renewed, never released.
+    const id = await fileCheckpointId(TOPICS.transactions, staged, statSync(staged));
+    const claimedAt = Date.now();
+    await ingest.app
+      .get<Connection>(getConnectionToken())
+      .db?.collection(CHECKPOINT_COLLECTION)
+      .insertOne({
+        _id: id as never,
+        kind: 'file',
+        source: `transactions/${name}`,
+        status: 'active',
+        position: { rows: 0 },
+        stats: { read: 0, produced: 0, rejected: 0 },
+        owner: 'killed-instance',
+        leaseUntil: new Date(claimedAt + LEASE_MS),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+    const done = fileDone(name);
+    renameSync(staged, join(inbox, TOPICS.transactions, name));
+    const event = await done;
+    const seconds = (Date.now() - claimedAt) / 1000;
+    console.log(`inbox lease left by a killed instance: file taken over and processed ${seconds.toFixed(1)} s after the last renewal`);
+    expect(event.outcome).toBe('processed');
+    expect(seconds).toBeGreaterThanOrEqual(LEASE_MS / 1000 - 0.5);
+    expect(seconds).toBeLessThan(15);
+  }, 30_000);
 });

@@ -1,9 +1,10 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { watch, type FSWatcher } from 'chokidar';
 import { PinoLogger } from 'nestjs-pino';
 import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
+import { SourceStallMonitor } from '../progress/source-stalls';
 import { errorMessage, isTransientError } from '../source-errors';
 import { SourcesConfig } from '../sources.config';
 import { FileIngestionService } from './file-ingestion.service';
@@ -37,6 +38,7 @@ export class FileInboxService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly config: SourcesConfig,
     private readonly ingestion: FileIngestionService,
+    private readonly stalls: SourceStallMonitor,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(FileInboxService.name);
@@ -123,16 +125,21 @@ export class FileInboxService implements OnApplicationBootstrap, BeforeApplicati
       if (this.stopping) return;
       this.pending.set(path, { ...item, notBefore: Date.now() + delayMs, attempts: item.attempts + (failed ? 1 : 0) });
     };
+    const name = `${item.topic}/${basename(path)}`;
     try {
-      const stats = await stat(path).catch(() => undefined);
-      if (!stats?.isFile()) return;
+      // The entry itself (lstat): a link or FIFO is refused by the ingestion, never followed.
+      const stats = await lstat(path).catch(() => undefined);
+      if (!stats) return this.stalls.idle('file', name);
       const quietFor = Date.now() - stats.mtimeMs;
       if (quietFor < this.config.fileStableMs) return retry(this.config.fileStableMs - quietFor, false);
       const outcome = await this.ingestion.ingestFile(item.topic, path, () => this.stopping);
+      // Done with it, stopped, or another instance holds it: nothing of ours can stall.
+      this.stalls.idle('file', name);
       if (outcome === 'retry') retry(this.config.pollIntervalMs, false);
     } catch (error) {
       const delay = Math.min(1000 * 2 ** item.attempts, MAX_RETRY_DELAY_MS);
       const transient = isTransientError(error);
+      this.stalls.blocked('file', name, errorMessage(error));
       this.logger[transient ? 'warn' : 'error'](
         { file: path, error: errorMessage(error), retryInMs: delay },
         transient ? `cannot ingest ${basename(path)} now (Kafka or MongoDB unavailable); will retry` : `ingesting ${basename(path)} failed`,

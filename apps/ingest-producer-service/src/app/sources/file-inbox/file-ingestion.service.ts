@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, lstat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
@@ -7,6 +7,7 @@ import type { EventSource, Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
 import { sourceMetrics } from '../progress/source-metrics';
 import { SourceEvents, type FileOutcome } from '../progress/source-events';
+import { SourceStallMonitor } from '../progress/source-stalls';
 import { SourceRun } from '../progress/source-run';
 import { pumpRows } from '../pump-rows';
 import { RowIngestor, type RowRejection } from '../row-ingestor';
@@ -14,7 +15,16 @@ import { errorMessage, isTransientError } from '../source-errors';
 import { emptyStats, UnreadableFileError, type RowStats, type SourcePosition, type SourceRow } from '../source-row';
 import { SourcesConfig } from '../sources.config';
 import { openSqlite, sqliteRows } from '../sqlite/sqlite-table.reader';
-import { fileCheckpointId, formatOf, INBOX_SUBDIRS, moveInto, writeJsonReport, type InboxFormat } from './inbox-file';
+import {
+  fileCheckpointId,
+  formatOf,
+  INBOX_SUBDIRS,
+  moveInto,
+  nonRegularKind,
+  NotRegularFileError,
+  writeJsonReport,
+  type InboxFormat,
+} from './inbox-file';
 import { csvRows } from './readers/csv.reader';
 import { jsonRows } from './readers/json.reader';
 import { ndjsonRows } from './readers/ndjson.reader';
@@ -40,6 +50,7 @@ export class FileIngestionService {
     private readonly checkpoints: CheckpointStore,
     private readonly rowIngestor: RowIngestor,
     private readonly events: SourceEvents,
+    private readonly stalls: SourceStallMonitor,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(FileIngestionService.name);
@@ -51,16 +62,28 @@ export class FileIngestionService {
     const name = `${topic}/${basename(path)}`;
     let stats: Stats;
     try {
-      stats = await stat(path);
+      stats = await lstat(path); // the entry itself: a link is not followed
     } catch {
       return 'skipped'; // gone: moved by another instance, or removed by its writer
     }
-    if (!format || !stats.isFile()) return 'skipped';
-    const id = await fileCheckpointId(topic, path, stats).catch(() => undefined);
-    if (!id) return 'skipped';
+    if (!format) return 'skipped';
+    const kind = nonRegularKind(stats);
+    if (kind) return this.refuseNonRegular(topic, path, name, new NotRegularFileError(kind));
+    let id: string;
+    try {
+      id = await fileCheckpointId(topic, path, stats);
+    } catch (error) {
+      // Swapped for a link or a FIFO since the lstat: refused the same way, without reading it.
+      if (error instanceof NotRegularFileError) return this.refuseNonRegular(topic, path, name, error);
+      return 'skipped';
+    }
     if (!(await this.checkpoints.claim(id))) return 'retry';
     try {
       const checkpoint = await this.checkpoints.get(id);
+      if (stats.size === 0) {
+        const empty = new UnreadableFileError('EMPTY_FILE', 'the file is empty (0 bytes): there is nothing to ingest');
+        return await this.fail(topic, path, name, id, { rows: 0 }, emptyStats(), empty);
+      }
       if (checkpoint?.status === 'done') {
         this.logger.info({ file: name, checkpoint: id }, `${name} was already ingested; moving it to processed/ without producing it again`);
         const moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.processed), path);
@@ -89,6 +112,7 @@ export class FileIngestionService {
     const position: SourcePosition = checkpoint?.position ?? { rows: 0 };
     const stats: RowStats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
     const run = new SourceRun(this.logger, this.events, 'file', topic, name, stats);
+    this.stalls.working('file', name);
     const rejections: RowRejection[] = [];
     const source: EventSource = { kind: 'file', name };
     const correlationId = id.replace(/^file:[a-z_]+:/, 'file-');
@@ -108,6 +132,7 @@ export class FileIngestionService {
         commit: async (at, totals, chunk) => {
           await this.checkpoints.save(id, { kind: 'file', source: name, status: 'active', position: at, stats: totals });
           committed = at;
+          this.stalls.progressed('file', name);
           if (rejections.length < MAX_REPORTED_REJECTIONS) rejections.push(...chunk.rejections.slice(0, MAX_REPORTED_REJECTIONS - rejections.length));
           run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
         },
@@ -155,6 +180,10 @@ export class FileIngestionService {
         const table = this.config.sqliteTables[topic] ?? topic;
         const chunkSize = this.config.chunkSize;
         async function* rows(): AsyncGenerator<SourceRow> {
+          // SQLite opens by name: make sure the name is still the regular file it was (not a link).
+          const entry = await lstat(path);
+          const kind = nonRegularKind(entry);
+          if (kind) throw new NotRegularFileError(kind);
           try {
             db = openSqlite(path);
           } catch (error) {
@@ -176,7 +205,12 @@ export class FileIngestionService {
     stats: RowStats,
     error: unknown,
   ): Promise<FileOutcome> {
-    const unreadable = error instanceof UnreadableFileError ? error : undefined;
+    const unreadable =
+      error instanceof UnreadableFileError
+        ? error
+        : error instanceof NotRegularFileError
+          ? new UnreadableFileError(error.code, error.message)
+          : undefined;
     const message = errorMessage(error);
     const moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.failed), path);
     await writeJsonReport(`${moved}.error.json`, {
@@ -199,6 +233,33 @@ export class FileIngestionService {
       `cannot read ${name}: ${message}; moved to failed/`,
     );
     this.finish(topic, name, 'failed', moved, stats, message);
+    return 'failed';
+  }
+
+  /**
+   * A link, folder, FIFO… in the inbox: the entry itself (never its target) goes to failed/ with a
+   * report that says what it is and nothing of what it points to.
+   */
+  private async refuseNonRegular(topic: Topic, path: string, name: string, error: NotRegularFileError): Promise<FileOutcome> {
+    let moved: string;
+    try {
+      moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.failed), path);
+    } catch (moveError) {
+      if ((moveError as NodeJS.ErrnoException).code === 'ENOENT') return 'skipped'; // another instance moved it
+      throw moveError;
+    }
+    await writeJsonReport(`${moved}.error.json`, {
+      file: name,
+      topic,
+      failedAt: new Date().toISOString(),
+      code: error.code,
+      error: error.message,
+      rowsRead: 0,
+      rowsProduced: 0,
+      rowsRejected: 0,
+    });
+    this.logger.error({ file: name, code: error.code, movedTo: moved }, `refused ${name}: ${error.message}; moved to failed/`);
+    this.finish(topic, name, 'failed', moved, emptyStats(), error.message);
     return 'failed';
   }
 

@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { watch, type FSWatcher } from 'chokidar';
@@ -8,12 +8,13 @@ import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
 import { SourceEvents } from '../progress/source-events';
 import { SourceRun } from '../progress/source-run';
+import { SourceStallMonitor } from '../progress/source-stalls';
 import { pumpRows } from '../pump-rows';
 import { RowIngestor } from '../row-ingestor';
 import { errorMessage, isTransientError } from '../source-errors';
 import { emptyStats, UnreadableFileError, type SourcePosition } from '../source-row';
 import { SourcesConfig } from '../sources.config';
-import { formatOf, INBOX_SUBDIRS, isTemporaryName, TAILABLE_FORMATS } from './inbox-file';
+import { formatOf, INBOX_SUBDIRS, isTemporaryName, nonRegularKind, openRegularFile, TAILABLE_FORMATS } from './inbox-file';
 import { csvRows } from './readers/csv.reader';
 import { ndjsonRows } from './readers/ndjson.reader';
 
@@ -21,7 +22,7 @@ const NEWLINE = 0x0a;
 
 /** Byte offset just past the last newline in [from, to), or `from` when there is none yet. */
 export async function lastLineEnd(path: string, from: number, to: number): Promise<number> {
-  const handle = await open(path, 'r');
+  const handle = await openRegularFile(path);
   try {
     const block = Buffer.alloc(64 * 1024);
     for (let end = to; end > from; ) {
@@ -80,6 +81,7 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
     private readonly checkpoints: CheckpointStore,
     private readonly rowIngestor: RowIngestor,
     private readonly events: SourceEvents,
+    private readonly stalls: SourceStallMonitor,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(LiveFileTailService.name);
@@ -144,9 +146,17 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
       }
       return;
     }
-    const file = await stat(path).catch(() => undefined);
-    if (!file?.isFile()) {
+    const file = await lstat(path).catch(() => undefined);
+    if (!file) {
       this.lastSeen.delete(path);
+      return;
+    }
+    const kind = nonRegularKind(file);
+    if (kind) {
+      if (!this.warned.has(path)) {
+        this.warned.add(path);
+        this.logger.warn({ file: path }, `live/ follows only regular files; not following ${kind}`);
+      }
       return;
     }
     const seen = `${file.ino}:${file.size}:${file.mtimeMs}`;
@@ -161,8 +171,10 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
         await this.checkpoints.release(id).catch(() => undefined);
       }
       this.lastProblem.delete(path);
+      this.stalls.idle('tail', name);
     } catch (error) {
       const problem = errorMessage(error);
+      this.stalls.blocked('tail', name, problem);
       if (this.lastProblem.get(path) !== problem) {
         this.lastProblem.set(path, problem);
         this.logger.warn({ file: name, error: problem }, `cannot follow ${name} now; retrying every ${this.config.pollIntervalMs} ms`);
@@ -185,6 +197,7 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
 
     const stats = !reset && checkpoint ? { ...checkpoint.stats } : emptyStats();
     const run = new SourceRun(this.logger, this.events, 'tail', topic, name, stats);
+    this.stalls.working('tail', name);
     const identity = { ino: position.ino, ...(position.born ? { born: position.born } : {}) };
     let committed = position;
     const rows = format === 'csv' ? csvRows(path, topic, position, { end, tail: true }) : ndjsonRows(path, position, { completeOnly: true, end });
@@ -197,6 +210,7 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
         commit: async (at, totals, chunk) => {
           committed = { ...at, ...identity };
           await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'active', position: committed, stats: totals });
+          this.stalls.progressed('tail', name);
           run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
         },
       });

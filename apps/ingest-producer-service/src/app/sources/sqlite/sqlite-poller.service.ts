@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { CheckpointStore } from '../checkpoint/checkpoint.store';
 import { SourceEvents } from '../progress/source-events';
 import { SourceRun } from '../progress/source-run';
+import { SourceStallMonitor } from '../progress/source-stalls';
 import { pumpRows } from '../pump-rows';
 import { RowIngestor } from '../row-ingestor';
 import { errorMessage, isTransientError } from '../source-errors';
@@ -32,6 +33,7 @@ export class SqlitePollerService implements OnApplicationBootstrap, BeforeApplic
     private readonly checkpoints: CheckpointStore,
     private readonly rowIngestor: RowIngestor,
     private readonly events: SourceEvents,
+    private readonly stalls: SourceStallMonitor,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(SqlitePollerService.name);
@@ -62,8 +64,10 @@ export class SqlitePollerService implements OnApplicationBootstrap, BeforeApplic
       try {
         await this.poll(source);
         lastProblem = undefined;
+        this.stalls.idle('sqlite', source.name);
       } catch (error) {
         const problem = errorMessage(error);
+        this.stalls.blocked('sqlite', source.name, problem);
         this.closeDatabase(source);
         // One line per distinct problem, not one per poll.
         if (problem !== lastProblem) {
@@ -113,6 +117,7 @@ export class SqlitePollerService implements OnApplicationBootstrap, BeforeApplic
       const position = checkpoint?.position ?? { rows: 0 };
       const stats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
       const run = new SourceRun(this.logger, this.events, 'sqlite', source.topic, source.name, stats);
+      this.stalls.working('sqlite', source.name);
       const rows = sqliteRows(db, source, position, this.config.chunkSize);
       let committed = position;
       await pumpRows(rows, {
@@ -123,6 +128,7 @@ export class SqlitePollerService implements OnApplicationBootstrap, BeforeApplic
         commit: async (at, totals, chunk) => {
           await this.checkpoints.save(id, { kind: 'sqlite', source: source.name, status: 'active', position: at, stats: totals });
           committed = at;
+          this.stalls.progressed('sqlite', source.name);
           run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
         },
       });

@@ -1,5 +1,4 @@
-/** Longest syslog message kept; longer ones are cut (RFC 5425 suggests 2048+, daemons use 8–64 KiB). */
-export const MAX_SYSLOG_MESSAGE_BYTES = 64 * 1024;
+import { SYSLOG_MAX_MESSAGE_BYTES } from './syslog-line';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -21,7 +20,7 @@ export class SyslogFrameDecoder {
   /** Skipping the rest of an overlong LF-terminated frame up to its newline. */
   private skipLine = false;
 
-  constructor(private readonly maxFrameBytes = MAX_SYSLOG_MESSAGE_BYTES) {}
+  constructor(private readonly maxFrameBytes = SYSLOG_MAX_MESSAGE_BYTES) {}
 
   push(chunk: Buffer): Buffer[] {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);

@@ -5,7 +5,10 @@ import type { Kafka } from 'kafkajs';
 import { createKafkaClient } from '@datalake/kafka';
 import { TOPICS } from '@datalake/kafka-schemas';
 import { freePort, getTestInfra, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
+import { sourceMetrics } from '../progress/source-metrics';
+import { SourceStallMonitor } from '../progress/source-stalls';
 import { startIngestApp, type IngestApp } from '../testing/ingest-app';
+import { SYSLOG_MAX_MESSAGE_BYTES, truncatedSuffix } from './syslog-line';
 import { TopicCollector } from '../testing/topic-collector';
 
 /** util-linux `logger`, the real syslog client the tests send with (Debian: bsdutils). */
@@ -111,5 +114,46 @@ describe('syslog source (real Kafka and MongoDB)', () => {
     expect(new Set(events.map((e) => e.key)).size).toBe(2000);
     // Batches, not one produce per message: few distinct correlation ids.
     expect(new Set(events.map((e) => e.headers['x-correlation-id'])).size).toBeLessThan(100);
+  });
+
+  /** Finding 2 of issue 9: 40 UDP datagrams of 60 KB used to block the buffer for good. */
+  it('after a burst of 40 UDP datagrams of 60 KB stores every later line, and every burst datagram received, cut and flagged', async () => {
+    const count = async (metric: typeof sourceMetrics.syslogMessages, labels: Record<string, string>) =>
+      ((await metric.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0);
+    const receivedBefore = await count(sourceMetrics.syslogMessages, { transport: 'udp' });
+    const droppedBefore = await count(sourceMetrics.syslogDropped, { transport: 'udp', reason: 'buffer_full' });
+    const udp = createSocket('udp4');
+    const send = (payload: Buffer | string) => new Promise<void>((resolve, reject) => udp.send(payload, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    for (let i = 0; i < 40; i++) await send(Buffer.concat([Buffer.from(`<13>b${i}-${runId} `), Buffer.alloc(60_000, 'A')]));
+    for (let i = 0; i < 20; i++) await send(`<13>after-burst ${runId} #${i}`);
+    udp.close();
+
+    await waitFor(() => withText(`after-burst ${runId}`).length >= 20, { description: '20 lines sent after the burst', timeoutMs: 30_000 });
+    const received = (await count(sourceMetrics.syslogMessages, { transport: 'udp' })) - receivedBefore;
+    const receivedBurst = received - 20; // what the kernel's receive buffer let through of the burst
+    const burst = () => collector.events.filter((e) => /^b\d+-/.test(String(e.envelope.payload['message'])) && String(e.envelope.payload['message']).includes(runId));
+    await waitFor(() => burst().length >= receivedBurst, { description: `${receivedBurst} burst messages`, timeoutMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    console.log(`syslog burst: 40 sent, ${receivedBurst} received, ${burst().length} stored (cut to ${SYSLOG_MAX_MESSAGE_BYTES} bytes), 20/20 later lines stored`);
+    expect(receivedBurst).toBeGreaterThan(0);
+    expect(burst()).toHaveLength(receivedBurst);
+    for (const event of burst()) {
+      const message = String(event.envelope.payload['message']);
+      expect(message.endsWith(truncatedSuffix(SYSLOG_MAX_MESSAGE_BYTES))).toBe(true);
+      expect(Buffer.byteLength(message)).toBeLessThanOrEqual(SYSLOG_MAX_MESSAGE_BYTES + truncatedSuffix(SYSLOG_MAX_MESSAGE_BYTES).length);
+    }
+    expect(withText(`after-burst ${runId}`)).toHaveLength(20);
+    expect((await count(sourceMetrics.syslogDropped, { transport: 'udp', reason: 'buffer_full' })) - droppedBefore).toBe(0);
+    expect(ingest.app.get(SourceStallMonitor).stalls()).toEqual([]);
+  });
+
+  it('cuts an overlong TCP line at the maximum, flags it and reads the next line', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(`<13>long-tcp ${runId} ${'L'.repeat(100_000)}\n<13>next-tcp ${runId}\n`));
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    await waitFor(() => withText(`long-tcp ${runId}`).length === 1 && withText(`next-tcp ${runId}`).length === 1);
+    expect(String(withText(`long-tcp ${runId}`)[0].envelope.payload['message'])).toMatch(/^long-tcp \S+ L+ \[truncated: longer than 8192 bytes\]$/);
   });
 });

@@ -5,11 +5,14 @@ import { PinoLogger } from 'nestjs-pino';
 import { normalizeIp, TOPICS } from '@datalake/kafka-schemas';
 import { sourceMetrics } from '../progress/source-metrics';
 import { SourceEvents } from '../progress/source-events';
+import { SourceStallMonitor } from '../progress/source-stalls';
 import { RowIngestor } from '../row-ingestor';
-import { errorMessage } from '../source-errors';
+import { errorMessage, isTransientError } from '../source-errors';
 import { emptyStats, type SourceRow } from '../source-row';
 import { SourcesConfig } from '../sources.config';
+import { SYSLOG_BATCH_MAX_BYTES, SyslogBuffer } from './syslog-buffer';
 import { SyslogFrameDecoder } from './syslog-frame.decoder';
+import { receivedLine, SYSLOG_MAX_MESSAGE_BYTES, truncatedSuffix } from './syslog-line';
 import { parseSyslog } from './syslog.parser';
 
 type Transport = 'udp' | 'tcp';
@@ -24,21 +27,35 @@ export function syslogRecord(text: string, senderAddress: string | undefined, re
   return { ...fields, sourceIp: normalizeIp(senderAddress) ?? '0.0.0.0' };
 }
 
+interface Buffered {
+  row: SourceRow;
+  bytes: number;
+  transport: Transport;
+}
+
+/** The stall monitor's name for the buffer: one input, whatever the senders. */
+const BUFFER_INPUT = 'buffer';
+
 /**
- * Syslog over UDP and TCP on SYSLOG_PORT → `network_logs`. Messages are parsed (RFC 5424 / 3164,
- * else kept raw), buffered and produced in batches of INGEST_CHUNK_SIZE or every SYSLOG_FLUSH_MS.
- * While Kafka is down the buffer is retried; past its bound TCP senders are paused (backpressure)
- * and UDP datagrams are dropped and counted, as UDP syslog allows.
+ * Syslog over UDP and TCP on SYSLOG_PORT → `network_logs`. Messages are cut at
+ * SYSLOG_MAX_MESSAGE_BYTES (flagged), parsed (RFC 5424 / 3164, else kept raw), buffered and
+ * produced in batches of at most INGEST_CHUNK_SIZE messages and SYSLOG_BATCH_MAX_BYTES, or every
+ * SYSLOG_FLUSH_MS. The buffer is bounded (messages and bytes): past it TCP senders are paused
+ * (back-pressure) and UDP datagrams are dropped and counted, as UDP syslog allows. An outage is
+ * retried with backoff; a batch refused for another reason is split until the message at fault is
+ * found, which is dropped, counted and logged, so nothing blocks the messages behind it.
  */
 @Injectable()
 export class SyslogService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private udp?: UdpSocket;
   private tcp?: Server;
   private readonly connections = new Set<Socket>();
-  private buffer: SourceRow[] = [];
+  private readonly buffer = new SyslogBuffer<Buffered>();
   private flushTimer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private failures = 0;
+  /** Largest batch to try next: halved after a refused batch, to isolate the message at fault. */
+  private batchLimit: number;
   private paused = false;
   private stopping = false;
   private readonly stats = emptyStats();
@@ -49,13 +66,16 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: SourcesConfig,
     private readonly rowIngestor: RowIngestor,
     private readonly events: SourceEvents,
+    private readonly stalls: SourceStallMonitor,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(SyslogService.name);
+    this.batchLimit = config.chunkSize;
   }
 
-  private get maxBuffered(): number {
-    return Math.max(10_000, this.config.chunkSize * 20);
+  /** Messages waiting for Kafka (for tests and status). */
+  get buffered(): number {
+    return this.buffer.length;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -82,7 +102,7 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
   private listenUdp(host: string, port: number): Promise<void> {
     const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
     this.udp = socket;
-    socket.on('message', (message, remote) => this.receive(message.toString('utf8'), remote.address, 'udp'));
+    socket.on('message', (message, remote) => this.receive(message, remote.address, 'udp'));
     return new Promise((resolve, reject) => {
       socket.once('error', (error) => reject(new Error(`syslog cannot listen on udp ${host}:${port} (SYSLOG_PORT): ${error.message}`)));
       socket.bind(port, host, () => {
@@ -115,31 +135,40 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private accept(socket: Socket): void {
-    const decoder = new SyslogFrameDecoder();
+    // One byte over the maximum: a frame that long was cut, and is flagged as truncated.
+    const decoder = new SyslogFrameDecoder(SYSLOG_MAX_MESSAGE_BYTES + 1);
     const sender = socket.remoteAddress;
     this.connections.add(socket);
     if (this.paused) socket.pause();
     socket.on('data', (chunk: Buffer) => {
-      for (const frame of decoder.push(chunk)) this.receive(frame.toString('utf8'), sender, 'tcp');
+      for (const frame of decoder.push(chunk)) this.receive(frame, sender, 'tcp');
     });
     socket.on('end', () => {
-      for (const frame of decoder.end()) this.receive(frame.toString('utf8'), sender, 'tcp');
+      for (const frame of decoder.end()) this.receive(frame, sender, 'tcp');
     });
     socket.on('error', () => undefined); // a sender resetting its connection is its own business
     socket.on('close', () => this.connections.delete(socket));
   }
 
-  private receive(text: string, sender: string | undefined, transport: Transport): void {
-    const raw = text.replace(/[\r\n\0]+$/, '');
-    if (raw.trim() === '') return;
+  private receive(data: Buffer, sender: string | undefined, transport: Transport): void {
+    const line = receivedLine(data, SYSLOG_MAX_MESSAGE_BYTES);
+    if (line.text.trim() === '') return;
     sourceMetrics.syslogMessages.inc({ transport });
-    if (this.buffer.length >= this.maxBuffered) {
-      sourceMetrics.syslogDropped.inc({ transport });
+    if (line.truncated) sourceMetrics.syslogTruncated.inc({ transport });
+    if (this.buffer.isFull && transport === 'udp') {
+      sourceMetrics.syslogDropped.inc({ transport, reason: 'buffer_full' });
       return;
     }
-    this.buffer.push({ record: syslogRecord(raw, sender), raw, location: `${transport} from ${sender ?? 'unknown'}`, position: { rows: 0 } });
-    if (this.buffer.length >= this.maxBuffered && !this.paused) this.setPaused(true);
-    if (this.buffer.length >= this.config.chunkSize) void this.flushNow();
+    const record = syslogRecord(line.text, sender);
+    if (line.truncated) record['message'] = `${String(record['message'] ?? '')}${truncatedSuffix(SYSLOG_MAX_MESSAGE_BYTES)}`;
+    const row: SourceRow = { record, raw: line.text, location: `${transport} from ${sender ?? 'unknown'}`, position: { rows: 0 } };
+    // TCP: what a paused sender still had in flight is kept (up to twice the bound).
+    if (!this.buffer.push({ row, bytes: line.bytes, transport }, line.bytes, transport === 'tcp')) {
+      sourceMetrics.syslogDropped.inc({ transport, reason: 'buffer_full' });
+      return;
+    }
+    if (this.buffer.isFull && !this.paused) this.setPaused(true);
+    if (this.buffer.length >= this.config.chunkSize || this.buffer.bytes >= SYSLOG_BATCH_MAX_BYTES) void this.flushNow();
     else this.flushTimer ??= setTimeout(() => void this.flushNow(), this.config.syslog.flushMs);
   }
 
@@ -149,7 +178,7 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
       if (paused) socket.pause();
       else socket.resume();
     }
-    this.logger.warn({ buffered: this.buffer.length }, paused ? 'syslog buffer full: pausing TCP senders' : 'syslog buffer drained: resuming TCP senders');
+    this.logger.warn({ buffered: this.buffer.length, bufferedBytes: this.buffer.bytes }, paused ? 'syslog buffer full: pausing TCP senders, dropping UDP datagrams' : 'syslog buffer drained: resuming TCP senders');
   }
 
   /** Produces buffered messages batch by batch until the buffer is empty; one flusher at a time. */
@@ -162,37 +191,70 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
 
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.config.chunkSize);
+      this.stalls.working('syslog', BUFFER_INPUT);
+      const batch = this.buffer.take(this.batchLimit, SYSLOG_BATCH_MAX_BYTES);
       try {
-        const result = await this.rowIngestor.ingestRows(
-          TOPICS.networkLogs,
-          { kind: 'syslog', name: 'syslog' },
-          `syslog-${Date.now().toString(36)}`,
-          batch,
-        );
-        if (this.failures > 0) this.logger.info({ afterFailures: this.failures }, 'syslog batches reach Kafka again');
-        this.failures = 0;
-        this.stats.read += batch.length;
-        this.stats.produced += result.produced;
-        this.stats.rejected += result.rejected;
-        const labels = { source: 'syslog', topic: TOPICS.networkLogs };
-        sourceMetrics.rowsRead.inc(labels, batch.length);
-        sourceMetrics.rowsProduced.inc(labels, result.produced);
-        sourceMetrics.rowsRejected.inc(labels, result.rejected);
-        for (const rejection of result.rejections) {
-          this.logger.warn({ location: rejection.location, reason: rejection.message }, `syslog message refused: ${rejection.message}`);
-        }
-        this.events.emit('progress', { kind: 'syslog', topic: TOPICS.networkLogs, name: 'syslog', stats: { ...this.stats } });
+        await this.produce(batch);
       } catch (error) {
-        this.buffer = [...batch, ...this.buffer];
-        this.failures++;
-        if (this.failures === 1) {
-          this.logger.warn({ error: errorMessage(error), buffered: this.buffer.length }, 'cannot produce syslog messages now; retrying');
+        if (isTransientError(error)) {
+          // An outage: the batch waits at the head; new input is bounded by the buffer meanwhile.
+          this.buffer.putBack(batch, (entry) => entry.bytes);
+          this.failures++;
+          this.stalls.blocked('syslog', BUFFER_INPUT, errorMessage(error));
+          if (this.failures === 1) {
+            this.logger.warn({ error: errorMessage(error), buffered: this.buffer.length }, 'cannot produce syslog messages now; retrying');
+          }
+          if (this.stopping) return;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** this.failures, MAX_RETRY_DELAY_MS)));
+        } else {
+          this.refused(batch, error);
         }
-        if (this.stopping) return;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** this.failures, MAX_RETRY_DELAY_MS)));
       }
-      if (this.paused && this.buffer.length < this.maxBuffered / 2) this.setPaused(false);
+      if (this.paused && this.buffer.hasRoom) this.setPaused(false);
     }
+    this.stalls.idle('syslog', BUFFER_INPUT);
+  }
+
+  private async produce(batch: Buffered[]): Promise<void> {
+    const result = await this.rowIngestor.ingestRows(
+      TOPICS.networkLogs,
+      { kind: 'syslog', name: 'syslog' },
+      `syslog-${Date.now().toString(36)}`,
+      batch.map((entry) => entry.row),
+    );
+    if (this.failures > 0) this.logger.info({ afterFailures: this.failures }, 'syslog batches reach Kafka again');
+    this.failures = 0;
+    this.batchLimit = this.config.chunkSize;
+    this.stalls.progressed('syslog', BUFFER_INPUT);
+    this.stats.read += batch.length;
+    this.stats.produced += result.produced;
+    this.stats.rejected += result.rejected;
+    const labels = { source: 'syslog', topic: TOPICS.networkLogs };
+    sourceMetrics.rowsRead.inc(labels, batch.length);
+    sourceMetrics.rowsProduced.inc(labels, result.produced);
+    sourceMetrics.rowsRejected.inc(labels, result.rejected);
+    for (const rejection of result.rejections) {
+      this.logger.warn({ location: rejection.location, code: rejection.code, reason: rejection.message }, `syslog message refused: ${rejection.message}`);
+    }
+    this.events.emit('progress', { kind: 'syslog', topic: TOPICS.networkLogs, name: 'syslog', stats: { ...this.stats } });
+  }
+
+  /**
+   * A batch failed for a reason other than an outage: retried in halves until the one message at
+   * fault is alone, which is dropped (counted, logged), so the messages behind it go on.
+   */
+  private refused(batch: Buffered[], error: unknown): void {
+    if (batch.length > 1) {
+      this.buffer.putBack(batch, (entry) => entry.bytes);
+      this.batchLimit = Math.ceil(batch.length / 2);
+      this.logger.warn({ error: errorMessage(error), batch: batch.length }, `a syslog batch of ${batch.length} failed: ${errorMessage(error)}; retrying it in smaller batches`);
+      return;
+    }
+    const [entry] = batch;
+    sourceMetrics.syslogDropped.inc({ transport: entry.transport, reason: 'refused' });
+    this.logger.error(
+      { location: entry.row.location, bytes: entry.bytes, error: errorMessage(error) },
+      `syslog message dropped (${entry.row.location}, ${entry.bytes} bytes): ${errorMessage(error)}`,
+    );
   }
 }

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { CsvError, parse, type Info } from 'csv-parse';
-import type { Topic } from '@datalake/kafka-schemas';
+import { CsvError } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
+import { JSON_LIMITS, type Topic } from '@datalake/kafka-schemas';
 import { UnparseableRecord } from '../../../unparseable-record';
 import { mapColumns, rowToRecord, type ColumnMapping } from '../../field-mapping';
 import { UnreadableFileError, type SourcePosition, type SourceRow } from '../../source-row';
-import { MAX_LINE_BYTES } from './line-reader';
+import { openRegularFile } from '../inbox-file';
+import { CsvRecordSplitter, type RawCsvRecord } from './csv-records';
 
 export interface CsvReadOptions {
   /** Byte offset to stop before (exclusive). */
@@ -15,53 +16,17 @@ export interface CsvReadOptions {
    * quietly instead of failing the file; it is read again, complete, next time.
    */
   tail?: boolean;
+  /** Largest record read whole (default JSON_LIMITS.maxRecordBytes); a longer one is one bad row. */
+  maxRecordBytes?: number;
 }
 
-interface ParsedRecord {
-  record: string[];
-  raw: string;
-  info: Info;
-}
+const PARSE_OPTIONS = { relax_column_count: true, relax_quotes: true, record_delimiter: ['\r\n', '\n'] };
 
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-  return count;
-}
-
-/**
- * Newline positions of the bytes on their way to the parser, consumed as records come out, so
- * it holds only the lines in flight between the file and the parser.
- */
-class NewlineIndex {
-  private readonly positions: number[] = [];
-  private head = 0;
-  private passed = 0;
-
-  constructor(private scanned: number) {}
-
-  scan(chunk: Buffer): void {
-    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) this.positions.push(this.scanned + i);
-    this.scanned += chunk.length;
-  }
-
-  /** Newlines before `offset`, counted from where the read started. */
-  linesBefore(offset: number): number {
-    while (this.head < this.positions.length && this.positions[this.head] < offset) {
-      this.head++;
-      this.passed++;
-    }
-    if (this.head > 4096) {
-      this.positions.splice(0, this.head);
-      this.head = 0;
-    }
-    return this.passed;
-  }
-
-  /** Number (from the read's start) of the line a record ending just before `end` ends on. */
-  lineEndingAt(end: number): number {
-    return this.linesBefore(end - 1) + 1;
-  }
+/** The fields of one record's text (csv-parse); throws when they are malformed. */
+function parseFields(text: string): string[] {
+  const records = parse(text, PARSE_OPTIONS) as string[][];
+  if (records.length !== 1) throw new Error(`the text holds ${records.length} records`);
+  return records[0];
 }
 
 /** Checks a header row against the topic; a missing required column makes the file unreadable. */
@@ -78,83 +43,81 @@ export function checkCsvHeader(topic: Topic, header: string[]): ColumnMapping {
 }
 
 /**
- * CSV rows (header row, quoted fields, UTF-8 BOM, CRLF) from a checkpoint on, streamed with
- * csv-parse. A row with a wrong number of fields becomes an UnparseableRecord; a syntax error
- * the parser cannot recover from (an unclosed quote) makes the rest of the file unreadable.
+ * CSV rows (header row, quoted fields, UTF-8 BOM, CRLF) from a checkpoint on. Records are split
+ * from the bytes first (CsvRecordSplitter), then each one's fields parsed with csv-parse: a record
+ * over the size limit, one with a wrong number of fields or malformed quoting is one bad row
+ * (an UnparseableRecord) and the rows after it go on. Only a quote still open at the end of the
+ * file makes the rest of it unreadable.
  */
 export async function* csvRows(path: string, topic: Topic, from: SourcePosition, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
   const start = from.offset ?? 0;
   if (options.end !== undefined && options.end <= start) return;
+  const maxRecordBytes = options.maxRecordBytes ?? JSON_LIMITS.maxRecordBytes;
   let header = from.header;
   let mapping = header ? checkCsvHeader(topic, header) : undefined;
   let rows = from.rows;
-  const lineBase = from.line ?? 0;
-
-  const parser = parse({
-    bom: start === 0,
-    // Both, so a file mixing CRLF and LF rows (an edited export) still splits into rows.
-    record_delimiter: ['\r\n', '\n'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    raw: true,
-    info: true,
-    max_record_size: MAX_LINE_BYTES,
-  });
+  const handle = await openRegularFile(path);
   const input = createReadStream(path, {
+    fd: handle,
     start,
     end: options.end === undefined ? undefined : options.end - 1,
     highWaterMark: 64 * 1024,
   });
-  // csv-parse miscounts lines after a quoted field holding a newline: count them from the bytes.
-  const lines = new NewlineIndex(start);
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      lines.scan(chunk);
-      callback(null, chunk);
-    },
-  });
-  input.on('error', (error) => parser.destroy(error));
-  tap.on('error', (error) => parser.destroy(error));
-  input.pipe(tap).pipe(parser);
+  const splitter = new CsvRecordSplitter({ start, lineBase: from.line ?? 0, maxRecordBytes });
+
+  const toRow = (raw: RawCsvRecord): SourceRow | undefined => {
+    let text = raw.bytes.toString('utf8');
+    if (start === 0 && raw.firstLine === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const location = `line ${raw.firstLine}`;
+    if (!raw.oversize && text.trim() === '') return undefined;
+    if (!header || !mapping) {
+      if (raw.oversize) throw new UnreadableFileError('TOO_LARGE', `the header row is longer than ${maxRecordBytes} bytes`, location);
+      try {
+        header = parseFields(text).map((cell) => cell.trim());
+      } catch (error) {
+        const code = error instanceof CsvError ? error.code : 'INVALID_CSV';
+        throw new UnreadableFileError(code, `CSV syntax error in the header: ${(error as Error).message}`, location, { cause: error });
+      }
+      mapping = checkCsvHeader(topic, header);
+      return undefined;
+    }
+    rows++;
+    const position: SourcePosition = { rows, offset: raw.endOffset, line: raw.lastLine, header };
+    if (raw.oversize) {
+      const record = new UnparseableRecord(`${location} is ${raw.size} bytes; a CSV record may be at most ${maxRecordBytes} bytes`);
+      return { record, raw: text, location, position, parseErrorCode: 'TOO_LARGE' };
+    }
+    let fields: string[];
+    try {
+      fields = parseFields(text);
+    } catch (error) {
+      const record = new UnparseableRecord(`${location} is not a valid CSV record: ${(error as Error).message}`);
+      return { record, raw: text, location, position, parseErrorCode: 'INVALID_CSV_ROW' };
+    }
+    if (fields.length !== header.length) {
+      const record = new UnparseableRecord(`${location} has ${fields.length} fields, the header has ${header.length}`);
+      return { record, raw: text, location, position, parseErrorCode: 'INVALID_CSV_ROW' };
+    }
+    return { record: rowToRecord(mapping.fields, fields), raw: text, location, position };
+  };
 
   try {
-    for await (const { record, raw, info } of parser as AsyncIterable<ParsedRecord>) {
-      const offset = start + info.bytes;
-      // The record's last line, and its first (minus the newlines inside its quoted fields).
-      const line = lineBase + lines.lineEndingAt(offset);
-      const text = raw.replace(/^[\r\n]+|[\r\n]+$/g, '');
-      if (!header || !mapping) {
-        header = record.map((cell) => cell.trim());
-        mapping = checkCsvHeader(topic, header);
-        continue;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (const raw of splitter.push(chunk)) {
+        const row = toRow(raw);
+        if (row) yield row;
       }
-      rows++;
-      const location = `line ${line - countNewlines(text)}`;
-      const parsed =
-        record.length === header.length
-          ? rowToRecord(mapping.fields, record)
-          : new UnparseableRecord(`${location} has ${record.length} fields, the header has ${header.length}`);
-      yield {
-        record: parsed,
-        raw: text,
-        location,
-        position: { rows, offset, line, header },
-        ...(parsed instanceof UnparseableRecord ? { parseErrorCode: 'INVALID_CSV_ROW' } : {}),
-      };
     }
-  } catch (error) {
-    if (error instanceof UnreadableFileError) throw error;
-    if (error instanceof CsvError) {
-      if (options.tail && error.code === 'CSV_QUOTE_NOT_CLOSED') return;
-      throw new UnreadableFileError(error.code, `CSV syntax error: ${error.message}`, `line ${lineBase + lines.linesBefore(start + (parser.info?.bytes ?? 0)) + 1}`, {
-        cause: error,
-      });
+    const last = splitter.finish();
+    if (last.unclosedQuote !== undefined) {
+      if (options.tail) return;
+      throw new UnreadableFileError('CSV_QUOTE_NOT_CLOSED', 'CSV syntax error: a quoted field is not closed before the end of the file', `line ${last.unclosedQuote}`);
     }
-    throw error;
+    if (last.record) {
+      const row = toRow(last.record);
+      if (row) yield row;
+    }
   } finally {
     input.destroy();
-    tap.destroy();
-    parser.destroy();
   }
 }

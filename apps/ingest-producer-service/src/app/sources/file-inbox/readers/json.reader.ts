@@ -1,62 +1,59 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { Duplex } from 'node:stream';
-import streamArray from 'stream-json/streamers/stream-array.js';
-import streamValues from 'stream-json/streamers/stream-values.js';
+import { JSON_LIMITS, parseJsonWithLimits } from '@datalake/kafka-schemas';
+import { UnparseableRecord } from '../../../unparseable-record';
 import { UnreadableFileError, type SourcePosition, type SourceRow } from '../../source-row';
+import { openRegularFile } from '../inbox-file';
+import { JsonItemSplitter, JsonSyntaxError, type RawJsonItem } from './json-items';
 
-/** First character that is not whitespace or a BOM, to tell an array from an object. */
-async function firstSignificantChar(path: string): Promise<string | undefined> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    let position = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) return undefined;
-      const text = buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '');
-      const match = /\S/.exec(text);
-      if (match) return match[0];
-      position += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
+export interface JsonReadOptions {
+  maxItemBytes?: number;
+  maxDepth?: number;
 }
 
 /**
- * Items of a `.json` file — a top-level array streamed element by element (stream-json), or one
- * object (several concatenated objects are accepted too). A resumed read skips the items the
- * checkpoint counts. Broken JSON syntax makes the rest of the file unreadable.
+ * Items of a `.json` file — a top-level array streamed element by element, or one object (several
+ * concatenated objects are accepted too). Items are split from the bytes (JsonItemSplitter) and
+ * parsed one by one behind the JSON limits: an item over JSON_LIMITS.maxRecordBytes, nested
+ * deeper than JSON_LIMITS.maxDepth or not valid JSON is one bad row (TOO_LARGE / TOO_DEEP /
+ * INVALID_JSON) and the items after it go on. A resumed read skips the items the checkpoint
+ * counts without parsing them. Broken structure (the end inside a value, text after the array)
+ * makes the rest of the file unreadable.
  */
-export async function* jsonRows(path: string, from: SourcePosition): AsyncGenerator<SourceRow> {
-  const first = await firstSignificantChar(path);
-  if (first !== '[' && first !== '{') {
-    throw new UnreadableFileError(
-      'INVALID_JSON',
-      first === undefined ? 'the file is empty' : 'a .json file must hold a JSON array or object',
-      'item 1',
-    );
-  }
-  const input = createReadStream(path, { highWaterMark: 64 * 1024 });
-  const items: Duplex =
-    first === '[' ? streamArray.withParserAsStream() : streamValues.withParserAsStream({ jsonStreaming: true });
-  input.on('error', (error) => items.destroy(error));
-  input.pipe(items);
+export async function* jsonRows(path: string, from: SourcePosition, options: JsonReadOptions = {}): AsyncGenerator<SourceRow> {
+  const maxItemBytes = options.maxItemBytes ?? JSON_LIMITS.maxRecordBytes;
+  const maxDepth = options.maxDepth ?? JSON_LIMITS.maxDepth;
+  const handle = await openRegularFile(path);
+  const input = createReadStream(path, { fd: handle, highWaterMark: 64 * 1024 });
+  const splitter = new JsonItemSplitter({ maxItemBytes });
   let index = 0;
-  try {
-    for await (const { value } of items as AsyncIterable<{ key: number; value: unknown }>) {
-      index++;
-      if (index <= from.rows) continue;
-      yield { record: value, raw: JSON.stringify(value), location: `item ${index}`, position: { rows: index } };
+
+  const toRow = (item: RawJsonItem): SourceRow => {
+    const location = `item ${index}`;
+    const position: SourcePosition = { rows: index };
+    const raw = item.bytes.toString('utf8');
+    if (item.oversize) {
+      const record = new UnparseableRecord(`${location} is ${item.size} bytes; a record may be at most ${maxItemBytes} bytes`);
+      return { record, raw, location, position, parseErrorCode: 'TOO_LARGE' };
     }
+    const parsed = parseJsonWithLimits(raw, { maxBytes: maxItemBytes, maxDepth });
+    if (parsed.ok) return { record: parsed.value, raw, location, position };
+    return { record: new UnparseableRecord(`${location}: ${parsed.error.message}`), raw, location, position, parseErrorCode: parsed.error.code };
+  };
+
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (const item of splitter.push(chunk)) {
+        index++;
+        if (index > from.rows) yield toRow(item);
+      }
+    }
+    splitter.finish();
   } catch (error) {
-    if (error instanceof UnreadableFileError || typeof (error as NodeJS.ErrnoException).syscall === 'string') throw error;
-    throw new UnreadableFileError('INVALID_JSON', `JSON syntax error after item ${index}: ${(error as Error).message}`, `item ${index + 1}`, {
-      cause: error,
-    });
+    if (error instanceof JsonSyntaxError) {
+      throw new UnreadableFileError('INVALID_JSON', `JSON syntax error: ${error.message}`, `item ${index + 1}`, { cause: error });
+    }
+    throw error;
   } finally {
     input.destroy();
-    items.destroy();
   }
 }

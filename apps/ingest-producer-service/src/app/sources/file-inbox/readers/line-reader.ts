@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
+import { JSON_LIMITS } from '@datalake/kafka-schemas';
+import { openRegularFile } from '../inbox-file';
+import { OVERSIZE_PREVIEW_BYTES as OVERSIZED_PREVIEW_BYTES } from './csv-records';
 
-/** Longest line (or CSV record) read whole; a longer one is refused, keeping memory bounded. */
-export const MAX_LINE_BYTES = 1024 * 1024;
-/** What is kept of an overlong line, for its report and DLQ copy. */
-const OVERSIZED_PREVIEW_BYTES = 4096;
+/** Longest line read whole (a record's size limit); a longer one is refused, keeping memory bounded. */
+export const MAX_LINE_BYTES = JSON_LIMITS.maxRecordBytes;
 const NEWLINE = 0x0a;
 
 export interface Line {
@@ -14,6 +15,8 @@ export interface Line {
   endOffset: number;
   /** True when the line was longer than MAX_LINE_BYTES; `text` holds only its beginning. */
   oversized: boolean;
+  /** The line's real length in bytes (without its line break). */
+  size: number;
 }
 
 export interface ReadLinesOptions {
@@ -36,7 +39,9 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
   const start = options.start ?? 0;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   if (options.end !== undefined && options.end <= start) return;
+  const handle = await openRegularFile(path);
   const stream = createReadStream(path, {
+    fd: handle,
     start,
     end: options.end === undefined ? undefined : options.end - 1,
     highWaterMark: 64 * 1024,
@@ -44,15 +49,17 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
   let lineNo = (options.firstLine ?? 1) - 1;
   let parts: Buffer[] = [];
   let partsLength = 0;
+  let size = 0;
   let oversized = false;
   let chunkStart = start;
 
   const take = (piece: Buffer) => {
+    size += piece.length;
     if (oversized) return;
     if (partsLength + piece.length > maxLineBytes) {
       oversized = true;
       const head = Buffer.concat([...parts, piece.subarray(0, OVERSIZED_PREVIEW_BYTES)]);
-      parts = [head.subarray(0, OVERSIZED_PREVIEW_BYTES)];
+      parts = [Buffer.from(head.subarray(0, OVERSIZED_PREVIEW_BYTES))];
       return;
     }
     parts.push(piece);
@@ -63,9 +70,10 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
     if (text.endsWith('\r')) text = text.slice(0, -1);
     lineNo++;
     if (lineNo === 1 && start === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const line: Line = { text, line: lineNo, endOffset, oversized };
+    const line: Line = { text, line: lineNo, endOffset, oversized, size: oversized ? size : Buffer.byteLength(text) };
     parts = [];
     partsLength = 0;
+    size = 0;
     oversized = false;
     return line;
   };

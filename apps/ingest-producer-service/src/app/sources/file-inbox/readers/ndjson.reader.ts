@@ -1,3 +1,4 @@
+import { parseJsonWithLimits } from '@datalake/kafka-schemas';
 import { UnparseableRecord } from '../../../unparseable-record';
 import type { SourcePosition, SourceRow } from '../../source-row';
 import { MAX_LINE_BYTES, readLines } from './line-reader';
@@ -8,7 +9,11 @@ export interface NdjsonReadOptions {
   end?: number;
 }
 
-/** NDJSON / JSON Lines rows from a checkpoint on; a line that is not JSON becomes an UnparseableRecord. */
+/**
+ * NDJSON / JSON Lines rows from a checkpoint on. A line that is not JSON, longer than
+ * JSON_LIMITS.maxRecordBytes or nested deeper than JSON_LIMITS.maxDepth becomes an
+ * UnparseableRecord (INVALID_JSON / TOO_LARGE / TOO_DEEP): one bad row, the next lines go on.
+ */
 export async function* ndjsonRows(path: string, from: SourcePosition, options: NdjsonReadOptions = {}): AsyncGenerator<SourceRow> {
   let rows = from.rows;
   const lines = readLines(path, {
@@ -22,16 +27,17 @@ export async function* ndjsonRows(path: string, from: SourcePosition, options: N
     rows++;
     const location = `line ${line.line}`;
     const position: SourcePosition = { rows, offset: line.endOffset, line: line.line };
-    let record: unknown;
     if (line.oversized) {
-      record = new UnparseableRecord(`${location} is longer than ${MAX_LINE_BYTES} bytes`);
-    } else {
-      try {
-        record = JSON.parse(line.text);
-      } catch (error) {
-        record = new UnparseableRecord(`${location} is not valid JSON: ${(error as Error).message}`);
-      }
+      const record = new UnparseableRecord(`${location} is ${line.size} bytes; a record may be at most ${MAX_LINE_BYTES} bytes`);
+      yield { record, raw: line.text, location, position, parseErrorCode: 'TOO_LARGE' };
+      continue;
     }
-    yield { record, raw: line.text, location, position };
+    const parsed = parseJsonWithLimits(line.text, { maxBytes: MAX_LINE_BYTES });
+    if (parsed.ok) {
+      yield { record: parsed.value, raw: line.text, location, position };
+    } else {
+      const record = new UnparseableRecord(`${location}: ${parsed.error.message}`);
+      yield { record, raw: line.text, location, position, parseErrorCode: parsed.error.code };
+    }
   }
 }
