@@ -75,6 +75,7 @@ export class RowIngestor {
           [SOURCE_DLQ_HEADERS.location]: row.location,
           [EVENT_HEADERS.correlationId]: correlationId,
           [EVENT_HEADERS.contentType]: 'text/plain; charset=utf-8',
+          ...excerptHeaders(row),
         };
         return capDeadLetter({ key: source.name, value: row.raw, headers }, this.producer.maxMessageBytes);
       });
@@ -87,4 +88,10 @@ export class RowIngestor {
       rejections: rejections.map(({ location, code, message }) => ({ location, code, message })),
     };
   }
+}
+
+/** A reader that kept only the start of an oversize row says so, as capDeadLetter would. */
+function excerptHeaders(row: SourceRow): IHeaders {
+  if (row.rawBytes === undefined || row.rawBytes <= Buffer.byteLength(row.raw)) return {};
+  return { [DLQ_HEADERS.truncated]: 'true', [DLQ_HEADERS.originalBytes]: String(row.rawBytes) };
 }

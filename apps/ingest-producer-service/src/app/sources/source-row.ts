@@ -30,6 +30,8 @@ export interface SourceRow {
   position: SourcePosition;
   /** DLQ error code when `record` is an UnparseableRecord (default INVALID_JSON). */
   parseErrorCode?: string;
+  /** Set when `raw` is only the start of an oversize row: the row's real size in bytes. */
+  rawBytes?: number;
 }
 
 export interface RowStats {

@@ -85,7 +85,7 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
     const position: SourcePosition = { rows, offset: raw.endOffset, line: raw.lastLine, header };
     if (raw.oversize) {
       const record = new UnparseableRecord(`${location} is ${raw.size} bytes; a CSV record may be at most ${maxRecordBytes} bytes`);
-      return { record, raw: text, location, position, parseErrorCode: 'TOO_LARGE' };
+      return { record, raw: text, location, position, parseErrorCode: 'TOO_LARGE', rawBytes: raw.size };
     }
     let fields: string[];
     try {

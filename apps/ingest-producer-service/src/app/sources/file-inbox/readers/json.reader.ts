@@ -33,7 +33,7 @@ export async function* jsonRows(path: string, from: SourcePosition, options: Jso
     const raw = item.bytes.toString('utf8');
     if (item.oversize) {
       const record = new UnparseableRecord(`${location} is ${item.size} bytes; a record may be at most ${maxItemBytes} bytes`);
-      return { record, raw, location, position, parseErrorCode: 'TOO_LARGE' };
+      return { record, raw, location, position, parseErrorCode: 'TOO_LARGE', rawBytes: item.size };
     }
     const parsed = parseJsonWithLimits(raw, { maxBytes: maxItemBytes, maxDepth });
     if (parsed.ok) return { record: parsed.value, raw, location, position };

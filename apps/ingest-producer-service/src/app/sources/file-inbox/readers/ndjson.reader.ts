@@ -29,7 +29,7 @@ export async function* ndjsonRows(path: string, from: SourcePosition, options: N
     const position: SourcePosition = { rows, offset: line.endOffset, line: line.line };
     if (line.oversized) {
       const record = new UnparseableRecord(`${location} is ${line.size} bytes; a record may be at most ${MAX_LINE_BYTES} bytes`);
-      yield { record, raw: line.text, location, position, parseErrorCode: 'TOO_LARGE' };
+      yield { record, raw: line.text, location, position, parseErrorCode: 'TOO_LARGE', rawBytes: line.size };
       continue;
     }
     const parsed = parseJsonWithLimits(line.text, { maxBytes: MAX_LINE_BYTES });
