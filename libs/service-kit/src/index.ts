@@ -13,3 +13,7 @@ export * from './lib/mongo/service-mongo-connection';
 export * from './lib/observability/observability.module';
 export * from './lib/bootstrap/run-service';
 export * from './lib/observability/http-metrics.middleware';
+export * from './lib/http/json-body-limits';
+export * from './lib/http/reserved-keys';
+export * from './lib/http/body-error.handler';
+export * from './lib/http/url-redaction';

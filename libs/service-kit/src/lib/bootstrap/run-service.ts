@@ -3,8 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { ClassConstructor } from 'class-transformer';
+import type { IncomingMessage } from 'node:http';
 import { ConfigError, loadEnv } from '../config/load-env';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { bodyErrorHandler } from '../http/body-error.handler';
+import { type JsonDepthLimit, verifyBodyDepth } from '../http/json-body-limits';
+import { refuseReservedKeys } from '../http/reserved-keys';
 
 /** The request validation every service uses: unknown fields are refused, types converted. */
 export function createValidationPipe(): ValidationPipe {
@@ -45,13 +49,41 @@ export function describeStartupError(error: unknown): string {
   return parts.length > 0 ? parts.join(': ') : String(error);
 }
 
+/** Express's default body limit, kept for services that set none. */
+export const DEFAULT_BODY_LIMIT = '100kb';
+
+export interface RawBodyParser {
+  kind: 'raw' | 'text';
+  /** body-parser `type`: media types or a predicate. */
+  type: string | string[] | ((request: IncomingMessage) => boolean);
+}
+
 export interface RunServiceOptions {
   name: string;
   module: Type | DynamicModule;
   port: number;
   host?: string;
   bodyLimit?: string;
+  /** Nesting limit of every JSON (and NDJSON) body, checked on the raw bytes before parsing. */
+  bodyDepth: JsonDepthLimit;
+  /** Parsers that see a body before the JSON and form parsers (e.g. NDJSON text, raw forwarding). */
+  extraBodyParsers?: RawBodyParser[];
   configure?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+/**
+ * Body parsing every service shares: size limit, depth limit before JSON.parse, flat forms,
+ * reserved keys (`__proto__`, `constructor`, `prototype`) refused, errors answered as JSON.
+ * These parsers replace Nest's defaults.
+ */
+export function configureBodyParsing(app: NestExpressApplication, options: Pick<RunServiceOptions, 'bodyLimit' | 'bodyDepth' | 'extraBodyParsers'>): void {
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const verify = verifyBodyDepth(options.bodyDepth);
+  for (const parser of options.extraBodyParsers ?? []) app.useBodyParser(parser.kind, { type: parser.type, limit, verify });
+  app.useBodyParser('json', { limit, verify });
+  app.useBodyParser('urlencoded', { limit, extended: false });
+  app.use(refuseReservedKeys);
+  app.use(bodyErrorHandler(limit));
 }
 
 export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
@@ -63,11 +95,8 @@ export async function runService(options: RunServiceOptions): Promise<NestExpres
       bodyParser: true,
     });
     configureApp(app);
-    if (options.bodyLimit) {
-      app.useBodyParser('json', { limit: options.bodyLimit });
-      app.useBodyParser('urlencoded', { limit: options.bodyLimit, extended: false });
-    }
     await options.configure?.(app);
+    configureBodyParsing(app, options);
     await app.listen(options.port, options.host ?? '0.0.0.0');
     app.get(Logger).log(`${options.name} listening on http://localhost:${options.port}`);
     return app;
