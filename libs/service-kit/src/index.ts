@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export * from './lib/config/broker-list';
 export * from './lib/config/load-env';
 export * from './lib/config/env-validators';
+export * from './lib/config/jwt-secret';
 export * from './lib/config/base-env';
 export * from './lib/errors/domain-error';
 export * from './lib/errors/domain-error.filter';

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { ClassConstructor } from 'class-transformer';
 import type { IncomingMessage } from 'node:http';
+import { isLocalDevelopment, jwtSecretProblem, LOCAL_DEV_FLAG } from '../config/jwt-secret';
 import { ConfigError, loadEnv } from '../config/load-env';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { bodyErrorHandler } from '../http/body-error.handler';
@@ -25,10 +26,23 @@ export function configureApp(app: INestApplication): void {
   (app as NestExpressApplication).disable?.('x-powered-by');
 }
 
+/** The start-up warning for a weak JWT secret let through by DATALAKE_LOCAL_DEV, if any. */
+export function weakSecretWarning(service: string, config: object): string | undefined {
+  const { JWT_SECRET: secret, [LOCAL_DEV_FLAG]: flag } = config as Record<string, unknown>;
+  if (typeof secret !== 'string' || !isLocalDevelopment(flag)) return undefined;
+  const problem = jwtSecretProblem(secret);
+  return problem
+    ? `${service}: WARNING: JWT_SECRET ${problem}; accepted only because ${LOCAL_DEV_FLAG}=1 (local development). Anyone can forge tokens for this stack.`
+    : undefined;
+}
+
 /** Reads and validates the environment; a bad value stops the process with one line naming it. */
 export function loadEnvOrExit<T extends object>(service: string, cls: ClassConstructor<T>): T {
   try {
-    return loadEnv(cls);
+    const config = loadEnv(cls);
+    const warning = weakSecretWarning(service, config);
+    if (warning) console.warn(warning);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${service}: ${error.message}`);
