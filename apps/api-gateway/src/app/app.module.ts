@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { JwtAuthModule } from '@datalake/auth';
+import { JwtAuthModule, SESSION_LOOKUP } from '@datalake/auth';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import { AuthServiceAccountLookup } from './auth/account-lookup';
 import { AuthProxyController } from './auth/auth-proxy.controller';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
 import { IngestProxyController } from './ingest/ingest-proxy.controller';
@@ -48,7 +49,15 @@ export class AppModule {
         ...RECORD_RESOURCES.map(createRecordsProxyController),
         IngestProxyController,
       ],
-      providers: [{ provide: GATEWAY_ENV, useValue: env }, Upstreams, TokenFailureLimiter, QuotaGuard],
+      providers: [
+        { provide: GATEWAY_ENV, useValue: env },
+        Upstreams,
+        TokenFailureLimiter,
+        QuotaGuard,
+        AuthServiceAccountLookup,
+        // JwtAuthGuard takes each caller's current role (or 401 for a deleted account) from here.
+        { provide: SESSION_LOOKUP, useExisting: AuthServiceAccountLookup },
+      ],
     };
   }
 }

@@ -2,13 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { JwtAuthModule } from '@datalake/auth';
+import { JwtAuthModule, SESSION_LOOKUP } from '@datalake/auth';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import type { AuthEnv } from './auth.env';
 import { AUTH_ENV } from './auth.tokens';
 import { PasswordHasher } from './credentials/password-hasher';
 import { TokenController } from './tokens/token.controller';
 import { TokenService } from './tokens/token.service';
+import { UserAccountLookup } from './users/account-lookup';
 import { AdminBootstrap } from './users/admin-bootstrap';
 import { RegistrationController } from './users/registration.controller';
 import { UserRepository, USERS_COLLECTION, type UserDocument } from './users/user.repository';
@@ -51,6 +52,8 @@ export class AppModule {
         UsersService,
         TokenService,
         AdminBootstrap,
+        // Tokens are checked against the account as it is now: current role, 401 once deleted.
+        { provide: SESSION_LOOKUP, useClass: UserAccountLookup },
       ],
     };
   }

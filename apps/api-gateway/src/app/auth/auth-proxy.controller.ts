@@ -12,7 +12,7 @@ import {
   TokenResponseDto,
   UserDto,
 } from '@datalake/dto';
-import { ApiPublicRouteErrors, RETRY_AFTER_DOC } from '../http/api-docs';
+import { ApiPublicRouteErrors, RETRY_AFTER_DOC, STRICT_INPUT_DOC } from '../http/api-docs';
 import { AddressLimited } from '../http/authenticated.decorator';
 import { RATE_LIMIT_HEADERS } from '../quota/quota.constants';
 import { TokenFailureLimiter, TooManyTokenFailures } from '../quota/token-failure.limiter';
@@ -36,9 +36,9 @@ export class AuthProxyController {
   ) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (role user)' })
+  @ApiOperation({ summary: 'Create an account (role user)', description: STRICT_INPUT_DOC })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid username or password, unknown field, or a `role` field' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid username or password, unknown field (`__proto__`, `constructor` and `prototype` included), a `role` field, or a body nested too deep' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Username taken' })
   @ApiPublicRouteErrors()
   async register(@Body() body: RegisterDto, @Req() request: Request, @Res() response: Response): Promise<void> {
