@@ -5,3 +5,4 @@ export * from './lib/session-lookup';
 export * from './lib/roles';
 export * from './lib/current-user.decorator';
 export * from './lib/jwt-auth.module';
+export * from './lib/token-failure.limiter';

@@ -18,3 +18,7 @@ export * from './lib/http/json-body-limits';
 export * from './lib/http/reserved-keys';
 export * from './lib/http/body-error.handler';
 export * from './lib/http/url-redaction';
+export * from './lib/counters/counting-window';
+export * from './lib/counters/counter.store';
+export * from './lib/counters/counter-store.providers';
+export * from './lib/counters/fake-counter.store';

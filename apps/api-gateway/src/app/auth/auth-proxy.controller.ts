@@ -12,10 +12,10 @@ import {
   TokenResponseDto,
   UserDto,
 } from '@datalake/dto';
+import { TokenFailureLimiter, TooManyTokenFailures } from '@datalake/auth';
 import { ApiPublicRouteErrors, RETRY_AFTER_DOC, STRICT_INPUT_DOC } from '../http/api-docs';
 import { AddressLimited } from '../http/authenticated.decorator';
 import { RATE_LIMIT_HEADERS } from '../quota/quota.constants';
-import { TokenFailureLimiter, TooManyTokenFailures } from '../quota/token-failure.limiter';
 import type { UpstreamAnswer } from '../upstream/upstream-answer';
 import { forwardedHeaders, jsonBody, relay, Upstreams } from '../upstream/upstreams';
 
