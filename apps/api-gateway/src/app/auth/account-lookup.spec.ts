@@ -63,6 +63,23 @@ describe(AuthServiceAccountLookup.name, () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('makes one look-up for concurrent requests of one account', async () => {
+    const { lookup, calls } = lookupWith([{ status: 200, body: { username: 'alice', role: 'admin' } }]);
+    const accounts = await Promise.all(Array.from({ length: 50 }, () => lookup.current(user, request, 0)));
+    expect(accounts.every((account) => account?.role === 'admin')).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('does not remember a failed look-up', async () => {
+    const { lookup, calls } = lookupWith([
+      { status: 500, body: {} },
+      { status: 200, body: { username: 'alice', role: 'admin' } },
+    ]);
+    await expect(lookup.current(user, request, 0)).rejects.toBeInstanceOf(ServiceUnavailableException);
+    expect(await lookup.current(user, request, 1)).toEqual({ username: 'alice', role: 'admin' });
+    expect(calls).toHaveLength(2);
+  });
+
   it('remembers nothing with SESSION_CHECK_CACHE_SECONDS=0', async () => {
     const { lookup, calls } = lookupWith(
       [

@@ -9,14 +9,18 @@ import { Upstreams } from '../upstream/upstreams';
 const MAX_REMEMBERED = 10_000;
 
 interface Remembered {
-  account: CurrentAccount | undefined;
+  /** The look-up, shared by concurrent requests of one account while it runs. */
+  account: Promise<CurrentAccount | undefined>;
+  username?: string;
+  /** Until when a finished look-up is trusted; Infinity while it runs. */
   until: number;
 }
 
 /**
  * The token's account as the auth-service knows it now (`GET /me` with the caller's token): its
- * current role, or gone. Remembered for SESSION_CHECK_CACHE_SECONDS per account so a busy caller
- * costs one look-up per period; a role change made through this gateway replica is seen at once.
+ * current role, or gone. Remembered for SESSION_CHECK_CACHE_SECONDS per account, and one look-up
+ * serves every concurrent request of that account, so a busy caller costs one look-up per period;
+ * a role change made through this gateway replica is seen at once.
  */
 @Injectable()
 export class AuthServiceAccountLookup implements SessionLookup {
@@ -27,33 +31,47 @@ export class AuthServiceAccountLookup implements SessionLookup {
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
   ) {}
 
-  async current(user: AuthenticatedUser, request: Request, now = Date.now()): Promise<CurrentAccount | undefined> {
+  current(user: AuthenticatedUser, request: Request, now = Date.now()): Promise<CurrentAccount | undefined> {
     const known = this.remembered.get(user.id);
     if (known && known.until > now) return known.account;
-    const answer = await this.upstreams.get('auth-service').call({
-      method: 'GET',
-      path: '/me',
-      headers: { 'x-request-id': String(request.id ?? ''), authorization: request.headers.authorization ?? '' },
-    });
-    const account = accountOf(answer.status, answer.body);
-    this.remember(user.id, account, now);
-    return account;
+    const entry: Remembered = { account: this.lookUp(request), until: Infinity, username: user.username };
+    this.remember(user.id, entry);
+    entry.account.then(
+      (account) => {
+        entry.until = now + this.env.SESSION_CHECK_CACHE_SECONDS * 1000;
+        entry.username = account?.username;
+        if (entry.until <= now) this.forgetEntry(user.id, entry);
+      },
+      () => this.forgetEntry(user.id, entry),
+    );
+    return entry.account;
   }
 
   /** Drops what is remembered about `username` (its role was just changed through this replica). */
   forget(username: string): void {
     const key = username.toLowerCase();
     for (const [id, known] of this.remembered) {
-      if (known.account?.username.toLowerCase() === key) this.remembered.delete(id);
+      if (known.username?.toLowerCase() === key) this.remembered.delete(id);
     }
   }
 
-  private remember(id: string, account: CurrentAccount | undefined, now: number): void {
-    const ttl = this.env.SESSION_CHECK_CACHE_SECONDS * 1000;
-    if (ttl <= 0) return;
+  private async lookUp(request: Request): Promise<CurrentAccount | undefined> {
+    const answer = await this.upstreams.get('auth-service').call({
+      method: 'GET',
+      path: '/me',
+      headers: { 'x-request-id': String(request.id ?? ''), authorization: request.headers.authorization ?? '' },
+    });
+    return accountOf(answer.status, answer.body);
+  }
+
+  private remember(id: string, entry: Remembered): void {
     this.remembered.delete(id);
-    this.remembered.set(id, { account, until: now + ttl });
+    this.remembered.set(id, entry);
     if (this.remembered.size > MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value as string);
+  }
+
+  private forgetEntry(id: string, entry: Remembered): void {
+    if (this.remembered.get(id) === entry) this.remembered.delete(id);
   }
 }
 
