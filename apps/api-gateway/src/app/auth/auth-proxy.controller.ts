@@ -56,7 +56,8 @@ export class AuthProxyController {
     description:
       'Form-encoded. Errors follow RFC 6749 §5.2: invalid_grant for a wrong password or an unknown user alike, ' +
       'invalid_request for a missing or repeated field, unsupported_grant_type. At most TOKEN_FAILURES_PER_USERNAME ' +
-      'failed attempts per username per TOKEN_FAILURE_WINDOW_MINUTES, then 429.',
+      'failed attempts per username per TOKEN_FAILURE_WINDOW_MINUTES, then 429; the auth-service applies the same limit to ' +
+      'its own /token, counting failures however they came in.',
   })
   @ApiConsumes(TOKEN_CONTENT_TYPE)
   @ApiBody({ type: TokenRequestDto })

@@ -15,6 +15,12 @@ describe(reservedKeyIn.name, () => {
     expect(reservedKeyIn('text')).toBeUndefined();
     expect(reservedKeyIn(Buffer.from('{"__proto__":1}'))).toBeUndefined();
   });
+
+  it('does not walk a raw 5 MB body byte by byte', () => {
+    const started = Date.now();
+    expect(reservedKeyIn(Buffer.alloc(5 * 1024 * 1024, 0x20))).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(50);
+  });
 });
 
 describe(reservedQueryKey.name, () => {

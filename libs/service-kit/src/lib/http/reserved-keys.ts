@@ -8,7 +8,8 @@ export function reservedKeyIn(value: unknown): string | undefined {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();
-    if (current === null || typeof current !== 'object') continue;
+    // Raw bodies (the gateway forwards /ingest as bytes) are not walked byte by byte.
+    if (current === null || typeof current !== 'object' || ArrayBuffer.isView(current)) continue;
     for (const key of Object.keys(current)) {
       if (RESERVED_KEYS.has(key)) return key;
       stack.push((current as Record<string, unknown>)[key]);
