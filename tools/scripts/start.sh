@@ -20,6 +20,8 @@ load_env_file() {
 }
 load_env_file .env
 load_env_file .env.example
+# A laptop stack: the example JWT_SECRET is accepted (each service prints a warning). Never set elsewhere.
+export DATALAKE_LOCAL_DEV="${DATALAKE_LOCAL_DEV:-1}"
 
 ensure_node_modules
 

@@ -1,4 +1,5 @@
 import { loadEnvOrExit, runService } from '@datalake/service-kit';
+import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { AppModule, SERVICE_NAME } from './app/app.module';
 import { AuthEnv } from './app/auth.env';
 
@@ -9,4 +10,5 @@ void runService({
   module: AppModule.forRoot(env),
   // Credentials and role changes only: small bodies.
   bodyLimit: '64kb',
+  bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
 });

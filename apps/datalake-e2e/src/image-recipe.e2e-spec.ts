@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ describe('docker/Dockerfile recipe, replayed without an engine', () => {
         GATEWAY_PORT: String(port),
         KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
         MONGO_URI: infra.mongoUri,
-        JWT_SECRET: 'x'.repeat(48),
+        JWT_SECRET: randomBytes(32).toString('hex'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -75,3 +75,53 @@ describe('service start-up and shutdown (built bundles)', () => {
     expect(service.output()).toMatch(/stopped consuming/);
   });
 });
+
+describe('JWT secret rules at start (issue 9: finding 8)', () => {
+  const EXAMPLE_SECRET = 'local-development-secret-change-me-0123456789';
+  const weakSecrets: Array<[string, string, RegExp]> = [
+    ['one character', 'x', /JWT_SECRET is shorter than 32 bytes/],
+    ['one repeated character', 'x'.repeat(48), /JWT_SECRET is one repeated character/],
+    ['32 spaces', ' '.repeat(32), /JWT_SECRET is only whitespace/],
+    ['the .env.example value', EXAMPLE_SECRET, /JWT_SECRET is a published example value/],
+    ['the docker example value', 'dev-only-jwt-secret-change-me-0123456789abcdef', /JWT_SECRET is a published example value/],
+    ['the k8s dev value', 'dev-only-jwt-secret-not-for-production-0123456789', /JWT_SECRET is a published example value/],
+  ];
+
+  for (const app of ['api-gateway', 'auth-service']) {
+    for (const nodeEnv of [undefined, 'production']) {
+      it.each(weakSecrets)(`${app} (NODE_ENV=${nodeEnv ?? 'unset'}) refuses %s in one line that does not quote it`, async (_name, secret, reason) => {
+        const { code, output } = await runToExit(app, {
+          ...baseEnv(),
+          NODE_ENV: nodeEnv,
+          MONGO_URI: 'mongodb://127.0.0.1:27017',
+          JWT_SECRET: secret,
+        });
+        expect(code).toBe(1);
+        const lines = output.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^${app}: Invalid configuration: `));
+        expect(lines[0]).toMatch(reason);
+        if (secret.trim().length > 1) expect(output).not.toContain(secret.trim());
+      });
+    }
+  }
+
+  it('starts with the example secret only under DATALAKE_LOCAL_DEV=1, printing a warning', async () => {
+    const infra = await getTestInfra();
+    const port = await freePort();
+    const service = await startServiceProcess('auth-service', port, {
+      MONGO_URI: infra.mongoUri,
+      AUTH_PORT: String(port),
+      JWT_SECRET: EXAMPLE_SECRET,
+      DATALAKE_LOCAL_DEV: '1',
+      NODE_ENV: 'production',
+    });
+    try {
+      expect(service.output()).toMatch(/^auth-service: WARNING: JWT_SECRET is a published example value; accepted only because DATALAKE_LOCAL_DEV=1/m);
+      expect(service.output()).not.toContain(EXAMPLE_SECRET);
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
+});

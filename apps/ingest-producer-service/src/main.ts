@@ -1,4 +1,5 @@
 import { loadEnvOrExit, runService } from '@datalake/service-kit';
+import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { AppModule, SERVICE_NAME } from './app/app.module';
 import { IngestEnv } from './app/ingest.env';
 
@@ -11,7 +12,6 @@ void runService({
   port: env.INGEST_PORT,
   module: AppModule.forRoot(env),
   bodyLimit: INGEST_BODY_LIMIT,
-  configure: (app) => {
-    app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl', 'application/jsonlines'], limit: INGEST_BODY_LIMIT });
-  },
+  bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
+  extraBodyParsers: [{ kind: 'text', type: ['application/x-ndjson', 'application/jsonl', 'application/jsonlines'] }],
 });

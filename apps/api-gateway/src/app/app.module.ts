@@ -1,16 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { JwtAuthModule } from '@datalake/auth';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import { JwtAuthModule, SESSION_LOOKUP, TokenFailureLimiter } from '@datalake/auth';
+import { type CounterStore, HealthModule, HOUR_MS, MINUTE_MS, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import { PinoLogger } from 'nestjs-pino';
+import { AuthServiceAccountLookup } from './auth/account-lookup';
 import { AuthProxyController } from './auth/auth-proxy.controller';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
 import { IngestProxyController } from './ingest/ingest-proxy.controller';
 import { CounterStoreModule } from './quota/counter-store.module';
 import { MongoThrottlerStorage } from './quota/mongo-throttler.storage';
-import { ADDRESS_THROTTLER, QUOTA_THROTTLER } from './quota/quota.constants';
+import { ADDRESS_THROTTLER, COUNTER_STORE, QUOTA_THROTTLER } from './quota/quota.constants';
 import { addressTracker, counterKey, QuotaGuard, quotaTracker } from './quota/quota.guard';
-import { HOUR_MS, MINUTE_MS } from './quota/quota-window';
-import { TokenFailureLimiter } from './quota/token-failure.limiter';
 import { RECORD_RESOURCES } from './records/record-resources';
 import { createRecordsProxyController } from './records/records-proxy.controller';
 import { Upstreams } from './upstream/upstreams';
@@ -48,7 +48,20 @@ export class AppModule {
         ...RECORD_RESOURCES.map(createRecordsProxyController),
         IngestProxyController,
       ],
-      providers: [{ provide: GATEWAY_ENV, useValue: env }, Upstreams, TokenFailureLimiter, QuotaGuard],
+      providers: [
+        { provide: GATEWAY_ENV, useValue: env },
+        Upstreams,
+        {
+          provide: TokenFailureLimiter,
+          useFactory: (counters: CounterStore, logger: PinoLogger) =>
+            new TokenFailureLimiter(counters, { failuresPerUsername: env.TOKEN_FAILURES_PER_USERNAME, windowMinutes: env.TOKEN_FAILURE_WINDOW_MINUTES }, logger),
+          inject: [COUNTER_STORE, PinoLogger],
+        },
+        QuotaGuard,
+        AuthServiceAccountLookup,
+        // JwtAuthGuard takes each caller's current role (or 401 for a deleted account) from here.
+        { provide: SESSION_LOOKUP, useExisting: AuthServiceAccountLookup },
+      ],
     };
   }
 }

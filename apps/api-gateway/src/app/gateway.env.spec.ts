@@ -3,7 +3,7 @@ import { loadEnv } from '@datalake/service-kit';
 import { corsOrigins, GatewayEnv, trustProxySetting } from './gateway.env';
 
 describe(GatewayEnv.name, () => {
-  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: 'k'.repeat(32), NODE_ENV: 'production' };
+  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: 'k3Jq9vX2pL7wR4tY8uE1oA6sD5fG0hZc', NODE_ENV: 'production' };
 
   it('applies the defaults of DESIGN.md and .env.example', () => {
     expect(loadEnv(GatewayEnv, base)).toMatchObject({

@@ -37,6 +37,15 @@ export class GatewayEnv extends BaseEnv {
   @Max(24 * 60)
   TOKEN_FAILURE_WINDOW_MINUTES: number = 15;
 
+  /**
+   * Seconds the gateway trusts its last look-up of a token's account (current role, still
+   * existing): a role change or a deleted user takes effect at most this long after it is made.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  SESSION_CHECK_CACHE_SECONDS: number = 2;
+
   /** Comma-separated allowed origins (`*` for any); empty turns CORS off. */
   @ValidateIf((env: GatewayEnv) => env.CORS_ORIGINS !== '')
   @IsString()

@@ -2,13 +2,15 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { JwtAuthModule } from '@datalake/auth';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import { JwtAuthModule, SESSION_LOOKUP, TokenFailureLimiter } from '@datalake/auth';
+import { counterStoreProviders, type CounterStore, HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import { PinoLogger } from 'nestjs-pino';
 import type { AuthEnv } from './auth.env';
-import { AUTH_ENV } from './auth.tokens';
+import { AUTH_ENV, TOKEN_FAILURE_COUNTERS, TOKEN_FAILURES_COLLECTION } from './auth.tokens';
 import { PasswordHasher } from './credentials/password-hasher';
 import { TokenController } from './tokens/token.controller';
 import { TokenService } from './tokens/token.service';
+import { UserAccountLookup } from './users/account-lookup';
 import { AdminBootstrap } from './users/admin-bootstrap';
 import { RegistrationController } from './users/registration.controller';
 import { UserRepository, USERS_COLLECTION, type UserDocument } from './users/user.repository';
@@ -50,7 +52,16 @@ export class AppModule {
         PasswordHasher,
         UsersService,
         TokenService,
+        ...counterStoreProviders(TOKEN_FAILURE_COUNTERS, TOKEN_FAILURES_COLLECTION),
+        {
+          provide: TokenFailureLimiter,
+          useFactory: (counters: CounterStore, logger: PinoLogger) =>
+            new TokenFailureLimiter(counters, { failuresPerUsername: env.TOKEN_FAILURES_PER_USERNAME, windowMinutes: env.TOKEN_FAILURE_WINDOW_MINUTES }, logger),
+          inject: [TOKEN_FAILURE_COUNTERS, PinoLogger],
+        },
         AdminBootstrap,
+        // Tokens are checked against the account as it is now: current role, 401 once deleted.
+        { provide: SESSION_LOOKUP, useClass: UserAccountLookup },
       ],
     };
   }

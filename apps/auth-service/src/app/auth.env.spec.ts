@@ -3,7 +3,7 @@ import { loadEnv } from '@datalake/service-kit';
 import { AuthEnv } from './auth.env';
 
 describe(AuthEnv.name, () => {
-  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: 'k'.repeat(32), NODE_ENV: 'production' };
+  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: 'k3Jq9vX2pL7wR4tY8uE1oA6sD5fG0hZc', NODE_ENV: 'production' };
 
   it('applies the defaults of DESIGN.md', () => {
     const env = loadEnv(AuthEnv, base);
@@ -11,9 +11,10 @@ describe(AuthEnv.name, () => {
     expect(env.ADMIN_USERNAME).toBeUndefined();
   });
 
-  it('refuses a JWT_SECRET shorter than 32 characters outside development', () => {
-    expect(() => loadEnv(AuthEnv, { ...base, JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
-    expect(loadEnv(AuthEnv, { ...base, NODE_ENV: 'development', JWT_SECRET: 'dev' }).JWT_SECRET).toBe('dev');
+  it('refuses a weak JWT_SECRET in every environment unless DATALAKE_LOCAL_DEV=1', () => {
+    expect(() => loadEnv(AuthEnv, { ...base, JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET is shorter than 32 bytes/);
+    expect(() => loadEnv(AuthEnv, { ...base, NODE_ENV: 'development', JWT_SECRET: 'dev' })).toThrow(/JWT_SECRET/);
+    expect(loadEnv(AuthEnv, { ...base, DATALAKE_LOCAL_DEV: '1', JWT_SECRET: 'dev' }).JWT_SECRET).toBe('dev');
   });
 
   it('wants both bootstrap admin variables or neither', () => {

@@ -21,6 +21,17 @@ export class AuthEnv extends BaseEnv {
   @Max(30 * 24 * 3600)
   JWT_EXPIRES_IN: number = 3600;
 
+  /** Failed `/token` attempts per username per window, as the gateway counts them (429 past it). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  TOKEN_FAILURES_PER_USERNAME: number = 10;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  TOKEN_FAILURE_WINDOW_MINUTES: number = 15;
+
   /** Bootstrap admin, created at start when absent; both or neither. */
   @ValidateIf(adminConfigured)
   @IsString()

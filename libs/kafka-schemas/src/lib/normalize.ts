@@ -3,11 +3,30 @@ import { isIP } from 'node:net';
 /** Largest epoch-millisecond value accepted as a timestamp (year 9999). */
 const MAX_EPOCH_MS = 253402300799999;
 const ISO_8601 =
-  /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
+
+/**
+ * Whether the date and time fields exist on the calendar: JavaScript's Date would roll
+ * 2026-02-30 over to 2026-03-02 and 24:00 to the next day instead of refusing them.
+ */
+function isCalendarValid(match: RegExpExecArray): boolean {
+  const [year, month, day] = [1, 2, 3].map((group) => Number(match[group]));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  const [hour, minute, second, zoneHours, zoneMinutes] = [5, 6, 8, 11, 12].map((group) => Number(match[group] ?? 0));
+  return hour <= 23 && minute <= 59 && second <= 59 && zoneHours <= 23 && zoneMinutes <= 59;
+}
 
 /**
  * Parses an ISO 8601 string or epoch milliseconds (number or digit string) to a Date.
  * ISO strings without an offset are read as UTC, so the result never depends on the host's zone.
+ * Only calendar-valid dates and times are accepted (no 2026-02-30, month 13, 24:00 or 23:61).
  */
 export function parseTimestamp(value: unknown): Date | undefined {
   if (typeof value === 'number') {
@@ -16,7 +35,8 @@ export function parseTimestamp(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (/^\d{1,15}$/.test(text)) return parseTimestamp(Number(text));
-  if (!ISO_8601.test(text)) return undefined;
+  const match = ISO_8601.exec(text);
+  if (!match || !isCalendarValid(match)) return undefined;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const iso = text.replace(' ', 'T') + (hasZone || dateOnly ? '' : 'Z');

@@ -1,4 +1,5 @@
 import { DataServiceEnv, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
+import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from './record-definition';
 import { RecordServiceModule } from './record-service.module';
 
@@ -22,6 +23,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
   await runService({
     name: main.service,
     port,
+    bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
     module: RecordServiceModule.forRoot({
       definition: main.definition,
       service: main.service,

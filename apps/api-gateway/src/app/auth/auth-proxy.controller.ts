@@ -12,10 +12,10 @@ import {
   TokenResponseDto,
   UserDto,
 } from '@datalake/dto';
-import { ApiPublicRouteErrors, RETRY_AFTER_DOC } from '../http/api-docs';
+import { TokenFailureLimiter, TooManyTokenFailures } from '@datalake/auth';
+import { ApiPublicRouteErrors, RETRY_AFTER_DOC, STRICT_INPUT_DOC } from '../http/api-docs';
 import { AddressLimited } from '../http/authenticated.decorator';
 import { RATE_LIMIT_HEADERS } from '../quota/quota.constants';
-import { TokenFailureLimiter, TooManyTokenFailures } from '../quota/token-failure.limiter';
 import type { UpstreamAnswer } from '../upstream/upstream-answer';
 import { forwardedHeaders, jsonBody, relay, Upstreams } from '../upstream/upstreams';
 
@@ -36,9 +36,9 @@ export class AuthProxyController {
   ) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (role user)' })
+  @ApiOperation({ summary: 'Create an account (role user)', description: STRICT_INPUT_DOC })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid username or password, unknown field, or a `role` field' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid username or password, unknown field (`__proto__`, `constructor` and `prototype` included), a `role` field, or a body nested too deep' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Username taken' })
   @ApiPublicRouteErrors()
   async register(@Body() body: RegisterDto, @Req() request: Request, @Res() response: Response): Promise<void> {
@@ -56,7 +56,8 @@ export class AuthProxyController {
     description:
       'Form-encoded. Errors follow RFC 6749 §5.2: invalid_grant for a wrong password or an unknown user alike, ' +
       'invalid_request for a missing or repeated field, unsupported_grant_type. At most TOKEN_FAILURES_PER_USERNAME ' +
-      'failed attempts per username per TOKEN_FAILURE_WINDOW_MINUTES, then 429.',
+      'failed attempts per username per TOKEN_FAILURE_WINDOW_MINUTES, then 429; the auth-service applies the same limit to ' +
+      'its own /token, counting failures however they came in.',
   })
   @ApiConsumes(TOKEN_CONTENT_TYPE)
   @ApiBody({ type: TokenRequestDto })

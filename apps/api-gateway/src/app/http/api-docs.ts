@@ -27,8 +27,15 @@ const UPSTREAM_ERRORS = [
   { status: 504, description: 'The owning service did not answer within UPSTREAM_TIMEOUT_MS' },
 ];
 
+/** The input rules of every route (service-kit body parsing), in each operation's description. */
+export const STRICT_INPUT_DOC =
+  'Every JSON body may nest at most 33 levels (32 per record, plus the array of a batch; each NDJSON line 32) and is refused with 400 past that, before it is parsed. ' +
+  'A key named `__proto__`, `constructor` or `prototype` anywhere in a body or query string is an unknown field (400).';
+
 export interface RouteDoc {
   summary: string;
+  /** More about the operation, before the role and input rules. */
+  description?: string;
   /** Roles allowed; undefined = any authenticated user. */
   admin?: boolean;
   ok: { status: number; type?: Type | [Type]; description: string };
@@ -40,7 +47,12 @@ export interface RouteDoc {
 export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
   const role = doc.admin ? 'admin' : 'user or admin';
   return applyDecorators(
-    ApiOperation({ summary: doc.summary, description: `Role: ${role}. Counts against the caller's hourly quota.` }),
+    ApiOperation({
+      summary: doc.summary,
+      description: [doc.description, `Role: ${role} (the account's current role, checked on every request). Counts against the caller's hourly quota.`, STRICT_INPUT_DOC]
+        .filter(Boolean)
+        .join(' '),
+    }),
     ApiBearerAuth(BEARER_SCHEME),
     ApiOAuth2([], OAUTH2_SCHEME),
     ApiResponse({ status: doc.ok.status, type: doc.ok.type, description: doc.ok.description, headers: QUOTA_HEADER_DOCS }),
@@ -50,7 +62,7 @@ export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
     ApiResponse({
       status: 401,
       type: ErrorResponseDto,
-      description: 'Missing, malformed, expired or wrongly signed bearer token (no quota headers)',
+      description: 'Missing, malformed, expired or wrongly signed bearer token, or its account no longer exists (no quota headers)',
       headers: { 'WWW-Authenticate': { description: 'Bearer challenge (RFC 6750)', schema: { type: 'string' } } },
     }),
     ...(doc.admin

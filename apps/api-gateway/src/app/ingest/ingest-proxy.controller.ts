@@ -30,7 +30,7 @@ export class IngestProxyController {
     admin: true,
     ok: { status: 202, type: IngestResultDto, description: 'Accepted after Kafka acknowledged the valid records' },
     errors: [
-      { status: 400, description: 'Body is not a JSON object, array or NDJSON' },
+      { status: 400, description: 'Body is not a JSON object, array or NDJSON, or nests deeper than 33 levels (an NDJSON line deeper than 32); a record with an impossible date (e.g. 2026-02-30) is a per-record error in `errors[]`' },
       { status: 404, description: 'Unknown topic' },
       { status: 413, description: 'Body over 5 MB' },
     ],

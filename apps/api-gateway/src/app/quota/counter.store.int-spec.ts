@@ -8,8 +8,10 @@ import {
   QUOTAS_COLLECTION,
   SlotCounterStore,
   sweepExpiredCounters,
-} from './counter.store';
-import { HOUR_MS, MINUTE_MS, windowOf } from './quota-window';
+  HOUR_MS,
+  MINUTE_MS,
+  windowOf,
+} from '@datalake/service-kit';
 
 describe('quota counter stores (real MongoDB wire server)', () => {
   let client: MongoClient;

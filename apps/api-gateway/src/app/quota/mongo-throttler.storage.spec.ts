@@ -1,7 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { FakeCounterStore } from './fake-counter.store';
 import { MongoThrottlerStorage } from './mongo-throttler.storage';
-import { HOUR_MS } from './quota-window';
+import { FakeCounterStore, HOUR_MS } from '@datalake/service-kit';
 
 describe(MongoThrottlerStorage.name, () => {
   let store: FakeCounterStore;

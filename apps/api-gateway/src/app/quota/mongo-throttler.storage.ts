@@ -1,8 +1,7 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { CounterStore } from './counter.store';
+import { type CounterStore, secondsUntil } from '@datalake/service-kit';
 import { COUNTER_STORE } from './quota.constants';
-import { secondsUntil } from './quota-window';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 

@@ -1,4 +1,5 @@
-import { HOUR_MS, MINUTE_MS, quotaStateOf, secondsUntil, windowOf } from './quota-window';
+import { HOUR_MS, MINUTE_MS, secondsUntil, windowOf } from '@datalake/service-kit';
+import { quotaStateOf } from './quota-window';
 
 describe('quota windows', () => {
   const at = (iso: string) => Date.parse(iso);

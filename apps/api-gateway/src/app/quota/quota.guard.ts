@@ -3,7 +3,8 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { normalizeIp, ThrottlerException, ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { QUOTA_THROTTLER, RATE_LIMIT_HEADERS } from './quota.constants';
-import { quotaStateOf, type QuotaState, windowOf } from './quota-window';
+import { windowOf } from '@datalake/service-kit';
+import { quotaStateOf, type QuotaState } from './quota-window';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -32,7 +32,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @ApiAuthenticatedRoute({
       summary: `List ${title} records, newest first, with cursor paging`,
       ok: { status: 200, type: RecordPageDto, description: 'A page of records' },
-      errors: [{ status: 400, description: 'Invalid query (unknown parameter, non-scalar value, bad cursor or date)' }],
+      errors: [{ status: 400, description: 'Invalid query (unknown parameter, non-scalar value, a cursor that is not the nextCursor of a previous page, an impossible date)' }],
     })
     async list(
       @Query(validating(definition.listQuery)) query: ListQueryDto,
@@ -71,7 +71,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       admin: true,
       ok: { status: 200, description: 'The updated record' },
       errors: [
-        { status: 400, description: 'Invalid body or unknown field' },
+        { status: 400, description: 'Invalid body, unknown field, impossible date (e.g. 2026-02-30), or a body nested too deep' },
         { status: 404, description: 'No such record' },
       ],
     })

@@ -5,6 +5,8 @@ export interface UpstreamAnswer {
   status: number;
   /** Parsed JSON; undefined for 204. */
   body: unknown;
+  /** The service's `Retry-After` (e.g. on its own 429), relayed as it is. */
+  retryAfter?: string;
 }
 
 /** Network errors that mean nothing is listening or reachable: the service is down. */

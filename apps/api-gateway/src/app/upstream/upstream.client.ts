@@ -31,7 +31,9 @@ export class UpstreamClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      return interpretUpstreamAnswer(this.service, response.status, await response.text());
+      const answer = interpretUpstreamAnswer(this.service, response.status, await response.text());
+      const retryAfter = response.headers.get('retry-after');
+      return retryAfter === null ? answer : { ...answer, retryAfter };
     } catch (error) {
       throw upstreamFailure(this.service, error, this.timeoutMs);
     }

@@ -58,6 +58,7 @@ export function toQueryParams(query: object): Record<string, string> {
 }
 
 export function relay(response: Response, answer: UpstreamAnswer): void {
+  if (answer.retryAfter !== undefined) response.setHeader('Retry-After', answer.retryAfter);
   if (answer.body === undefined) response.status(answer.status).end();
   else response.status(answer.status).json(answer.body);
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, InternalServerErrorException, Param, Patch, Quer
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { MeDto, UpdateRoleDto, UserDto, UserListQueryDto, UserPageDto } from '@datalake/dto';
+import { AuthServiceAccountLookup } from '../auth/account-lookup';
 import { ApiAuthenticatedRoute } from '../http/api-docs';
 import { Authenticated } from '../http/authenticated.decorator';
 import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
@@ -14,7 +15,10 @@ function withToken(request: Request): Record<string, string> {
 @ApiTags('users')
 @Controller()
 export class UsersProxyController {
-  constructor(private readonly upstreams: Upstreams) {}
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly accounts: AuthServiceAccountLookup,
+  ) {}
 
   @Get('me')
   @Authenticated()
@@ -50,6 +54,7 @@ export class UsersProxyController {
   @ApiParam({ name: 'username' })
   @ApiAuthenticatedRoute({
     summary: "Change a user's role",
+    description: "Takes effect on the user's next request: tokens carry the role they were signed with, but every request is checked against the account's current role (at most SESSION_CHECK_CACHE_SECONDS, default 2 s, later on other gateway replicas).",
     admin: true,
     ok: { status: 200, type: UserDto, description: 'The updated user' },
     errors: [
@@ -71,6 +76,8 @@ export class UsersProxyController {
       headers: { ...withToken(request), ...json.headers },
       body: json.body,
     });
+    // The new role applies to that user's next request through this replica at once.
+    if (answer.status === 200) this.accounts.forget(username);
     relay(response, answer);
   }
 }

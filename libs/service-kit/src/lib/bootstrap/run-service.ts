@@ -3,8 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { ClassConstructor } from 'class-transformer';
+import type { IncomingMessage } from 'node:http';
+import { isLocalDevelopment, jwtSecretProblem, LOCAL_DEV_FLAG } from '../config/jwt-secret';
 import { ConfigError, loadEnv } from '../config/load-env';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { bodyErrorHandler } from '../http/body-error.handler';
+import { type JsonDepthLimit, verifyBodyDepth } from '../http/json-body-limits';
+import { refuseReservedKeys } from '../http/reserved-keys';
 
 /** The request validation every service uses: unknown fields are refused, types converted. */
 export function createValidationPipe(): ValidationPipe {
@@ -21,10 +26,23 @@ export function configureApp(app: INestApplication): void {
   (app as NestExpressApplication).disable?.('x-powered-by');
 }
 
+/** The start-up warning for a weak JWT secret let through by DATALAKE_LOCAL_DEV, if any. */
+export function weakSecretWarning(service: string, config: object): string | undefined {
+  const { JWT_SECRET: secret, [LOCAL_DEV_FLAG]: flag } = config as Record<string, unknown>;
+  if (typeof secret !== 'string' || !isLocalDevelopment(flag)) return undefined;
+  const problem = jwtSecretProblem(secret);
+  return problem
+    ? `${service}: WARNING: JWT_SECRET ${problem}; accepted only because ${LOCAL_DEV_FLAG}=1 (local development). Anyone can forge tokens for this stack.`
+    : undefined;
+}
+
 /** Reads and validates the environment; a bad value stops the process with one line naming it. */
 export function loadEnvOrExit<T extends object>(service: string, cls: ClassConstructor<T>): T {
   try {
-    return loadEnv(cls);
+    const config = loadEnv(cls);
+    const warning = weakSecretWarning(service, config);
+    if (warning) console.warn(warning);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${service}: ${error.message}`);
@@ -45,13 +63,41 @@ export function describeStartupError(error: unknown): string {
   return parts.length > 0 ? parts.join(': ') : String(error);
 }
 
+/** Express's default body limit, kept for services that set none. */
+export const DEFAULT_BODY_LIMIT = '100kb';
+
+export interface RawBodyParser {
+  kind: 'raw' | 'text';
+  /** body-parser `type`: media types or a predicate. */
+  type: string | string[] | ((request: IncomingMessage) => boolean);
+}
+
 export interface RunServiceOptions {
   name: string;
   module: Type | DynamicModule;
   port: number;
   host?: string;
   bodyLimit?: string;
+  /** Nesting limit of every JSON (and NDJSON) body, checked on the raw bytes before parsing. */
+  bodyDepth: JsonDepthLimit;
+  /** Parsers that see a body before the JSON and form parsers (e.g. NDJSON text, raw forwarding). */
+  extraBodyParsers?: RawBodyParser[];
   configure?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+/**
+ * Body parsing every service shares: size limit, depth limit before JSON.parse, flat forms,
+ * reserved keys (`__proto__`, `constructor`, `prototype`) refused, errors answered as JSON.
+ * These parsers replace Nest's defaults.
+ */
+export function configureBodyParsing(app: NestExpressApplication, options: Pick<RunServiceOptions, 'bodyLimit' | 'bodyDepth' | 'extraBodyParsers'>): void {
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const verify = verifyBodyDepth(options.bodyDepth);
+  for (const parser of options.extraBodyParsers ?? []) app.useBodyParser(parser.kind, { type: parser.type, limit, verify });
+  app.useBodyParser('json', { limit, verify });
+  app.useBodyParser('urlencoded', { limit, extended: false });
+  app.use(refuseReservedKeys);
+  app.use(bodyErrorHandler(limit));
 }
 
 export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
@@ -63,11 +109,8 @@ export async function runService(options: RunServiceOptions): Promise<NestExpres
       bodyParser: true,
     });
     configureApp(app);
-    if (options.bodyLimit) {
-      app.useBodyParser('json', { limit: options.bodyLimit });
-      app.useBodyParser('urlencoded', { limit: options.bodyLimit, extended: false });
-    }
     await options.configure?.(app);
+    configureBodyParsing(app, options);
     await app.listen(options.port, options.host ?? '0.0.0.0');
     app.get(Logger).log(`${options.name} listening on http://localhost:${options.port}`);
     return app;

@@ -12,6 +12,9 @@ export class BaseEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: string = 'info';
 
+  /** `1` on a developer's machine only (`npm start` sets it): lets a weak JWT_SECRET through with a warning. */
+  @IsIn(['0', '1', 'true', 'false'])
+  DATALAKE_LOCAL_DEV: string = '0';
 }
 
 /** Variables of services that talk to Kafka and MongoDB. */

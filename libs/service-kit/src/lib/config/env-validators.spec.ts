@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { BaseEnv } from './base-env';
 import { IsJwtSecret, IsPort } from './env-validators';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { weakSecretWarning } from '../bootstrap/run-service';
+import { jwtSecretProblem, PUBLISHED_EXAMPLE_SECRETS } from './jwt-secret';
 import { ConfigError, loadEnv } from './load-env';
 
 class SecretEnv extends BaseEnv {
@@ -9,24 +13,56 @@ class SecretEnv extends BaseEnv {
 }
 
 describe(IsJwtSecret.name, () => {
-  const long = 'x'.repeat(32);
+  const strong = 'k3Jq9vX2pL7wR4tY8uE1oA6sD5fG0hZc';
 
-  it('accepts a secret of 32 characters or more', () => {
-    expect(loadEnv(SecretEnv, { NODE_ENV: 'production', JWT_SECRET: long }).JWT_SECRET).toBe(long);
+  it('accepts 32 bytes or more of varied characters in every environment', () => {
+    for (const NODE_ENV of ['production', 'test', 'development']) {
+      expect(loadEnv(SecretEnv, { NODE_ENV, JWT_SECRET: strong }).JWT_SECRET).toBe(strong);
+    }
   });
 
-  it('refuses a shorter secret outside development, naming the variable but not the value', () => {
-    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'production', JWT_SECRET: 'short-secret' })).toThrow(ConfigError);
-    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'test', JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET must be at least 32/);
-    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'test', JWT_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+  it.each([
+    ['x', /shorter than 32 bytes/],
+    ['short-secret', /shorter than 32 bytes/],
+    ['x'.repeat(48), /one repeated character/],
+    [' '.repeat(32), /only whitespace/],
+    ['\t \n'.repeat(16), /only whitespace/],
+    [PUBLISHED_EXAMPLE_SECRETS[0], /published example value/],
+  ])('refuses a weak secret (%#) in every environment, naming the variable but not the value', (secret, reason) => {
+    for (const NODE_ENV of ['production', 'test', 'development']) {
+      expect(() => loadEnv(SecretEnv, { NODE_ENV, JWT_SECRET: secret })).toThrow(ConfigError);
+      expect(() => loadEnv(SecretEnv, { NODE_ENV, JWT_SECRET: secret })).toThrow(reason);
+      expect(() => loadEnv(SecretEnv, { NODE_ENV, JWT_SECRET: secret })).toThrow(/^Invalid configuration: JWT_SECRET /);
+    }
+    if (secret.trim().length > 3) expect(() => loadEnv(SecretEnv, { JWT_SECRET: secret })).not.toThrow(secret.trim());
   });
 
-  it('lets a short secret pass in development mode only', () => {
-    expect(loadEnv(SecretEnv, { NODE_ENV: 'development', JWT_SECRET: 'dev' }).JWT_SECRET).toBe('dev');
+  it('lets a weak secret through only with DATALAKE_LOCAL_DEV=1, with a warning', () => {
+    const config = loadEnv(SecretEnv, { NODE_ENV: 'production', JWT_SECRET: 'dev', DATALAKE_LOCAL_DEV: '1' });
+    expect(config.JWT_SECRET).toBe('dev');
+    expect(weakSecretWarning('auth-service', config)).toMatch(/^auth-service: WARNING: JWT_SECRET is shorter than 32 bytes; accepted only because DATALAKE_LOCAL_DEV=1/);
+    expect(() => loadEnv(SecretEnv, { JWT_SECRET: 'dev', DATALAKE_LOCAL_DEV: '0' })).toThrow(/JWT_SECRET/);
+    expect(() => loadEnv(SecretEnv, { JWT_SECRET: 'dev', DATALAKE_LOCAL_DEV: 'yes' })).toThrow(/DATALAKE_LOCAL_DEV/);
+  });
+
+  it('prints no warning for a strong secret or without the flag', () => {
+    expect(weakSecretWarning('api-gateway', loadEnv(SecretEnv, { JWT_SECRET: strong, DATALAKE_LOCAL_DEV: '1' }))).toBeUndefined();
+    expect(weakSecretWarning('api-gateway', { JWT_SECRET: 'dev' })).toBeUndefined();
   });
 
   it('requires the secret', () => {
-    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'development' })).toThrow(/JWT_SECRET is required/);
+    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'development', DATALAKE_LOCAL_DEV: '1' })).toThrow(/JWT_SECRET is required/);
+  });
+});
+
+describe('PUBLISHED_EXAMPLE_SECRETS', () => {
+  const root = join(__dirname, '../../../../..');
+  const examples = ['.env.example', 'docker/.env.compose.example', 'k8s/overlays/dev/kustomization.yaml'];
+
+  it.each(examples)('lists the JWT_SECRET published in %s', (file) => {
+    const published = [...readFileSync(join(root, file), 'utf8').matchAll(/JWT_SECRET=(\S+)/g)].map((match) => match[1]);
+    expect(published.length).toBeGreaterThan(0);
+    for (const secret of published) expect(jwtSecretProblem(secret)).toBe('is a published example value');
   });
 });
 

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsInt, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { parseBrokerList } from './broker-list';
+import { isLocalDevelopment, JWT_SECRET_MIN_BYTES, jwtSecretProblem, LOCAL_DEV_FLAG } from './jwt-secret';
 
 /** A TCP port number, 1–65535. */
 export function IsPort(): PropertyDecorator {
@@ -33,11 +34,10 @@ export function IsMongoUri(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-export const JWT_SECRET_MIN_LENGTH = 32;
-
 /**
- * An HS256 signing key of at least 32 characters; shorter keys pass only when the validated
- * object's NODE_ENV is `development`.
+ * An HS256 signing key: at least 32 bytes, not one repeated character, not whitespace, not a
+ * value published in this repository's examples — in every environment. Only with
+ * DATALAKE_LOCAL_DEV=1 (set by `npm start`) does a weak key pass, with a warning at start.
  */
 export function IsJwtSecret(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -47,8 +47,9 @@ export function IsJwtSecret(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown, args) =>
           typeof value === 'string' &&
           value.length > 0 &&
-          (value.length >= JWT_SECRET_MIN_LENGTH || (args?.object as { NODE_ENV?: string }).NODE_ENV === 'development'),
-        defaultMessage: () => `must be at least ${JWT_SECRET_MIN_LENGTH} characters (shorter only with NODE_ENV=development)`,
+          (jwtSecretProblem(value) === undefined || isLocalDevelopment((args?.object as Record<string, unknown>)[LOCAL_DEV_FLAG])),
+        defaultMessage: (args) =>
+          `${jwtSecretProblem(String(args?.value ?? '')) ?? 'is not a usable secret'}: use at least ${JWT_SECRET_MIN_BYTES} random bytes, e.g. openssl rand -base64 48 (${LOCAL_DEV_FLAG}=1 allows a weak one on a laptop)`,
       },
     },
     options,

@@ -4,6 +4,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
+import { redactUrlCredentials } from '../http/url-redaction';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -41,13 +42,13 @@ export class ObservabilityModule implements NestModule {
             customLogLevel: (_req, res, error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-            // Never log credentials: tokens, cookies, passwords.
+            // Never log credentials: tokens, cookies, passwords, and credentials sent in a URL (`?access_token=`).
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
               censor: '[redacted]',
             },
             serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrlCredentials(req.url) }),
             },
           },
         }),

@@ -1,7 +1,7 @@
 import type { CountedHit, CounterStore } from './counter.store';
-import { type CountingWindow, windowOf } from './quota-window';
+import { type CountingWindow, windowOf } from './counting-window';
 
-/** In-memory CounterStore for unit tests. */
+/** In-memory CounterStore for unit tests (no MongoDB). */
 export class FakeCounterStore implements CounterStore {
   readonly kind = 'fake';
   readonly counts = new Map<string, number>();

@@ -1,11 +1,9 @@
-import type { PinoLogger } from 'nestjs-pino';
-import type { GatewayEnv } from '../gateway.env';
-import { FakeCounterStore } from './fake-counter.store';
+import { FakeCounterStore } from '@datalake/service-kit';
 import { TokenFailureLimiter, TooManyTokenFailures } from './token-failure.limiter';
 
 describe(TokenFailureLimiter.name, () => {
-  const env = { TOKEN_FAILURES_PER_USERNAME: 3, TOKEN_FAILURE_WINDOW_MINUTES: 15 } as GatewayEnv;
-  const logger = { setContext: () => undefined, warn: () => undefined } as unknown as PinoLogger;
+  const env = { failuresPerUsername: 3, windowMinutes: 15 };
+  const logger = { warn: () => undefined };
   let sut: TokenFailureLimiter;
 
   beforeEach(() => {

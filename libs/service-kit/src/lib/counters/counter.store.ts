@@ -1,5 +1,5 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { type CountingWindow, windowOf } from './quota-window';
+import { type CountingWindow, windowOf } from './counting-window';
 
 export interface CounterDocument {
   _id: string;
@@ -16,7 +16,7 @@ export interface CountedHit {
   window: CountingWindow;
 }
 
-/** Hit counters per key and fixed window, shared by every gateway replica through MongoDB. */
+/** Hit counters per key and fixed window, shared by every replica of a service through MongoDB. */
 export interface CounterStore {
   readonly kind: string;
   /**
@@ -134,8 +134,8 @@ export class SlotCounterStore implements CounterStore {
 }
 
 /** Picks the store for the server: slots on FerretDB (non-atomic `$inc`), `$inc` on MongoDB. */
-export async function createCounterStore(db: Db): Promise<CounterStore> {
-  const collection = db.collection<CounterDocument>(QUOTAS_COLLECTION);
+export async function createCounterStore(db: Db, collectionName: string = QUOTAS_COLLECTION): Promise<CounterStore> {
+  const collection = db.collection<CounterDocument>(collectionName);
   const existing = new Set((await collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string));
   if (!existing.has('expiresAt')) await collection.createIndexes([{ key: { expiresAt: 1 }, name: 'expiresAt' }]);
   const info = await db.admin().command({ buildInfo: 1 });
@@ -143,7 +143,7 @@ export async function createCounterStore(db: Db): Promise<CounterStore> {
 }
 
 /** Deletes counters of finished windows; every replica may run it, deletes are idempotent. */
-export async function sweepExpiredCounters(db: Db, now = new Date()): Promise<number> {
-  const result = await db.collection<CounterDocument>(QUOTAS_COLLECTION).deleteMany({ expiresAt: { $lt: now } });
+export async function sweepExpiredCounters(db: Db, now = new Date(), collectionName: string = QUOTAS_COLLECTION): Promise<number> {
+  const result = await db.collection<CounterDocument>(collectionName).deleteMany({ expiresAt: { $lt: now } });
   return result.deletedCount;
 }
