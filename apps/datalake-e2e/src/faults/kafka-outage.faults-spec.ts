@@ -1,0 +1,59 @@
+import { uniqueId } from '@datalake/testing';
+import { sleep, token } from '../support/api';
+import { expectDeliveryGoals, FaultStack, reportRow, rowOf } from './support/harness';
+import { HttpLoad } from './support/http-load';
+
+const OUTAGE_MS = 10_000;
+const UPSTREAM_TIMEOUT_MS = 10_000; // the gateway's default
+
+/** Scenario 3: Kafka stopped for 10 s while batches are pushed over HTTP through the gateway. */
+describe('fault 3: Kafka down during HTTP ingestion', () => {
+  let faults: FaultStack;
+
+  beforeAll(async () => {
+    faults = await FaultStack.start(['auth-service', 'ingest-producer-service', 'transactions-consumer', 'api-gateway'], {
+      UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+      INGEST_SOURCES: 'none',
+    });
+  });
+
+  afterAll(async () => {
+    await faults?.infra.up();
+    await faults?.stop();
+  });
+
+  it('stores every 202 exactly once; the rest are 503 within the upstream timeout, never 500 or a hang', async () => {
+    const startedAt = Date.now();
+    const gateway = faults.stack.url('api-gateway');
+    const adminToken = await token(gateway, faults.stack.admin.username, faults.stack.admin.password);
+    const load = new HttpLoad({ gatewayUrl: gateway, token: adminToken, run: uniqueId('kafka'), hangAfterMs: UPSTREAM_TIMEOUT_MS + 5000 });
+    await sleep(3000);
+    await faults.infra.stopKafka();
+    await sleep(OUTAGE_MS);
+    const backAt = Date.now();
+    await faults.infra.up();
+    await sleep(5000);
+    await load.stop();
+    const recoverySeconds = load.firstAcceptedAfter(backAt) ?? null;
+    const tally = await faults.settle(load.acknowledgedKeys);
+
+    const statuses = load.statusCounts();
+    const row = rowOf('3. Kafka stopped 10 s during HTTP push', {
+      sent: load.sent,
+      acknowledged: load.acknowledgedKeys.length,
+      tally,
+      recoverySeconds,
+      startedAt,
+      notes: `answers ${JSON.stringify(statuses)}`,
+    });
+    reportRow(row);
+    expectDeliveryGoals(row, tally);
+    expect(recoverySeconds).not.toBeNull();
+    expect(statuses['202']).toBeGreaterThan(0);
+    expect(statuses['503']).toBeGreaterThan(0); // the outage was really met
+    const otherAnswers = load.outcomes.filter((o) => o.status !== 202 && o.status !== 503);
+    expect(otherAnswers.map((o) => `${o.hung ? 'hang' : o.status} ${o.message}`)).toEqual([]);
+    const slow503 = load.outcomes.filter((o) => o.status === 503 && o.elapsedMs > UPSTREAM_TIMEOUT_MS);
+    expect(slow503.map((o) => o.elapsedMs)).toEqual([]);
+  });
+});
