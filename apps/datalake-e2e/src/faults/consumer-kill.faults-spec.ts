@@ -26,7 +26,7 @@ describe('fault 1: consumer killed mid-stream', () => {
     const recoverySeconds = await faults.secondsUntilCommittedAbove(atKill, restartedAt);
     const tally = await faults.settle(acknowledged);
 
-    const row = rowOf('1. kill -9 consumer mid 50,000, restart', {
+    const row = rowOf(`1. kill -9 consumer mid ${STREAM_RECORDS.toLocaleString('en-US')}, restart`, {
       sent: STREAM_RECORDS,
       acknowledged: acknowledged.length,
       tally,

@@ -44,7 +44,7 @@ describe('fault 5: ingest service restarted mid-CSV', () => {
     await waitFor(() => existsSync(processed), { timeoutMs: 600_000, intervalMs: 1000, description: `${processed}` });
     const tally = await faults.settle(keys);
 
-    const row = rowOf('5. ingest killed mid 100,000-row CSV, restart', {
+    const row = rowOf(`5. ingest killed mid ${CSV_ROWS.toLocaleString('en-US')}-row CSV, restart`, {
       sent: CSV_ROWS,
       acknowledged: CSV_ROWS,
       tally,
