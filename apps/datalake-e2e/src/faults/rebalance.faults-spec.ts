@@ -15,8 +15,8 @@ describe('fault 6: rebalance after a group member is killed', () => {
 
   it('hands the dead member partitions to the others and stores everything exactly once', async () => {
     const startedAt = Date.now();
-    await faults.stack.startExtra('transactions-consumer');
-    const victim = await faults.stack.startExtra('transactions-consumer');
+    await faults.startExtra('transactions-consumer');
+    const victim = await faults.startExtra('transactions-consumer');
     const acknowledged = await faults.produce(uniqueId('group'), STREAM_RECORDS);
     await faults.waitForCommitted(STREAM_RECORDS / 5);
     await victim.stop('SIGKILL');

@@ -31,6 +31,17 @@ export const RECOVERY_BOUND_SECONDS = 180;
 export const STREAM_RECORDS = Number(process.env['FAULTS_STREAM_RECORDS'] ?? 50_000);
 export const CSV_ROWS = Number(process.env['FAULTS_CSV_ROWS'] ?? 100_000);
 
+/** How long a stopping service may take before it is killed. */
+export const SHUTDOWN_GRACE_MS = 30_000;
+
+/** SIGTERM, and SIGKILL when the process is still there after `graceMs`; what ended it. */
+export async function stopWithin(service: ServiceProcess, graceMs: number): Promise<'SIGTERM' | 'SIGKILL'> {
+  const ended = await Promise.race([service.stop('SIGTERM').then(() => true), sleep(graceMs).then(() => false)]);
+  if (ended) return 'SIGTERM';
+  await service.stop('SIGKILL');
+  return 'SIGKILL';
+}
+
 /** One line of the fault table. */
 export interface FaultRow {
   scenario: string;
@@ -82,6 +93,7 @@ export class FaultStack {
   readonly stack: Stack;
   readonly store: StoreProbe;
   private readonly kafka: Kafka;
+  private readonly extras: ServiceProcess[] = [];
 
   private constructor(stack: Stack, store: StoreProbe, kafka: Kafka) {
     this.stack = stack;
@@ -197,7 +209,19 @@ export class FaultStack {
     return this.withAdmin(async (admin) => (await admin.fetchTopicOffsets(this.topic)).reduce((sum, p) => sum + Number(p.high), 0));
   }
 
+  /** Starts one more process of the app (e.g. another member of the consumer group). */
+  async startExtra(app: AppName): Promise<ServiceProcess> {
+    const extra = await this.stack.startExtra(app);
+    this.extras.push(extra);
+    return extra;
+  }
+
+  /**
+   * Stops every process: SIGTERM, then SIGKILL after SHUTDOWN_GRACE_MS, so a service stuck in its
+   * shutdown (seen: a consumer replacing a redelivered batch) cannot hang the suite.
+   */
   async stop(): Promise<void> {
+    await Promise.all([...this.extras, ...this.stack.services.values()].map((service) => stopWithin(service, SHUTDOWN_GRACE_MS)));
     await this.stack.stop();
     await this.store.close();
   }
