@@ -1,4 +1,3 @@
-import { uniqueId } from '@datalake/testing';
 import { expectDeliveryGoals, FaultStack, reportRow, rowOf, STREAM_RECORDS } from './support/harness';
 
 /** Scenario 1: `kill -9` of the consumer in the middle of 50,000 records, then a restart. */
@@ -15,7 +14,7 @@ describe('fault 1: consumer killed mid-stream', () => {
 
   it('stores every acknowledged record exactly once after kill -9 and restart', async () => {
     const startedAt = Date.now();
-    const acknowledged = await faults.produce(uniqueId('kill'), STREAM_RECORDS);
+    const acknowledged = await faults.produce(faults.run, STREAM_RECORDS);
     await faults.waitForCommitted(STREAM_RECORDS / 5);
     await faults.service('transactions-consumer').stop('SIGKILL');
     const atKill = await faults.committed();

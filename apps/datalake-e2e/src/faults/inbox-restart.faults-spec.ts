@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uniqueId, waitFor } from '@datalake/testing';
+import { waitFor } from '@datalake/testing';
 import { CSV_ROWS, expectDeliveryGoals, FaultStack, reportRow, rowOf, secondsUntil, transaction } from './support/harness';
 
 /** Scenario 5: the ingest service killed and restarted in the middle of a 100,000-row CSV in the inbox. */
@@ -17,7 +17,7 @@ describe('fault 5: ingest service restarted mid-CSV', () => {
 
   it('stores every row of the file exactly once and moves it to processed/', async () => {
     const startedAt = Date.now();
-    const run = uniqueId('csv');
+    const run = faults.run;
     const columns = ['transactionId', 'customerId', 'amount', 'currency', 'timestamp'];
     const lines = [columns.join(',')];
     const keys: string[] = [];

@@ -1,4 +1,3 @@
-import { uniqueId } from '@datalake/testing';
 import { sleep, token } from '../support/api';
 import { expectDeliveryGoals, FaultStack, reportRow, rowOf } from './support/harness';
 import { HttpLoad } from './support/http-load';
@@ -33,7 +32,7 @@ describe('fault 3: Kafka down during HTTP ingestion', () => {
     const startedAt = Date.now();
     const gateway = faults.stack.url('api-gateway');
     const adminToken = await token(gateway, faults.stack.admin.username, faults.stack.admin.password);
-    const load = new HttpLoad({ gatewayUrl: gateway, token: adminToken, run: uniqueId('kafka'), hangAfterMs: UPSTREAM_TIMEOUT_MS + 5000 });
+    const load = new HttpLoad({ gatewayUrl: gateway, token: adminToken, run: faults.run, hangAfterMs: UPSTREAM_TIMEOUT_MS + 5000 });
     await sleep(3000);
     await faults.infra.stopKafka();
     await sleep(OUTAGE_MS);

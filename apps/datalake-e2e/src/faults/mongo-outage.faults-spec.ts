@@ -1,4 +1,3 @@
-import { uniqueId } from '@datalake/testing';
 import { sleep } from '../support/api';
 import { expectDeliveryGoals, FaultStack, reportRow, rowOf } from './support/harness';
 
@@ -27,7 +26,7 @@ describe('fault 2: MongoDB server down during consumption', () => {
   ] as const)('%s: every acknowledged record stored once', async (scenario, fault) => {
     const startedAt = Date.now();
     faults = await FaultStack.start(['transactions-consumer']);
-    const acknowledged = await faults.produce(uniqueId('mongo'), OUTAGE_RECORDS);
+    const acknowledged = await faults.produce(faults.run, OUTAGE_RECORDS);
     await faults.waitForCommitted(OUTAGE_RECORDS / 10);
     const beforeOutage = await faults.committed();
 

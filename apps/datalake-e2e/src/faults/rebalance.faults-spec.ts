@@ -1,4 +1,3 @@
-import { uniqueId } from '@datalake/testing';
 import { expectDeliveryGoals, FaultStack, reportRow, rowOf, secondsUntil, STREAM_RECORDS } from './support/harness';
 
 /** Scenario 6: three instances of the transactions consumer in one group, one killed mid-stream. */
@@ -17,7 +16,7 @@ describe('fault 6: rebalance after a group member is killed', () => {
     const startedAt = Date.now();
     await faults.startExtra('transactions-consumer');
     const victim = await faults.startExtra('transactions-consumer');
-    const acknowledged = await faults.produce(uniqueId('group'), STREAM_RECORDS);
+    const acknowledged = await faults.produce(faults.run, STREAM_RECORDS);
     await faults.waitForCommitted(STREAM_RECORDS / 5);
     await victim.stop('SIGKILL');
     const killedAt = Date.now();

@@ -1,4 +1,3 @@
-import { uniqueId } from '@datalake/testing';
 import { sleep, token } from '../support/api';
 import type { AppName } from '../support/stack';
 import { expectDeliveryGoals, FaultStack, reportRow, rowOf, secondsSince, secondsUntil } from './support/harness';
@@ -30,7 +29,7 @@ describe('fault 4: SIGTERM of each service under load', () => {
     const startedAt = Date.now();
     const gateway = faults.stack.url('api-gateway');
     const adminToken = await token(gateway, faults.stack.admin.username, faults.stack.admin.password);
-    const load = new HttpLoad({ gatewayUrl: gateway, token: adminToken, run: uniqueId('term'), hangAfterMs: 20_000 });
+    const load = new HttpLoad({ gatewayUrl: gateway, token: adminToken, run: faults.run, hangAfterMs: 20_000 });
     const recoveries: Record<string, number> = {};
     const exits: Record<string, string> = {};
     for (const app of ['transactions-consumer', 'ingest-producer-service', 'api-gateway', 'auth-service'] as const) {

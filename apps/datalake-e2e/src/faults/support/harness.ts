@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import {
   getTestInfra,
   LocalInfraControl,
+  uniqueId,
   startServiceProcess,
   tallyDelivery,
   WORKSPACE_ROOT,
@@ -94,6 +95,8 @@ export class FaultStack {
   readonly store: StoreProbe;
   private readonly kafka: Kafka;
   private readonly extras: ServiceProcess[] = [];
+  /** Prefix of every natural key this scenario sends: the tally counts only these documents. */
+  readonly run = uniqueId('f');
 
   private constructor(stack: Stack, store: StoreProbe, kafka: Kafka) {
     this.stack = stack;
@@ -199,7 +202,7 @@ export class FaultStack {
     for (;;) {
       const progress = await this.partitionProgress().catch(() => []);
       const drained = progress.length > 0 && progress.every((p) => p.committed >= p.end);
-      if (drained || Date.now() > deadline) return tallyDelivery(acknowledged, await this.store.naturalKeys());
+      if (drained || Date.now() > deadline) return tallyDelivery(acknowledged, await this.store.naturalKeys(`${this.run}-`));
       await sleep(1000);
     }
   }
@@ -261,11 +264,17 @@ export class StoreProbe {
     return this.collection.countDocuments({}, { maxTimeMS: 120000 });
   }
 
-  /** Natural key of every stored document: a key stored twice is listed twice. */
-  async naturalKeys(): Promise<string[]> {
+  /**
+   * Natural key of every stored document starting with `prefix`: a key stored twice is listed
+   * twice. Filtered here rather than in the query, which FerretDB would answer with a scan anyway.
+   */
+  async naturalKeys(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     const cursor = this.collection.find({}, { projection: { _id: 0, transactionId: 1 }, batchSize: 10000 });
-    for await (const document of cursor) keys.push(document['transactionId'] as string);
+    for await (const document of cursor) {
+      const key = document['transactionId'] as string;
+      if (key.startsWith(prefix)) keys.push(key);
+    }
     return keys;
   }
 
