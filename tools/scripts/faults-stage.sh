@@ -19,7 +19,7 @@ run_faults_stage() {
   fi
   DATALAKE_INFRA_INSTANCE=faults KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 MONGO_URI=mongodb://127.0.0.1:27019 \
     FAULTS_RESULTS_DIR="$REPO_ROOT/$results" TEST_TIER=faults \
-    npx jest --ci --runInBand --selectProjects datalake-e2e --json --outputFile="$results/faults.json" || rc=1
+    npx jest --ci --runInBand --forceExit --selectProjects datalake-e2e --json --outputFile="$results/faults.json" || rc=1
   (export DATALAKE_INFRA_INSTANCE=faults && unset KAFKA_BOOTSTRAP_SERVERS MONGO_URI &&
     bash tools/infra/local-infra.sh down >/dev/null 2>&1)
   node tools/scripts/faults-table.js "$results/faults-rows.ndjson" "$results/faults-table.md" || rc=1
