@@ -5,12 +5,15 @@ const nxPreset = require('@nx/jest/preset').default;
  *   unit (default)  *.spec.ts       pure logic, no servers
  *   integration     *.int-spec.ts   real Kafka and MongoDB (libs/testing getTestInfra)
  *   e2e             *.e2e-spec.ts   built services as processes, through the gateway
+ *   faults          *.faults-spec.ts  built services on the faults infra instance, whose servers
+ *                                   the scenarios stop, pause and kill (`npm run test:faults`)
  */
 const tier = process.env.TEST_TIER || 'unit';
 const patterns = {
   unit: ['**/?(*.)+(spec|test).[jt]s?(x)'],
   integration: ['**/*.int-spec.ts'],
   e2e: ['**/*.e2e-spec.ts'],
+  faults: ['**/*.faults-spec.ts'],
 };
 
 module.exports = {

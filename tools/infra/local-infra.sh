@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Local infrastructure without Docker: a single-node Apache Kafka (KRaft) broker and FerretDB
-# (MongoDB wire protocol over SQLite), in one of two instances:
-#   dev  (default, what `npm start` uses): Kafka 127.0.0.1:9092, MongoDB 127.0.0.1:27017, state in .datalake/
-#   test (DATALAKE_INFRA_INSTANCE=test, what `npm test` uses): Kafka 127.0.0.1:19092,
-#        MongoDB 127.0.0.1:27018, state in .datalake/test/ — test data never reaches the dev stack.
+# (MongoDB wire protocol over SQLite), in one of three instances:
+#   dev    (default, what `npm start` uses): Kafka 127.0.0.1:9092, MongoDB 127.0.0.1:27017, state in .datalake/
+#   test   (DATALAKE_INFRA_INSTANCE=test, what `npm test` uses): Kafka 127.0.0.1:19092,
+#          MongoDB 127.0.0.1:27018, state in .datalake/test/ — test data never reaches the dev stack.
+#   faults (DATALAKE_INFRA_INSTANCE=faults, what `npm run test:faults` uses): Kafka 127.0.0.1:29092,
+#          MongoDB 127.0.0.1:27019, state in .datalake/faults/ — the fault suite stops, pauses and
+#          kills these servers, so they are nobody else's.
 #
 #   tools/infra/local-infra.sh up       start what is not running, wait until both really answer
 #   tools/infra/local-infra.sh down     stop the servers this checkout started
 #   tools/infra/local-infra.sh status   print each server's state (exit 3 if one is not available)
 #   tools/infra/local-infra.sh reset    stop them and delete their data (topics, databases)
+#   tools/infra/local-infra.sh stop kafka|ferretdb     stop one server (`up` starts it again)
+#   tools/infra/local-infra.sh pause|resume ferretdb   SIGSTOP / SIGCONT it (a hung server)
 #
 # Downloads and builds are cached in ${DATALAKE_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/datalake};
 # state (Kafka log dirs, FerretDB data, logs, pid files) lives in the instance's state folder.
@@ -22,8 +27,9 @@ INSTANCE="${DATALAKE_INFRA_INSTANCE:-dev}"
 case "$INSTANCE" in
   dev) STATE_DIR="$REPO_ROOT/.datalake" KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093 MONGO_PORT=27017 ;;
   test) STATE_DIR="$REPO_ROOT/.datalake/test" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 MONGO_PORT=27018 ;;
+  faults) STATE_DIR="$REPO_ROOT/.datalake/faults" KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 MONGO_PORT=27019 ;;
   *)
-    echo "local-infra: ERROR: DATALAKE_INFRA_INSTANCE must be 'dev' or 'test', not '$INSTANCE'" >&2
+    echo "local-infra: ERROR: DATALAKE_INFRA_INSTANCE must be 'dev', 'test' or 'faults', not '$INSTANCE'" >&2
     exit 1
     ;;
 esac
@@ -57,16 +63,21 @@ die() {
 usage() {
   cat <<EOF
 usage: tools/infra/local-infra.sh up|down|status|reset      (instance: $INSTANCE)
+       tools/infra/local-infra.sh stop kafka|ferretdb | pause ferretdb | resume ferretdb
 
   up      start Kafka $KAFKA_VERSION (KRaft, $KAFKA_HOST:$KAFKA_PORT) and FerretDB ($MONGO_HOST:$MONGO_PORT)
           if not running, then wait (up to ${WAIT_TIMEOUT}s) for a Kafka round trip and a Mongo ping
   down    stop the servers started by this checkout (SIGTERM, SIGKILL after ${STOP_TIMEOUT}s)
   status  show each server's state
   reset   stop the servers and delete their data (topics, offsets, databases)
+  stop kafka|ferretdb   stop that one server of this checkout (\`up\` starts it again)
+  pause ferretdb        SIGSTOP the FerretDB process (connections stay open, nothing answers)
+  resume ferretdb       SIGCONT it
 
 environment:
-  DATALAKE_INFRA_INSTANCE              dev (default: ports 9092/9093/27017, state .datalake/) or
-                                       test (npm test: ports 19092/19093/27018, state .datalake/test/)
+  DATALAKE_INFRA_INSTANCE              dev (default: ports 9092/9093/27017, state .datalake/),
+                                       test (npm test: ports 19092/19093/27018, state .datalake/test/) or
+                                       faults (npm run test:faults: ports 29092/29093/27019, state .datalake/faults/)
   KAFKA_BOOTSTRAP_SERVERS, MONGO_URI   pointing elsewhere: that server is left alone
   DATALAKE_CACHE_DIR                   cache of jars and binaries (now: $CACHE_DIR)
   DATALAKE_WAIT_TIMEOUT                seconds to wait for readiness (default 90)
@@ -555,8 +566,35 @@ with_lock() {
   "$@"
 }
 
+# stop/pause/resume NAME: one server of this instance, for the fault suite
+server_args() {
+  case "${1:-}" in
+    kafka) SERVER_ARGS=(kafka "$KAFKA_PID" "$KAFKA_PROPS") ;;
+    ferretdb) SERVER_ARGS=(ferretdb "$FERRET_PID" "$FERRET_DATA") ;;
+    *) die "name the server: kafka or ferretdb" ;;
+  esac
+}
+
+cmd_stop() {
+  server_args "${1:-}"
+  stop_one "${SERVER_ARGS[@]}"
+}
+
+# signal_server SIGNAL NAME: SIGSTOP/SIGCONT our FerretDB (a paused Kafka would also stall its controller)
+signal_server() {
+  local signal="$1" pid
+  [[ "${2:-}" == ferretdb ]] || die "only ferretdb can be paused or resumed"
+  server_args ferretdb
+  pid="$(our_pid "$FERRET_PID" "$FERRET_DATA")" || die "ferretdb: not running (no process of this checkout)"
+  kill "-$signal" "$pid"
+  say "ferretdb: sent SIG$signal to pid $pid"
+}
+
 case "${1:-}" in
   up) with_lock cmd_up ;;
+  stop) with_lock cmd_stop "${2:-}" ;;
+  pause) signal_server STOP "${2:-}" ;;
+  resume) signal_server CONT "${2:-}" ;;
   down) with_lock cmd_down ;;
   reset) with_lock cmd_reset ;;
   status) cmd_status ;;

@@ -1,2 +1,4 @@
 // Integration and e2e tests wait on real servers: give them room (unit tests keep Jest's default).
-if (process.env.TEST_TIER === 'integration' || process.env.TEST_TIER === 'e2e') jest.setTimeout(180000);
+// A fault scenario streams tens of thousands of records through an outage and its recovery.
+const TIMEOUTS = { integration: 180000, e2e: 180000, faults: 600000 };
+if (TIMEOUTS[process.env.TEST_TIER]) jest.setTimeout(TIMEOUTS[process.env.TEST_TIER]);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Totals Jest JSON results over all tiers into the one line CI reads: "N passed, N failed".
 // Steps that failed outside Jest (lint, build) and suites that failed to run count as failures.
-const { readdirSync, readFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const [dir, ...failedSteps] = process.argv.slice(2);
@@ -15,7 +15,11 @@ for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {
   console.log(`${file.replace('.json', '')}: ${result.numPassedTests} passed, ${result.numFailedTests} failed` +
     (brokenSuites.length ? `, ${brokenSuites.length} suite(s) could not run` : ''));
 }
-const nonJest = failedSteps.filter((step) => !step.endsWith('tests'));
+// A tier that failed without writing its results (e.g. its servers did not start) is one failure.
+const tiersWithoutResults = failedSteps.filter(
+  (step) => step.endsWith(' tests') && !existsSync(join(dir, `${step.replace(/ tests$/, '')}.json`)),
+);
+const nonJest = [...failedSteps.filter((step) => !step.endsWith('tests')), ...tiersWithoutResults];
 for (const step of nonJest) console.log(`${step}: failed`);
 failed += nonJest.length;
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm test`: install what is missing, start the local Kafka and MongoDB if needed, lint, build,
-# then unit, integration and end-to-end tests. Ends with one line "N passed, N failed".
+# then unit, integration and end-to-end tests, and last the fault suite on its own servers.
+# Ends with one line "N passed, N failed" totalled over every tier.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/faults-stage.sh"
 
 RESULTS=tmp/test-results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
@@ -28,7 +30,10 @@ if ! bash tools/infra/local-infra.sh up; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-stop_infra() { if $started_infra && [ -z "${KEEP_INFRA:-}" ]; then bash tools/infra/local-infra.sh down >/dev/null 2>&1; fi; }
+stop_infra() {
+  if $started_infra && [ -z "${KEEP_INFRA:-}" ]; then bash tools/infra/local-infra.sh down >/dev/null 2>&1; fi
+  started_infra=false
+}
 trap stop_infra EXIT
 
 echo "== lint"
@@ -45,5 +50,11 @@ run_tier() {
 run_tier unit
 run_tier integration --runInBand
 run_tier e2e --runInBand --selectProjects datalake-e2e
+stop_infra # the test instance is done; the fault suite runs on its own (faults) instance
+
+# FAULTS=0 skips it (e.g. a quick local run); CI always runs it.
+if [ "${FAULTS:-1}" != 0 ]; then
+  run_faults_stage "$RESULTS" || failures+=("faults tests")
+fi
 
 node tools/scripts/summarize-tests.js "$RESULTS" "${failures[@]}"
