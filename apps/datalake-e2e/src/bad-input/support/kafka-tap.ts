@@ -22,6 +22,8 @@ export function headerText(headers: IHeaders | undefined): Record<string, string
 
 export interface RawMessage {
   key: string | null;
+  /** A fixed partition (default: by key). */
+  partition?: number;
   value: Buffer | string | null;
   headers?: IHeaders;
 }
