@@ -53,18 +53,18 @@ describe('fault scenario 7: oversize and poison inputs, each followed by valid r
     admin = await adminToken(stack);
     tap = new KafkaTap(stack.env['KAFKA_BOOTSTRAP_SERVERS'].split(','), stack.env['KAFKA_TOPIC_PREFIX']);
     await tap.start(['network_logs']);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     // The fault table, as the closing note of the issue quotes it.
     console.log(`fault scenario 7 (poison inputs)\n${formatTallies(tallies)}`);
     await tap?.stop();
     await stack?.stop();
-  });
+  }, 60_000);
 
   afterEach(async () => {
     expect(await readiness(stack)).toEqual(allReady(stack));
-  });
+  }, 30_000);
 
   it('finding 1: 60 network logs of 60 KB in one POST /ingest, then 20 single records', async () => {
     const host = `${tag}-f1`;

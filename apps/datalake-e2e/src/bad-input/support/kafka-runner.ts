@@ -37,9 +37,21 @@ export interface KafkaFacts {
   followerStored: boolean;
   /** Transactions stored under the case's own transactionId (must stay 0 for refused ones). */
   storedUnderKey: number;
+  /** The last failed lookup through the gateway, if any (shown with the case's problems). */
+  lookupError?: string;
 }
 
 const keyOf = (tag: string, testCase: KafkaCase) => `${tag}-${testCase.id}`;
+
+/** Records matching a listing query; a failed lookup (a stalled service) counts 0 and is noted on the case. */
+async function countStored(ctx: RunnerContext, resource: string, query: Record<string, string>, fact: KafkaFacts): Promise<number> {
+  try {
+    return (await listAll(ctx.gateway, ctx.admin, resource, query)).length;
+  } catch (error) {
+    fact.lookupError = (error as Error).message;
+    return 0;
+  }
+}
 
 /**
  * Sends each case's raw message, then a valid message with the same key, and waits until every
@@ -66,7 +78,7 @@ export async function sendKafkaCases(ctx: RunnerContext, cases: readonly KafkaCa
       fact.letters = ctx.tap.lettersWithKey(testCase.topic, fact.key);
       if (!fact.followerStored) {
         const follower = FOLLOWERS[testCase.topic](`${fact.key}-after`);
-        fact.followerStored = (await listAll(ctx.gateway, ctx.admin, follower.resource, follower.query)).length === 1;
+        fact.followerStored = (await countStored(ctx, follower.resource, follower.query, fact)) === 1;
       }
     }
     const done = cases.every((testCase) => {
@@ -79,7 +91,7 @@ export async function sendKafkaCases(ctx: RunnerContext, cases: readonly KafkaCa
   for (const testCase of cases) {
     if (testCase.expect.notStoredTransaction) {
       const fact = facts.get(testCase.id) as KafkaFacts;
-      fact.storedUnderKey = (await listAll(ctx.gateway, ctx.admin, 'transactions', { transactionId: fact.key })).length;
+      fact.storedUnderKey = await countStored(ctx, 'transactions', { transactionId: fact.key }, fact);
     }
   }
   return facts;
@@ -104,7 +116,9 @@ export function kafkaProblems(expectation: KafkaExpectation, facts: KafkaFacts):
       problems.push(`DLQ copy holds ${letter.valueBytes} bytes, at most ${expectation.maxDlqValueBytes} documented`);
     }
   }
-  if (!facts.followerStored) problems.push('the valid message sent after it (same key, same partition) was not stored');
+  if (!facts.followerStored) {
+    problems.push(`the valid message sent after it (same key, same partition) was not stored${facts.lookupError ? ` (last lookup: ${facts.lookupError})` : ''}`);
+  }
   if (facts.storedUnderKey > 0) problems.push(`the refused record was stored (${facts.storedUnderKey} found)`);
   return problems;
 }
