@@ -122,9 +122,11 @@ describe('fault scenario 7: oversize and poison inputs, each followed by valid r
     await waitFor(
       async () => {
         const records = await listAll(gateway, admin, 'network-logs', { sourceIp: '127.0.0.1' });
-        const burst = records.filter((record) => String(record.message ?? record.host ?? '').includes(marker) || JSON.stringify(record).includes(`${marker}-`));
-        const copies = countCopies(burst, (record) => (JSON.stringify(record).match(new RegExp(`${marker}-\\d+`)) ?? [''])[0]);
-        const letters = tap.lettersWhere((letter) => letter.value?.includes(`${marker}-`) ?? false);
+        // `<marker>-<i> ` names one datagram (the normal lines' host `<marker>n` does not match).
+        const identity = new RegExp(`${marker}-\\d+ `);
+        const burst = records.filter((record) => identity.test(JSON.stringify(record)));
+        const copies = countCopies(burst, (record) => (JSON.stringify(record).match(identity) ?? [''])[0]);
+        const letters = tap.lettersWhere((letter) => identity.test(letter.value?.toString('utf8') ?? ''));
         burstStored = copies.distinct;
         burstDuplicates = copies.duplicates;
         burstRefused = letters.length + ((await syslogDropped()) - droppedBefore);

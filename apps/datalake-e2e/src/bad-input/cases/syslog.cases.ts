@@ -56,7 +56,7 @@ export const SYSLOG_CASES: SyslogCase[] = [
     expect: { outcome: ['ignored'] },
   },
   {
-    id: 'syslog-05', surface: 'syslog', title: 'TCP line of 2 MB', awaits: 'sources',
+    id: 'syslog-05', surface: 'syslog', title: 'TCP line of 2 MB',
     send: (marker) => [tcp(`${bsd(marker, 'B'.repeat(2 * 1024 * 1024))}\n`)],
     expect: { outcome: ['stored', 'dead-lettered'] },
   },
