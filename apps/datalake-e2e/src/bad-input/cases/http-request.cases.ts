@@ -60,7 +60,7 @@ export const QUERY_CASES: HttpCase[] = [
     expect: { status: 400, message: /amountGreaterThan/ },
   },
   {
-    id: 'query-12', surface: 'query', title: 'a __proto__ parameter', awaits: 'edges',
+    id: 'query-12', surface: 'query', title: 'a __proto__ parameter',
     request: (ctx) => ({ path: '/transactions?__proto__[role]=admin', token: ctx.user.token }),
     expect: { status: 400, message: /__proto__/ },
   },
