@@ -34,13 +34,17 @@ describe('fault scenario 7: oversize and poison inputs, each followed by valid r
   const identityOf = (record: { message?: string }) => (record.message ?? '').split(' ')[0];
   const logsOfHost = (host: string) => listAll(gateway, admin, 'network-logs', { host });
 
-  /** Waits until `expected` records of `host` are stored (or the time is up) and says how long it took. */
-  async function storedOf(host: string, expected: number, since: number) {
+  /**
+   * Waits until `expected` records of `host` are stored — and every identity in `required`
+   * among them — or the time is up, and says how long it took.
+   */
+  async function storedOf(host: string, expected: number, since: number, required: ReadonlySet<string> = new Set()) {
     let items: { message?: string }[] = [];
     await waitFor(
       async () => {
         items = await logsOfHost(host);
-        return items.length >= expected;
+        const identities = new Set(items.map(identityOf));
+        return items.length >= expected && [...required].every((identity) => !identity.startsWith(`${host}-`) || identities.has(identity));
       },
       { timeoutMs: WAIT_MS, intervalMs: 1000, description: `${expected} records of ${host}` },
     ).catch(() => undefined);
@@ -76,22 +80,28 @@ describe('fault scenario 7: oversize and poison inputs, each followed by valid r
       singles.push(await call(gateway, '/ingest/network_logs', { token: admin, json: bigLog(followHost, `${followHost}-${i}`, 200) }));
     }
     const since = Date.now();
-    const bigAccepted = answer.status === 202 ? (answer.body.accepted as number) : 0;
-    const singlesAccepted = singles.filter((single) => single.status === 202).reduce((sum, single) => sum + (single.body.accepted as number), 0);
-    const stored = await storedOf(host, bigAccepted, since);
-    const follow = await storedOf(followHost, singlesAccepted, since);
+    // Exactly the records a 202 acknowledged: all but the ones its errors[] name.
+    const refusedIndexes = new Set<number>(answer.status === 202 ? (answer.body.errors as { index: number }[]).map((error) => error.index) : []);
+    const acknowledged = new Set<string>([
+      ...(answer.status === 202 ? big.map((record) => identityOf(record)).filter((_, i) => !refusedIndexes.has(i)) : []),
+      ...singles.flatMap((single, i) => (single.status === 202 && single.body.accepted === 1 ? [`${followHost}-${i}`] : [])),
+    ]);
+    const bigAcknowledged = [...acknowledged].filter((identity) => identity.startsWith(`${host}-`)).length;
+    const stored = await storedOf(host, bigAcknowledged, since, acknowledged);
+    const follow = await storedOf(followHost, acknowledged.size - bigAcknowledged, since, acknowledged);
+    const storedIdentities = new Set([...stored.items, ...follow.items].map(identityOf));
     tallies.push(
       tally({
         step: '1. 60 × 60 KB POST /ingest + 20 singles',
         sent: 80,
-        acknowledged: bigAccepted + singlesAccepted,
+        acknowledged: acknowledged.size,
         stored: stored.distinct + follow.distinct,
-        refused: answer.status === 202 ? (answer.body.rejected as number) : 0,
+        refused: refusedIndexes.size,
         duplicates: stored.duplicates + follow.duplicates,
         recoverySeconds: follow.seconds,
         handedOver: false,
         // Records stored without a 202 are not lost; acknowledged ones missing are.
-        storedOfAcknowledged: Math.min(stored.distinct, bigAccepted) + Math.min(follow.distinct, singlesAccepted),
+        storedOfAcknowledged: [...acknowledged].filter((identity) => storedIdentities.has(identity)).length,
       }),
     );
     const row = tallies[tallies.length - 1];
