@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { ClassConstructor } from 'class-transformer';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { isLocalDevelopment, jwtSecretProblem, LOCAL_DEV_FLAG } from '../config/jwt-secret';
 import { ConfigError, loadEnv } from '../config/load-env';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
@@ -100,6 +100,30 @@ export function configureBodyParsing(app: NestExpressApplication, options: Pick<
   app.use(bodyErrorHandler(limit));
 }
 
+/** How long a stopping service lets in-flight requests finish before it cuts the connections. */
+export const SHUTDOWN_GRACE_MS = 5000;
+
+/**
+ * On SIGTERM/SIGINT, keep-alive clients under load would hold the server open forever (server.close
+ * waits for every connection): answers now say `Connection: close`, idle connections close at once
+ * and whatever is left is cut after the grace period, so the process always ends.
+ */
+export function closeConnectionsOnShutdown(app: NestExpressApplication, graceMs = SHUTDOWN_GRACE_MS): void {
+  const server = app.getHttpServer() as Server;
+  let stopping = false;
+  app.use((_request: IncomingMessage, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (stopping) response.setHeader('Connection', 'close');
+    next();
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stopping = true;
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), graceMs).unref();
+    });
+  }
+}
+
 export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
   try {
     // Buffered logs: a failed start prints our one-line reason, not Nest's stack dump.
@@ -109,6 +133,7 @@ export async function runService(options: RunServiceOptions): Promise<NestExpres
       bodyParser: true,
     });
     configureApp(app);
+    closeConnectionsOnShutdown(app);
     await options.configure?.(app);
     configureBodyParsing(app, options);
     await app.listen(options.port, options.host ?? '0.0.0.0');
