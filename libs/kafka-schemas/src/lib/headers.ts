@@ -14,4 +14,6 @@ export const DLQ_HEADERS = {
   originalPartition: 'x-dlq-original-partition',
   originalOffset: 'x-dlq-original-offset',
   failedAt: 'x-dlq-failed-at',
+  truncated: 'x-dlq-truncated',
+  originalBytes: 'x-dlq-original-bytes',
 } as const;
