@@ -271,6 +271,7 @@ export class BatchConsumer {
     const until = Date.now() + ms;
     while (Date.now() < until && context.isActive()) {
       await sleep(Math.min(1000, until - Date.now()));
+      if (!context.isActive()) return; // stopping: no request into a closing connection
       await context.heartbeat().catch((error: unknown) => {
         if (isGroupError(error)) throw error;
       });
