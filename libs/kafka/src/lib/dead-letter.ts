@@ -2,9 +2,20 @@ import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, dlqTopicOf, type SchemaError } from '@datalake/kafka-schemas';
 import type { EventProducer, OutgoingMessage } from './event-producer';
 
+/**
+ * A refused input: a consumed Kafka message (with its partition and offset), or a source's row
+ * (file, SQLite, syslog) whose own headers say where it came from.
+ */
 export interface DeadLetter {
-  message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>;
-  partition: number;
+  message: {
+    key: string | Buffer | null;
+    value: string | Buffer | null;
+    headers?: KafkaMessage['headers'];
+    /** Offset in the original topic, for a consumed message. */
+    offset?: string;
+  };
+  /** Partition of the original topic, for a consumed message. */
+  partition?: number;
   error: SchemaError;
 }
 
@@ -49,12 +60,13 @@ export function toDeadLetterMessage(
     [DLQ_HEADERS.errorCode]: letter.error.code,
     [DLQ_HEADERS.errorMessage]: letter.error.message.slice(0, 2000),
     [DLQ_HEADERS.originalTopic]: topic,
-    [DLQ_HEADERS.originalPartition]: String(letter.partition),
-    [DLQ_HEADERS.originalOffset]: letter.message.offset,
     [DLQ_HEADERS.failedAt]: failedAt.toISOString(),
   };
+  if (letter.partition !== undefined) reason[DLQ_HEADERS.originalPartition] = String(letter.partition);
+  if (letter.message.offset !== undefined) reason[DLQ_HEADERS.originalOffset] = letter.message.offset;
   const key = letter.message.key;
-  const value = letter.message.value ?? Buffer.alloc(0);
+  const raw = letter.message.value ?? Buffer.alloc(0);
+  const value = typeof raw === 'string' ? Buffer.from(raw) : raw;
   const full: IHeaders = { ...(letter.message.headers ?? {}), ...reason };
   if (RECORD_OVERHEAD_BYTES + byteLength(key) + byteLength(value) + headersBytes(full) <= maxMessageBytes) {
     return { key, value, headers: full };
