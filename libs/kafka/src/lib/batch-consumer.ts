@@ -182,14 +182,22 @@ export class BatchConsumer {
       for (let start = 0; start < messages.length; start += step) {
         const slice = messages.slice(start, start + step);
         const isLast = start + step >= messages.length;
+        // Before waiting out a failure, the steps already stored are committed.
+        const commitStored = async () => {
+          if (uncommitted === undefined) return;
+          await this.commit(commitOffsetsIfNecessary, batch.topic, partition, uncommitted);
+          uncommitted = undefined;
+          lastCommitAt = Date.now();
+        };
         const groupError = await this.handleStep(
           { topic, partition, messages: slice, offsetLag: lag + messages.length - start - slice.length },
           context,
+          commitStored,
         );
         if (groupError === false) {
           if (this.stopping) this.outcome.givenBack++;
           // Stopping or rebalanced: earlier stored steps are committed, this one comes back.
-          if (uncommitted !== undefined) await this.commit(commitOffsetsIfNecessary, batch.topic, partition, uncommitted);
+          await commitStored();
           return;
         }
         // The last step resolves the batch's last offset, so control records after it are skipped.
@@ -218,7 +226,11 @@ export class BatchConsumer {
    * Runs one step with retries while a timer heartbeats. Resolves to false when the step was given
    * up (stopping or stale), else to a group error seen by the heartbeat meanwhile (or undefined).
    */
-  private async handleStep(step: MessageBatch, context: BatchContext): Promise<Error | undefined | false> {
+  private async handleStep(
+    step: MessageBatch,
+    context: BatchContext,
+    beforeRetry: () => Promise<void>,
+  ): Promise<Error | undefined | false> {
     let groupError: Error | undefined;
     const keepAlive = setInterval(() => {
       context.heartbeat().catch((error: unknown) => {
@@ -226,14 +238,14 @@ export class BatchConsumer {
       });
     }, this.settings.heartbeatIntervalMs);
     try {
-      const handled = await this.handleWithRetry(step, context);
+      const handled = await this.handleWithRetry(step, context, beforeRetry);
       return handled ? groupError : false;
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  private async handleWithRetry(batch: MessageBatch, context: BatchContext): Promise<boolean> {
+  private async handleWithRetry(batch: MessageBatch, context: BatchContext, beforeRetry: () => Promise<void>): Promise<boolean> {
     const initial = this.options.retryInitialMs ?? 200;
     const max = this.options.retryMaxMs ?? 10000;
     for (let attempt = 0; context.isActive(); attempt++) {
@@ -253,6 +265,12 @@ export class BatchConsumer {
           attempt: attempt + 1,
           error: reason,
         });
+        if (attempt === 0) {
+          // A commit that fails too (Kafka down) is tried again at the next commit point.
+          await beforeRetry().catch((commitError: unknown) => {
+            if (isGroupError(commitError)) throw commitError;
+          });
+        }
         await this.sleepWithHeartbeats(delay, context);
       }
     }
