@@ -7,6 +7,7 @@ export * from './lib/record-ingestion';
 export * from './lib/record-metrics';
 export * from './lib/record.service';
 export * from './lib/record.consumer';
+export * from './lib/consumer-status';
 export * from './lib/records.controller';
 export * from './lib/record-service.module';
 export * from './lib/record.tokens';

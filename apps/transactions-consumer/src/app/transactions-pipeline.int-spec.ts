@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
+import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { createEvent, DLQ_HEADERS, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
+import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
 import { createKafkaClient, EventProducer, ensureTopics } from '@datalake/kafka';
 import { RecordServiceModule } from '@datalake/records';
 import { configureApp } from '@datalake/service-kit';
@@ -27,6 +27,10 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   const groupId = `it-${runId}`;
   // A topic of this run's own (same schema) keeps other runs' and other suites' records out.
   const topic = `${TOPICS.transactions}.it-${runId}`;
+  const STALL_SECONDS = 5;
+  /** The source topic takes messages up to 2 MiB (a hostile producer's); its DLQ has Kafka's default. */
+  const SOURCE_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+  let rawProducer: Producer;
 
   const collection = () => mongo.db(database).collection('transactions');
   const countFor = (customerId: string) => collection().countDocuments({ customerId });
@@ -44,6 +48,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
         groupId,
         database,
         topic,
+        consumer: { stallSeconds: STALL_SECONDS },
       }),
       { bufferLogs: true },
     );
@@ -81,9 +86,19 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   beforeAll(async () => {
     infra = await getTestInfra();
     kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
-    await ensureTopics(kafka, [{ topic }, { topic: `${topic}.dlq` }]);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: String(SOURCE_MAX_MESSAGE_BYTES) }] }],
+    });
+    await admin.disconnect();
+    await ensureTopics(kafka, [{ topic: dlqTopicOf(topic) }]);
     producer = new EventProducer(kafka);
     await producer.connect();
+    // A plain kafkajs producer, as an outside client would write what the services never produce.
+    rawProducer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await rawProducer.connect();
     mongo = await MongoClient.connect(infra.mongoUri);
     const target = new URL(infra.mongoUri.replace(/^mongodb(\+srv)?:\/\//, 'http://'));
     mongoProxy = new TcpProxy(target.hostname, Number(target.port || 27017));
@@ -95,6 +110,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   afterAll(async () => {
     await stopConsumer();
     await producer?.disconnect();
+    await rawProducer?.disconnect();
     await mongo?.db(database).dropDatabase().catch(() => undefined);
     await mongo?.close();
     await mongoProxy?.stop();
@@ -116,24 +132,30 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     expect(JSON.stringify(stored)).not.toContain('4111 1111');
   });
 
-  it('sends a malformed message to the DLQ with its reason and stores the rest', async () => {
-    const customer = uniqueId('c');
+  /** Reads the DLQ from its start until stopped; entries as header map and value. */
+  async function readDlq() {
     const dlqConsumer = kafka.consumer({ groupId: `dlq-${uniqueId()}` });
     await dlqConsumer.connect();
-    await dlqConsumer.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
-    const dead: { headers: Record<string, string>; value: string }[] = [];
+    await dlqConsumer.subscribe({ topic: dlqTopicOf(topic), fromBeginning: true });
+    const dead: { headers: Record<string, string>; value: string; bytes: number }[] = [];
     await dlqConsumer.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-        dead.push({ headers, value: String(message.value) });
+        dead.push({ headers, value: String(message.value), bytes: message.value?.length ?? 0 });
       },
     });
+    return { dead, stop: () => dlqConsumer.disconnect() };
+  }
+
+  it('sends a malformed message to the DLQ with its reason and stores the rest', async () => {
+    const customer = uniqueId('c');
+    const { dead, stop } = await readDlq();
 
     const bad = JSON.stringify({ transactionId: `${customer}-bad`, customerId: customer, amount: 'lots', currency: 'USD', timestamp: 1 });
     await produce([transaction(customer, 1), transaction(customer, 2)], [bad]);
     await waitFor(async () => (await countFor(customer)) === 2, { description: 'the two good records' });
     const letter = await waitFor(() => dead.find((entry) => entry.value === bad), { description: 'the DLQ entry' });
-    await dlqConsumer.disconnect();
+    await stop();
 
     expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('INVALID_PAYLOAD');
     expect(letter.headers[DLQ_HEADERS.errorMessage]).toMatch(/amount/);
@@ -141,6 +163,79 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     expect(Number(letter.headers[DLQ_HEADERS.originalPartition])).toBeGreaterThanOrEqual(0);
     expect(Number(letter.headers[DLQ_HEADERS.originalOffset])).toBeGreaterThanOrEqual(0);
     expect(await collection().countDocuments({ _id: `${customer}-bad` as never })).toBe(0);
+  });
+
+  it('dead-letters a bare payload nested 6,000 deep as TOO_DEEP and stores the records after it', async () => {
+    const customer = uniqueId('c');
+    const { dead, stop } = await readDlq();
+    const deep = JSON.stringify(transaction(customer, 0)).replace(/}$/, `,"extra":${'{"x":'.repeat(6000)}1${'}'.repeat(6000)}}`);
+    // Same key as the records after it: one partition, so those come strictly after the poison.
+    await rawProducer.send({ topic, messages: [{ key: customer, value: deep }] });
+    await rawProducer.send({ topic, messages: [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })) });
+    await waitFor(async () => (await countFor(customer)) === 3, { description: 'the three records after the poison' });
+    const letter = await waitFor(() => dead.find((entry) => entry.value === deep), { description: 'the TOO_DEEP DLQ entry' });
+    await stop();
+    expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('TOO_DEEP');
+    expect(letter.headers[DLQ_HEADERS.errorMessage]).toMatch(/deeper than 32/);
+    expect(letter.headers[DLQ_HEADERS.originalTopic]).toBe(topic);
+    expect(letter.headers).not.toHaveProperty(DLQ_HEADERS.truncated);
+  });
+
+  it('dead-letters a ~1,048,400-byte non-JSON value as a capped copy and stores the records after it', async () => {
+    const customer = uniqueId('c');
+    const { dead, stop } = await readDlq();
+    const huge = Buffer.alloc(1_048_400, 'z');
+    await rawProducer.send({ topic, messages: [{ key: customer, value: huge }] });
+    await rawProducer.send({ topic, messages: [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })) });
+    await waitFor(async () => (await countFor(customer)) === 3, { timeoutMs: 60000, description: 'the three records after the huge value' });
+    const letter = await waitFor(() => dead.find((entry) => entry.headers[DLQ_HEADERS.originalBytes] === '1048400'), {
+      description: 'the capped DLQ entry',
+    });
+    await stop();
+    expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('TOO_LARGE');
+    expect(letter.headers[DLQ_HEADERS.truncated]).toBe('true');
+    expect(letter.bytes).toBeLessThan(1_048_400);
+    expect(letter.bytes).toBeGreaterThan(1_000_000);
+    expect(letter.value).toMatch(/^z+$/);
+  });
+
+  it('shows a stall while MongoDB writes fail: the progress gauge rises, /health/ready reports it, then it clears', async () => {
+    const customer = uniqueId('c');
+    const gauge = async () => {
+      const text = await (await fetch(`${baseUrl}/metrics`)).text();
+      const values = [...text.matchAll(new RegExp(`^datalake_consumer_seconds_since_progress\\{topic="${topic.replace(/\./g, '\\.')}",partition="\\d+"[^}]*\\} (\\S+)$`, 'gm'))];
+      return Math.max(0, ...values.map((match) => Number(match[1])));
+    };
+    const ready = async () => {
+      const response = await fetch(`${baseUrl}/health/ready`);
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await gauge()).toBe(0);
+    await mongoProxy.cut();
+    try {
+      await produce([transaction(customer, 1), transaction(customer, 2)]);
+      const rising = await waitFor(async () => ((await gauge()) > STALL_SECONDS ? gauge() : false), {
+        timeoutMs: 40000,
+        description: `the gauge past ${STALL_SECONDS} s`,
+      });
+      expect(rising).toBeGreaterThan(STALL_SECONDS);
+      const answer = await ready();
+      // MongoDB itself is down, so readiness is 503 for that; the consumer's detail names the stall.
+      expect(answer.status).toBe(503);
+      expect(answer.body.details.mongo.status).toBe('down');
+      expect(answer.body.details.consumer).toMatchObject({ status: 'up', stalled: true, stallSeconds: STALL_SECONDS });
+      const stalled = answer.body.details.consumer.partitions.filter((p: { stalled: boolean }) => p.stalled);
+      expect(stalled.length).toBeGreaterThan(0);
+      expect(stalled[0]).toMatchObject({ topic });
+      expect(typeof stalled[0].reason).toBe('string');
+    } finally {
+      await mongoProxy.restore();
+    }
+    await waitFor(async () => (await countFor(customer)) === 2, { timeoutMs: 60000, description: 'the records after MongoDB came back' });
+    await waitFor(async () => (await gauge()) === 0, { description: 'the gauge back to 0' });
+    const after = await ready();
+    expect(after.status).toBe(200);
+    expect(after.body.details.consumer.stalled).toBe(false);
   });
 
   it('loses nothing and duplicates nothing when the consumer stops mid-stream and restarts', async () => {

@@ -1,4 +1,6 @@
-import { createEvent, decodeEvent, encodeEvent } from './envelope';
+import { createEvent, decodeEvent, encodeEvent, MAX_EVENT_VALUE_BYTES } from './envelope';
+import { validatePayload } from './validation';
+import { TransactionPayload } from './transactions/transaction.payload';
 import { TOPICS } from './topics';
 
 const transaction = {
@@ -63,5 +65,55 @@ describe('event envelope', () => {
     const result = createEvent(TOPICS.transactions, { ...transaction, $where: 'x', extra: 1 }, { kind: 'http', name: 't' });
     expect(result.ok && Object.keys(result.value.envelope.payload)).not.toContain('$where');
     expect(result.ok && Object.keys(result.value.envelope.payload)).not.toContain('extra');
+  });
+
+  describe('hostile values are one refusal each, never a throw', () => {
+    const nested = (depth: number) => `${'{"x":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+    it('refuses a bare payload with a field nested 6,000 deep as TOO_DEEP', () => {
+      const value = JSON.stringify(transaction).replace(/}$/, `,"extra":${nested(6000)}}`);
+      const decoded = decodeEvent(TOPICS.transactions, Buffer.from(value));
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(decoded.error.code).toBe('TOO_DEEP');
+    });
+
+    it('refuses the same nesting inside an envelope as TOO_DEEP', () => {
+      const value = JSON.stringify({ schema: 'transactions.v1', source: { kind: 'http', name: 'x' }, payload: {} }).replace(
+        '"payload":{}',
+        `"payload":${nested(6000)}`,
+      );
+      const decoded = decodeEvent(TOPICS.transactions, value);
+      expect(!decoded.ok && decoded.error.code).toBe('TOO_DEEP');
+    });
+
+    it('refuses a value over MAX_EVENT_VALUE_BYTES as TOO_LARGE without parsing it', () => {
+      const decoded = decodeEvent(TOPICS.transactions, Buffer.alloc(MAX_EVENT_VALUE_BYTES + 1, 0x61));
+      expect(!decoded.ok && decoded.error.code).toBe('TOO_LARGE');
+      const ok = JSON.stringify({ ...transaction, merchant: 'm'.repeat(200) });
+      expect(decodeEvent(TOPICS.transactions, ok).ok).toBe(true);
+    });
+
+    it('turns anything validation throws for one payload into PROCESSING_FAILED', () => {
+      const hostile = { ...transaction };
+      Object.defineProperty(hostile, 'customerId', {
+        enumerable: true,
+        get: () => {
+          throw new RangeError('Maximum call stack size exceeded');
+        },
+      });
+      const result = validatePayload(TransactionPayload, hostile);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('PROCESSING_FAILED');
+        expect(result.error.message).toContain('RangeError');
+      }
+    });
+
+    it('refuses an already-parsed object nested past the depth limit as TOO_DEEP', () => {
+      let deep: Record<string, unknown> = {};
+      for (let i = 0; i < 6000; i++) deep = { x: deep };
+      const result = createEvent(TOPICS.transactions, { ...transaction, extra: deep }, { kind: 'file', name: 'f' });
+      expect(!result.ok && result.error.code).toBe('TOO_DEEP');
+    });
   });
 });

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { parseTimestamp } from './normalize';
 import { payloadSchemaOf, type PayloadOf } from './payload-schemas';
+import { JSON_LIMITS, parseJsonWithLimits } from './json-limits';
 import { fail, ok, type Result } from './schema-error';
 import type { Topic } from './topics';
-import { validatePayload } from './validation';
+import { describeThrown, validatePayload } from './validation';
+
+/**
+ * Largest Kafka message value a consumer decodes: one record at JSON_LIMITS.maxRecordBytes plus
+ * room for its envelope (ids, source, timestamps). A larger value is TOO_LARGE without being parsed.
+ */
+export const MAX_EVENT_VALUE_BYTES = JSON_LIMITS.maxRecordBytes + 16 * 1024;
 
 export const SOURCE_KINDS = ['http', 'file', 'sqlite', 'syslog', 'kafka'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -77,7 +84,9 @@ export interface DecodeContext {
 
 /**
  * Parses a Kafka message value into a validated envelope. A bare payload (as Kafka Connect or kcat
- * would produce) is accepted and wrapped here.
+ * would produce) is accepted and wrapped here. Never throws: size and depth limits apply before
+ * parsing (TOO_LARGE, TOO_DEEP), and anything thrown while checking this one value is
+ * PROCESSING_FAILED, so one hostile message is one refusal, never a stalled partition.
  */
 export function decodeEvent<T extends Topic>(
   topic: T,
@@ -85,12 +94,16 @@ export function decodeEvent<T extends Topic>(
   context: DecodeContext = {},
 ): Result<KeyedEvent<T>> {
   if (value === null || value.length === 0) return fail('INVALID_JSON', 'message has no value');
-  let parsed: unknown;
+  const parsed = parseJsonWithLimits(value, { maxBytes: MAX_EVENT_VALUE_BYTES });
+  if (!parsed.ok) return parsed;
   try {
-    parsed = JSON.parse(value.toString());
+    return decodeParsed(topic, parsed.value, context);
   } catch (error) {
-    return fail('INVALID_JSON', `value is not JSON: ${(error as Error).message}`);
+    return fail('PROCESSING_FAILED', `the message could not be processed: ${describeThrown(error)}`);
   }
+}
+
+function decodeParsed<T extends Topic>(topic: T, parsed: unknown, context: DecodeContext): Result<KeyedEvent<T>> {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return fail('INVALID_JSON', 'value must be a JSON object');
   }
@@ -102,7 +115,7 @@ export function decodeEvent<T extends Topic>(
 
   const expected = payloadSchemaOf(topic).schema;
   if (record['schema'] !== expected) {
-    return fail('UNKNOWN_SCHEMA', `schema must be "${expected}" on topic ${topic}, got ${JSON.stringify(record['schema'])}`);
+    return fail('UNKNOWN_SCHEMA', `schema must be "${expected}" on topic ${topic}, got ${JSON.stringify(record['schema'])?.slice(0, 200)}`);
   }
   const source = checkSource(record['source']);
   if (!source) return fail('INVALID_ENVELOPE', 'source must be {kind: http|file|sqlite|syslog|kafka, name}');

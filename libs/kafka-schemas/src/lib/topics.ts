@@ -11,7 +11,8 @@ export const ALL_TOPICS: readonly Topic[] = Object.values(TOPICS);
 
 export type DlqTopic = `${Topic}.dlq`;
 
-export function dlqTopicOf(topic: Topic): DlqTopic {
+/** The dead-letter topic of a topic (also of a renamed test copy of one). */
+export function dlqTopicOf<T extends string>(topic: T): `${T}.dlq` {
   return `${topic}.dlq`;
 }
 

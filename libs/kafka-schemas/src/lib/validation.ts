@@ -2,6 +2,7 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError, registerDecorator, type ValidationOptions } from 'class-validator';
 import { fail, ok, type Result } from './schema-error';
 import { parseTimestamp } from './normalize';
+import { JSON_LIMITS, valueDepth } from './json-limits';
 
 /** Flattens class-validator errors into one readable sentence. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string {
@@ -17,16 +18,31 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
 
 /**
  * Validates a plain object against a payload class. Unknown fields are dropped (whitelist), so only
- * declared scalar fields ever reach storage.
+ * declared scalar fields ever reach storage. Never throws: input nested past JSON_LIMITS.maxDepth is
+ * TOO_DEEP, and anything the validators throw for this one input (a RangeError, say) is
+ * PROCESSING_FAILED, a refusal of the record rather than a failure of its batch.
  */
 export function validatePayload<T extends object>(cls: ClassConstructor<T>, input: unknown): Result<T> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return fail('INVALID_PAYLOAD', 'payload must be a JSON object');
   }
-  const instance = plainToInstance(cls, input, { exposeDefaultValues: true });
-  const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) return fail('INVALID_PAYLOAD', describeValidationErrors(errors));
-  return ok(instance);
+  try {
+    if (valueDepth(input, JSON_LIMITS.maxDepth) > JSON_LIMITS.maxDepth) {
+      return fail('TOO_DEEP', `JSON nesting deeper than ${JSON_LIMITS.maxDepth} levels is refused`);
+    }
+    const instance = plainToInstance(cls, input, { exposeDefaultValues: true });
+    const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
+    if (errors.length > 0) return fail('INVALID_PAYLOAD', describeValidationErrors(errors));
+    return ok(instance);
+  } catch (error) {
+    return fail('PROCESSING_FAILED', `validation could not process the payload: ${describeThrown(error)}`);
+  }
+}
+
+/** `Name: message` of anything thrown, for a refusal reason (the reason is never parsed back). */
+export function describeThrown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
+  return String(error).slice(0, 500);
 }
 
 /** ISO 8601 date-time or epoch milliseconds. */

@@ -1,5 +1,7 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { DEFAULT_CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
 import { consoleKafkaLogger, type KafkaLogger } from './kafka-client';
+import { PartitionProgress, type PartitionProgressReport } from './partition-progress';
 
 export interface MessageBatch {
   topic: string;
@@ -10,32 +12,60 @@ export interface MessageBatch {
 }
 
 export interface BatchContext {
-  /** Keeps the group membership alive during long work. */
+  /** Keeps the group membership alive during long work (the consumer also does it on a timer). */
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the batch is stale after a rebalance. */
   isActive(): boolean;
 }
 
 /**
- * Handles one batch. It must deal with poison messages itself (e.g. dead-letter them); a thrown
- * error means "transient, try the whole batch again".
+ * Handles one step of a fetched batch (at most `stepMessages` messages). It must deal with poison
+ * messages itself (e.g. dead-letter them); a thrown error means "transient, try this step again".
  */
 export type BatchHandler = (batch: MessageBatch, context: BatchContext) => Promise<void>;
 
-export interface BatchConsumerOptions {
+export interface BatchConsumerOptions extends Partial<ConsumerSettings> {
   groupId: string;
   topics: string[];
   handler: BatchHandler;
   logger?: KafkaLogger;
   fromBeginning?: boolean;
-  /** Backoff between retries of a failed batch: initial and maximum delay (ms). */
+  /** Backoff between retries of a failed step: initial and maximum delay (ms). */
   retryInitialMs?: number;
   retryMaxMs?: number;
   /** Namespace before every topic and the group id (KAFKA_TOPIC_PREFIX); handlers see logical names. */
   topicPrefix?: string;
-  /** Upper bound on bytes fetched per partition, i.e. on one batch's size. */
+  /** Upper bound on bytes fetched per partition, i.e. on one fetched batch's size. */
   maxBytesPerPartition?: number;
+  /**
+   * Messages handed to the handler at once; each step is committed before the next starts, so a
+   * rebalance or a stop loses no finished step and a slow batch still makes progress.
+   */
+  stepMessages?: number;
 }
+
+/** What `stop()` could finish; the caller's shutdown log says exactly this. */
+export interface StopOutcome {
+  /** Every step that was stored before the stop is committed. */
+  committed: boolean;
+  /** Steps given back unfinished (not stored): they are delivered again after a restart. */
+  givenBack: number;
+}
+
+/** The consumer's state for readiness: running, and each held partition's progress. */
+export interface ConsumerStatus {
+  running: boolean;
+  /** Why the consumer stopped by itself (a crash kafkajs does not restart). */
+  crashed?: string;
+  stallSeconds: number;
+  partitions: PartitionProgressReport[];
+}
+
+/** Messages per step: one storage write of at most 40 documents (see RecordRepository). */
+export const DEFAULT_STEP_MESSAGES = 40;
+
+/** Longest time stored steps of one batch stay uncommitted (lost to a `kill -9` only, then redone). */
+const STEP_COMMIT_INTERVAL_MS = 1000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,28 +83,59 @@ function isGroupError(error: unknown): boolean {
   return GROUP_ERRORS.has((error as { type?: string }).type ?? '');
 }
 
+const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
+
 /**
- * At-least-once batch consumer: a batch's offsets are committed only after its handler
- * succeeded; a failing handler is retried with exponential backoff (heartbeating meanwhile) and
- * the partition does not advance, so nothing is lost while a dependency is down.
+ * At-least-once batch consumer. A fetched batch is handled in steps; stored steps are committed
+ * at least once a second, at the batch's end, on a stop and on a rebalance, through the batch's own
+ * commit path (which, unlike `Consumer.commitOffsets`, still works while `disconnect()` waits for
+ * the batch), so a stop or a rebalance redelivers nothing already stored. A failing step is retried with exponential backoff
+ * and the partition does not advance, so nothing is lost while a dependency is down. A timer
+ * heartbeats while a step runs, so slow storage never outlasts the group session, and a partition
+ * with work and no commit for longer than the stall time is logged once and reported.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private readonly logger: KafkaLogger;
+  private readonly settings: ConsumerSettings;
+  readonly progress: PartitionProgress;
   private running = false;
+  private stopping = false;
+  private crashed?: string;
+  private stallTimer?: NodeJS.Timeout;
+  private outcome: StopOutcome = { committed: true, givenBack: 0 };
 
   constructor(
     kafka: Kafka,
     private readonly options: BatchConsumerOptions,
   ) {
     this.logger = options.logger ?? consoleKafkaLogger;
+    this.settings = {
+      sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_CONSUMER_SETTINGS.sessionTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_CONSUMER_SETTINGS.heartbeatIntervalMs,
+      stallSeconds: options.stallSeconds ?? DEFAULT_CONSUMER_SETTINGS.stallSeconds,
+    };
+    this.progress = new PartitionProgress(this.settings.stallSeconds);
     this.consumer = kafka.consumer({
       // Namespaced too: members of one group must subscribe to the same topics.
       groupId: `${options.topicPrefix ?? ''}${options.groupId}`,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.settings.sessionTimeoutMs,
+      heartbeatInterval: this.settings.heartbeatIntervalMs,
+    });
+    const prefix = options.topicPrefix ?? '';
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic: topic.slice(prefix.length), partition })),
+      );
+      this.progress.retain(assigned);
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return; // kafkajs rejoins by itself
+      this.crashed = payload.error.message;
+      this.running = false;
+      this.logger.error('consumer stopped after an error it cannot recover from', { error: payload.error.message });
     });
   }
 
@@ -86,32 +147,105 @@ export class BatchConsumer {
       fromBeginning: this.options.fromBeginning ?? true,
     });
     this.running = true;
+    const checkEvery = Math.min(5000, (this.settings.stallSeconds * 1000) / 4);
+    this.stallTimer = setInterval(() => this.logNewStalls(), checkEvery);
+    this.stallTimer.unref();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        if (batch.messages.length === 0) return;
-        const context: BatchContext = { heartbeat, isActive: () => this.running && isRunning() && !isStale() };
-        const handled = await this.handleWithRetry(
-          {
-            topic: batch.topic.slice(prefix.length),
-            partition: batch.partition,
-            messages: batch.messages,
-            offsetLag: Number(batch.offsetLag()),
-          },
-          context,
-        );
-        if (!handled) return; // stopping or rebalanced: the batch is redelivered from the last commit
-        // Resolving moves this consumer's fetch position; committing makes it survive a restart.
-        resolveOffset(batch.lastOffset());
-        const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        // Commit only after the handler's writes succeeded: at-least-once.
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-      },
+      eachBatch: (payload) => this.consumeBatch(payload, prefix),
     });
   }
 
-  private async handleWithRetry(batch: MessageBatch, context: BatchContext): Promise<boolean> {
+  status(): ConsumerStatus {
+    const status: ConsumerStatus = {
+      running: this.running,
+      stallSeconds: this.settings.stallSeconds,
+      partitions: this.progress.snapshot(),
+    };
+    if (this.crashed !== undefined) status.crashed = this.crashed;
+    return status;
+  }
+
+  private async consumeBatch(payload: EachBatchPayload, prefix: string): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
+    if (batch.messages.length === 0) return;
+    const topic = batch.topic.slice(prefix.length);
+    const { partition, messages } = batch;
+    const lag = Number(batch.offsetLag());
+    const context: BatchContext = { heartbeat, isActive: () => this.running && isRunning() && !isStale() };
+    const step = Math.max(1, this.options.stepMessages ?? DEFAULT_STEP_MESSAGES);
+    this.progress.started(topic, partition, messages[0].offset, lag);
+    let lastCommitAt = Date.now();
+    let uncommitted: string | undefined; // next offset after stored steps not committed yet
+    try {
+      for (let start = 0; start < messages.length; start += step) {
+        const slice = messages.slice(start, start + step);
+        const isLast = start + step >= messages.length;
+        // Before waiting out a failure, the steps already stored are committed.
+        const commitStored = async () => {
+          if (uncommitted === undefined) return;
+          await this.commit(commitOffsetsIfNecessary, batch.topic, partition, uncommitted);
+          uncommitted = undefined;
+          lastCommitAt = Date.now();
+        };
+        const groupError = await this.handleStep(
+          { topic, partition, messages: slice, offsetLag: lag + messages.length - start - slice.length },
+          context,
+          commitStored,
+        );
+        if (groupError === false) {
+          if (this.stopping) this.outcome.givenBack++;
+          // Stopping or rebalanced: earlier stored steps are committed, this one comes back.
+          await commitStored();
+          return;
+        }
+        // The last step resolves the batch's last offset, so control records after it are skipped.
+        const through = isLast ? batch.lastOffset() : slice[slice.length - 1].offset;
+        resolveOffset(through);
+        // A commit costs a round trip (~7 ms locally); between steps of one batch, at most one a
+        // second. The batch's end, a stop and a rebalance always commit.
+        uncommitted = nextOffset(through);
+        if (isLast || groupError || !context.isActive() || Date.now() - lastCommitAt >= STEP_COMMIT_INTERVAL_MS) {
+          await this.commit(commitOffsetsIfNecessary, batch.topic, partition, uncommitted);
+          uncommitted = undefined;
+          lastCommitAt = Date.now();
+        }
+        if (groupError) throw groupError; // stored and committed; now rejoin
+        if (!context.isActive()) {
+          if (!isLast && this.stopping) this.outcome.givenBack++;
+          return; // stopping: what is stored is committed, the rest comes back after a restart
+        }
+      }
+    } finally {
+      this.progress.released(topic, partition, lag);
+    }
+  }
+
+  /**
+   * Runs one step with retries while a timer heartbeats. Resolves to false when the step was given
+   * up (stopping or stale), else to a group error seen by the heartbeat meanwhile (or undefined).
+   */
+  private async handleStep(
+    step: MessageBatch,
+    context: BatchContext,
+    beforeRetry: () => Promise<void>,
+  ): Promise<Error | undefined | false> {
+    let groupError: Error | undefined;
+    const keepAlive = setInterval(() => {
+      context.heartbeat().catch((error: unknown) => {
+        if (isGroupError(error)) groupError ??= error as Error;
+      });
+    }, this.settings.heartbeatIntervalMs);
+    try {
+      const handled = await this.handleWithRetry(step, context, beforeRetry);
+      return handled ? groupError : false;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async handleWithRetry(batch: MessageBatch, context: BatchContext, beforeRetry: () => Promise<void>): Promise<boolean> {
     const initial = this.options.retryInitialMs ?? 200;
     const max = this.options.retryMaxMs ?? 10000;
     for (let attempt = 0; context.isActive(); attempt++) {
@@ -119,35 +253,91 @@ export class BatchConsumer {
         await this.options.handler(batch, context);
         return true;
       } catch (error) {
-        // Retrying here would block the rejoin forever; uncommitted, the batch comes back after it.
+        // Retrying here would block the rejoin forever; uncommitted, the step comes back after it.
         if (isGroupError(error)) throw error;
         const delay = Math.min(max, initial * 2 ** Math.min(attempt, 16));
+        const reason = (error as Error).message;
+        this.progress.failed(batch.topic, batch.partition, reason);
         this.logger.warn(`batch failed, retrying in ${delay} ms`, {
           topic: batch.topic,
           partition: batch.partition,
           firstOffset: batch.messages[0]?.offset,
           attempt: attempt + 1,
-          error: (error as Error).message,
+          error: reason,
         });
+        if (attempt === 0) {
+          // A commit that fails too (Kafka down) is tried again at the next commit point.
+          await beforeRetry().catch((commitError: unknown) => {
+            if (isGroupError(commitError)) throw commitError;
+          });
+        }
         await this.sleepWithHeartbeats(delay, context);
       }
     }
     return false;
   }
 
+  /** Commits through the batch's own path; a few tries for a passing error, none for a group error. */
+  private async commit(
+    commitOffsetsIfNecessary: EachBatchPayload['commitOffsetsIfNecessary'],
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+        this.progress.progressed(topic.slice((this.options.topicPrefix ?? '').length), partition, offset);
+        return;
+      } catch (error) {
+        if (isGroupError(error) || attempt >= 3) {
+          if (this.stopping) this.outcome.committed = false;
+          throw error;
+        }
+        await sleep(200 * attempt);
+      }
+    }
+  }
+
   private async sleepWithHeartbeats(ms: number, context: BatchContext): Promise<void> {
     const until = Date.now() + ms;
     while (Date.now() < until && context.isActive()) {
       await sleep(Math.min(1000, until - Date.now()));
+      if (!context.isActive()) return; // stopping: no request into a closing connection
       await context.heartbeat().catch((error: unknown) => {
         if (isGroupError(error)) throw error;
       });
     }
   }
 
-  /** Stops fetching, lets the in-flight batch finish (and commit), then leaves the group. */
-  async stop(): Promise<void> {
+  private logNewStalls(): void {
+    for (const stall of this.progress.newlyStalled()) {
+      const reason =
+        stall.reason ??
+        (stall.offset !== null
+          ? `the batch at offset ${stall.offset} is still being handled`
+          : `${stall.lag} message(s) behind and no batch fetched`);
+      this.logger.warn(`partition makes no progress for ${stall.secondsSinceProgress} s: ${reason}`, {
+        topic: stall.topic,
+        partition: stall.partition,
+        offset: stall.offset,
+        lag: stall.lag,
+        secondsSinceProgress: stall.secondsSinceProgress,
+        stallSeconds: this.settings.stallSeconds,
+      });
+    }
+  }
+
+  /**
+   * Stops fetching, lets the in-flight step finish and commit (later steps of its batch are given
+   * back), then leaves the group, so the partitions move on at once instead of after a session.
+   */
+  async stop(): Promise<StopOutcome> {
+    this.stopping = true;
     this.running = false;
+    clearInterval(this.stallTimer);
     await this.consumer.disconnect();
+    this.progress.retain([]);
+    return { ...this.outcome };
   }
 }

@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { decodeEvent, EVENT_HEADERS, type Topic } from '@datalake/kafka-schemas';
+import { decodeEvent, describeThrown, EVENT_HEADERS, type SchemaError, type Topic } from '@datalake/kafka-schemas';
 import { publishDeadLetters, type DeadLetter, type EventProducer, type MessageBatch } from '@datalake/kafka';
 import { TransformError, type RecordDefinition, type RecordDocument } from './record-definition';
 import { recordMetrics } from './record-metrics';
@@ -28,19 +28,35 @@ export interface IngestionLogger {
   warn(context: Record<string, unknown>, message: string): void;
 }
 
+export interface IngestOptions {
+  logger?: IngestionLogger;
+  /** Called between storage writes, e.g. to heartbeat during a long batch. */
+  heartbeat?: () => Promise<void>;
+  /** The DLQ topic's message limit; a longer DLQ copy is truncated (see toDeadLetterMessage). */
+  maxMessageBytes?: number;
+}
+
+/** A refusal of one decoded event by the definition's transform, by error type. */
+function transformRefusal(error: unknown): SchemaError {
+  if (error instanceof TransformError) return { code: 'TRANSFORM_FAILED', message: error.message };
+  // The transform is pure: whatever it throws is about this one record, never an outage.
+  return { code: 'PROCESSING_FAILED', message: `the transform could not process the record: ${describeThrown(error)}` };
+}
+
 /**
- * One consumer step for a batch: parse → validate → transform → one bulk upsert → DLQ the refused.
- * Throws only for transient failures (Mongo or Kafka unreachable), so the batch is retried whole;
- * upserts by natural key make that retry harmless.
+ * One consumer step for a batch: parse → validate → transform → bulk upserts → DLQ the refused.
+ * Every per-message failure (parse, depth, size, validation, transform, storage refusal) becomes a
+ * DLQ entry; it throws only for outages (MongoDB or Kafka unreachable), so the batch is retried
+ * whole, and upserts by natural key make that retry harmless.
  */
 export async function ingestBatch(
   batch: MessageBatch,
   definition: RecordDefinition,
   repository: RecordRepository,
   producer: EventProducer,
-  logger?: IngestionLogger,
-  heartbeat?: () => Promise<void>,
+  options: IngestOptions = {},
 ): Promise<BatchOutcome> {
+  const { logger, heartbeat, maxMessageBytes } = options;
   // The payload schema is the definition's; the topic read from may be a renamed copy (tests).
   const schemaTopic: Topic = definition.topic;
   const topic = batch.topic;
@@ -59,8 +75,7 @@ export async function ingestBatch(
       byKey.delete(document._id);
       byKey.set(document._id, { document, message });
     } catch (error) {
-      if (!(error instanceof TransformError)) throw error;
-      letters.push({ message, partition: batch.partition, error: { code: 'TRANSFORM_FAILED', message: error.message } });
+      letters.push({ message, partition: batch.partition, error: transformRefusal(error) });
     }
   }
 
@@ -73,7 +88,7 @@ export async function ingestBatch(
       error: { code: 'STORAGE_REJECTED', message: refusal.message },
     });
   }
-  await publishDeadLetters(producer, topic, letters);
+  await publishDeadLetters(producer, topic, letters, maxMessageBytes);
 
   for (const letter of letters) {
     logger?.warn(
@@ -83,7 +98,7 @@ export async function ingestBatch(
         offset: letter.message.offset,
         correlationId: letter.message.headers?.[EVENT_HEADERS.correlationId]?.toString(),
         code: letter.error.code,
-        reason: letter.error.message,
+        reason: letter.error.message.slice(0, 500),
       },
       'message sent to the dead-letter topic',
     );

@@ -1,14 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
+import { dlqTopicOf } from '@datalake/kafka-schemas';
+import { KafkaModule, KafkaReadinessCheck, type ConsumerSettings } from '@datalake/kafka';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import { ConsumerReadinessCheck, ConsumerStatusModule } from './consumer-status';
 import type { RecordDefinition, RecordDocument } from './record-definition';
 import { RecordConsumer } from './record.consumer';
 import { createRecordsController } from './records.controller';
 import { RecordRepository } from './record.repository';
 import { RecordService } from './record.service';
-import { CONSUMER_GROUP_ID, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
+import { CONSUMER_GROUP_ID, CONSUMER_SETTINGS, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
 
 export interface RecordServiceOptions {
   definition: RecordDefinition;
@@ -24,6 +26,8 @@ export interface RecordServiceOptions {
   topicPrefix?: string;
   /** Topic to consume instead of the definition's (same schema), e.g. a test run's own topic. */
   topic?: string;
+  /** Session, heartbeat and stall settings (KAFKA_SESSION_TIMEOUT_MS, ...); defaults when absent. */
+  consumer?: Partial<ConsumerSettings>;
 }
 
 /** A whole record service: topic consumer, MongoDB storage, internal query API, health, metrics. */
@@ -41,18 +45,20 @@ export class RecordServiceModule {
           useFactory: () => ({
             brokers: options.kafkaBrokers,
             clientId: options.service,
-            topics: [{ topic: sourceTopic }, { topic: `${sourceTopic}.dlq` }],
+            topics: [{ topic: sourceTopic }, { topic: dlqTopicOf(sourceTopic) }],
             defaultPartitions: options.partitions,
             topicPrefix: options.topicPrefix,
           }),
         }),
-        HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck]),
+        ConsumerStatusModule,
+        HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck, ConsumerReadinessCheck]),
       ],
       controllers: [createRecordsController(definition)],
       providers: [
         { provide: RECORD_DEFINITION, useValue: definition },
         { provide: CONSUMER_GROUP_ID, useValue: options.groupId ?? `${definition.topic}-consumer` },
         { provide: SOURCE_TOPIC, useValue: sourceTopic },
+        { provide: CONSUMER_SETTINGS, useValue: options.consumer ?? {} },
         {
           provide: RecordRepository,
           useFactory: (connection: Connection) =>

@@ -1,25 +1,37 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import { BatchConsumer, EventProducer, KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from '@datalake/kafka';
+import {
+  BatchConsumer,
+  EventProducer,
+  KAFKA_CLIENT,
+  KAFKA_OPTIONS,
+  type ConsumerSettings,
+  type KafkaModuleOptions,
+} from '@datalake/kafka';
+import { ConsumerStatusRegistry } from './consumer-status';
 import { ingestBatch } from './record-ingestion';
 import type { RecordDefinition } from './record-definition';
+import { watchConsumerProgress } from './record-metrics';
 import { RecordRepository } from './record.repository';
-import { CONSUMER_GROUP_ID, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
+import { CONSUMER_GROUP_ID, CONSUMER_SETTINGS, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
 
 /** Consumes the service's topic in batches into MongoDB; stops cleanly before shutdown. */
 @Injectable()
 export class RecordConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: BatchConsumer;
+  private unwatch?: () => void;
 
   constructor(
     @Inject(RECORD_DEFINITION) private readonly definition: RecordDefinition,
     @Inject(CONSUMER_GROUP_ID) private readonly groupId: string,
     @Inject(SOURCE_TOPIC) private readonly topic: string,
+    @Inject(CONSUMER_SETTINGS) private readonly settings: Partial<ConsumerSettings>,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(KAFKA_OPTIONS) private readonly kafkaOptions: KafkaModuleOptions,
     private readonly repository: RecordRepository,
     private readonly producer: EventProducer,
+    private readonly statusRegistry: ConsumerStatusRegistry,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(RecordConsumer.name);
@@ -32,20 +44,17 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
       warn: (msg: string, ctx?: Record<string, unknown>) => this.logger.warn({ topic, ...ctx }, msg),
       error: (msg: string, ctx?: Record<string, unknown>) => this.logger.error({ topic, ...ctx }, msg),
     };
-    this.consumer = new BatchConsumer(this.kafka, {
+    const consumer = new BatchConsumer(this.kafka, {
+      ...this.settings,
       groupId: this.groupId,
       topics: [topic],
       topicPrefix: this.kafkaOptions.topicPrefix,
       logger: log,
       handler: async (batch, context) => {
-        const outcome = await ingestBatch(
-          batch,
-          this.definition,
-          this.repository,
-          this.producer,
-          { warn: (ctx, msg) => this.logger.warn(ctx, msg) },
-          context.heartbeat,
-        );
+        const outcome = await ingestBatch(batch, this.definition, this.repository, this.producer, {
+          logger: { warn: (ctx, msg) => this.logger.warn(ctx, msg) },
+          heartbeat: context.heartbeat,
+        });
         this.logger.info(
           {
             partition: batch.partition,
@@ -59,13 +68,25 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
         );
       },
     });
-    await this.consumer.start();
+    this.consumer = consumer;
+    this.statusRegistry.watch(() => consumer.status());
+    this.unwatch = watchConsumerProgress(() => consumer.progress.snapshot());
+    await consumer.start();
     this.logger.info({ topic, groupId: this.groupId }, 'consuming');
   }
 
-  /** In-flight batch finishes and commits before connections close. */
+  /** The in-flight step finishes and commits, then the consumer leaves its group. */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    await this.consumer?.stop();
-    this.logger.info({ topic: this.topic, signal }, 'stopped consuming; in-flight batch finished and committed');
+    if (!this.consumer) return;
+    const outcome = await this.consumer.stop();
+    this.unwatch?.();
+    const context = { topic: this.topic, signal, givenBack: outcome.givenBack };
+    if (!outcome.committed) {
+      this.logger.warn(context, 'stopped consuming; the last stored step could not be committed and will be delivered again (stored once, by natural key)');
+    } else if (outcome.givenBack > 0) {
+      this.logger.info(context, 'stopped consuming; everything stored is committed, unfinished messages will be delivered again');
+    } else {
+      this.logger.info(context, 'stopped consuming; everything stored is committed');
+    }
   }
 }

@@ -1,4 +1,15 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import {
+  BSON,
+  MongoBulkWriteError,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type AnyBulkWriteOperation,
+  type Collection,
+} from 'mongodb';
 import { DomainError } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import { encodeCursor } from './cursor';
@@ -17,14 +28,44 @@ export interface RecordPage {
 }
 
 /**
- * Upserts per bulkWrite call. FerretDB 1.24 hangs on a bulkWrite with 100 or more updates that
- * match existing documents (one SQLite connection held per statement); 50 stays clear of it.
+ * Documents per insertMany/bulkWrite call. FerretDB 1.24 hangs on a bulkWrite with 50 or more
+ * updates that match existing documents (one SQLite connection held per statement); 40 stays clear
+ * of it, and keeps one call short enough to heartbeat between calls.
  */
-export const UPSERT_CHUNK_SIZE = 50;
+export const UPSERT_CHUNK_SIZE = 40;
 
 /** Server error codes worth retrying; any other per-document error is the document's fault. */
 const TRANSIENT_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 const DUPLICATE_KEY = 11000;
+
+/**
+ * True when an error means MongoDB cannot be reached or is not taking writes for now (retry the
+ * batch later), judged by error type and server code, never by message text. Anything else a write
+ * throws is about the documents written.
+ */
+export function isStorageOutage(error: unknown): boolean {
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  ) {
+    return true;
+  }
+  if (error instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return writeErrors.length === 0 || writeErrors.some((e) => TRANSIENT_WRITE_CODES.has(e.code));
+  }
+  if (error instanceof MongoServerError) {
+    return TRANSIENT_WRITE_CODES.has(Number(error.code)) || error.hasErrorLabel('RetryableWriteError');
+  }
+  // Errors about the documents themselves: serialization (BSON, too large, cyclic, too deep), other
+  // driver and server refusals.
+  if (error instanceof BSON.BSONError || error instanceof MongoError) return false;
+  if (error instanceof TypeError || error instanceof RangeError) return false;
+  // Anything else is not known to be the documents' fault: safer to retry than to refuse.
+  return true;
+}
 
 /** Stores records of one kind: upserts by natural key, cursor listing, get, update, delete. */
 export class RecordRepository {
@@ -56,8 +97,30 @@ export class RecordRepository {
     const rejected: RejectedWrite[] = [];
     for (let start = 0; start < documents.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = documents.slice(start, start + UPSERT_CHUNK_SIZE);
-      for (const refusal of await this.upsertChunk(chunk)) rejected.push({ ...refusal, index: start + refusal.index });
+      for (const refusal of await this.upsertChunkOrEach(chunk)) rejected.push({ ...refusal, index: start + refusal.index });
       await onChunk?.();
+    }
+    return rejected;
+  }
+
+  /**
+   * A chunk whose write fails as a whole for a reason other than an outage (the driver refusing to
+   * serialize one document, say) is written one document at a time, so only the culprit is refused.
+   */
+  private async upsertChunkOrEach(chunk: RecordDocument[]): Promise<RejectedWrite[]> {
+    try {
+      return await this.upsertChunk(chunk);
+    } catch (error) {
+      if (isStorageOutage(error)) throw error;
+    }
+    const rejected: RejectedWrite[] = [];
+    for (const [index, document] of chunk.entries()) {
+      try {
+        for (const refusal of await this.upsertChunk([document])) rejected.push({ ...refusal, index });
+      } catch (error) {
+        if (isStorageOutage(error)) throw error;
+        rejected.push({ index, message: `storage refused the record: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) });
+      }
     }
     return rejected;
   }
@@ -92,11 +155,10 @@ export class RecordRepository {
     return rejected;
   }
 
-  /** Per-document errors of a bulk write; rethrows anything transient (connection, shutdown). */
+  /** Per-document errors of a bulk write; rethrows anything else (an outage, or a whole-call error). */
   private writeErrorsOf(error: unknown): { index: number; code: number; errmsg?: string }[] {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
+    if (!(error instanceof MongoBulkWriteError) || isStorageOutage(error)) throw error;
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.length === 0 || writeErrors.some((e) => TRANSIENT_WRITE_CODES.has(e.code))) throw error;
     return writeErrors.map((e) => ({ index: e.index, code: e.code, errmsg: e.errmsg }));
   }
 

@@ -1,5 +1,6 @@
 import { DataServiceEnv, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
+import { readConsumerSettings, type ConsumerSettings } from '@datalake/kafka';
 import type { RecordDefinition } from './record-definition';
 import { RecordServiceModule } from './record-service.module';
 
@@ -14,8 +15,10 @@ export interface RecordServiceMain {
 export async function runRecordService(main: RecordServiceMain): Promise<void> {
   const env = loadEnvOrExit(main.service, DataServiceEnv);
   let port: number;
+  let consumer: ConsumerSettings;
   try {
     port = readPort(main.portVariable, main.defaultPort);
+    consumer = readConsumerSettings();
   } catch (error) {
     console.error(`${main.service}: ${(error as ConfigError).message}`);
     process.exit(1);
@@ -32,6 +35,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
       partitions: env.KAFKA_TOPIC_PARTITIONS,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       logLevel: env.LOG_LEVEL,
+      consumer,
     }),
   });
 }

@@ -31,13 +31,13 @@ export class HealthController {
     const session = this.indicators.check(check.name);
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      const details = await Promise.race([
         check.check(),
-        new Promise((_, reject) => {
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
         }),
       ]);
-      return session.up();
+      return session.up(details || undefined);
     } catch (error) {
       return session.down({ message: (error as Error).message });
     } finally {
