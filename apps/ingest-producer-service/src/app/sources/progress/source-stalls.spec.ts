@@ -42,14 +42,18 @@ describe(SourceStallMonitor.name, () => {
     expect(sut.secondsSinceProgress('sqlite')).toBe(0);
   });
 
-  it('makes readiness fail while an input is stalled, naming it', async () => {
-    const check = new SourcesReadinessCheck(sut);
-    await expect(check.check()).resolves.toBeUndefined();
+  it('reports stalled inputs in the readiness detail, naming each and why, without failing readiness', async () => {
+    const check = new SourcesReadinessCheck(sut, config);
+    await expect(check.check()).resolves.toEqual({ stalled: false, stallSeconds: 120, stalls: [] });
     jest.spyOn(Date, 'now').mockReturnValue(t0);
     sut.working('syslog', 'buffer');
     sut.blocked('syslog', 'buffer', 'Kafka did not acknowledge');
     jest.spyOn(Date, 'now').mockReturnValue(t0 + 200_000);
-    await expect(check.check()).rejects.toThrow('1 source input(s) stalled: syslog buffer: no progress for 200 s (Kafka did not acknowledge)');
+    await expect(check.check()).resolves.toEqual({
+      stalled: true,
+      stallSeconds: 120,
+      stalls: [{ source: 'syslog', name: 'buffer', secondsSinceProgress: 200, reason: 'Kafka did not acknowledge' }],
+    });
     jest.restoreAllMocks();
   });
 });
