@@ -28,11 +28,23 @@ export class IngestProxyController {
   @ApiAuthenticatedRoute({
     summary: 'Ingest records: valid ones are produced to Kafka, invalid ones reported',
     admin: true,
-    ok: { status: 202, type: IngestResultDto, description: 'Accepted after Kafka acknowledged the valid records' },
+    ok: {
+      status: 202,
+      type: IngestResultDto,
+      description:
+        '`accepted` is exactly the number of records Kafka acknowledged; every other record has one `errors[]` entry with its `code`: ' +
+        'INVALID_JSON, INVALID_PAYLOAD, TOO_LARGE (a record over 900 KiB, or that cannot fit one Kafka message), TOO_DEEP (over 32 levels), ' +
+        'PROCESSING_FAILED, and when Kafka failed part-way NOT_STORED (never sent: resend it) or OUTCOME_UNKNOWN (may be stored; resending is safe, records are stored by natural key)',
+    },
     errors: [
       { status: 400, description: 'Body is not a JSON object, array or NDJSON, or nests deeper than 33 levels (an NDJSON line deeper than 32); a record with an impossible date (e.g. 2026-02-30) is a per-record error in `errors[]`' },
       { status: 404, description: 'Unknown topic' },
       { status: 413, description: 'Body over 5 MB' },
+      {
+        status: 503,
+        description:
+          'Kafka acknowledged none of the valid records. The message says whether none was sent ("no record was accepted") or a request was in flight ("N record(s) may have been stored"); retrying is safe either way',
+      },
     ],
   })
   async ingest(
