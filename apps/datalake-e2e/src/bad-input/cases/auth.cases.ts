@@ -102,7 +102,7 @@ export const AUTH_CASES: HttpCase[] = [
     expect: { status: [401, 404] },
   },
   {
-    id: 'auth-17', surface: 'auth', title: 'an admin demoted to user loses admin rights on the next request', awaits: 'edges',
+    id: 'auth-17', surface: 'auth', title: 'an admin demoted to user loses admin rights on the next request',
     request: async (ctx) => {
       const promoted = await ctx.newUser('a17');
       await call(ctx.gateway, `/users/${promoted.username}`, { method: 'PATCH', token: ctx.admin, json: { role: 'admin' } });

@@ -28,17 +28,17 @@ export const HTTP_BODY_CASES: HttpCase[] = [
     expect: { status: 400, message: /not valid JSON/i },
   },
   {
-    id: 'body-02', surface: 'http-body', title: '/register with JSON nested 6,000 deep', awaits: 'edges',
+    id: 'body-02', surface: 'http-body', title: '/register with JSON nested 6,000 deep',
     request: () => ({ path: '/register', body: deepJson(6000), headers: JSON_TYPE }),
     expect: { status: 400, message: /deep|depth|nest/i },
   },
   {
-    id: 'body-03', surface: 'http-body', title: '/register with a __proto__ key', awaits: 'edges',
+    id: 'body-03', surface: 'http-body', title: '/register with a __proto__ key',
     request: () => ({ path: '/register', body: `{"username":"${name('b03')}","password":"${password}","__proto__":{"role":"admin"}}`, headers: JSON_TYPE }),
     expect: { status: 400, message: /__proto__/ },
   },
   {
-    id: 'body-04', surface: 'http-body', title: '/register with a constructor key', awaits: 'edges',
+    id: 'body-04', surface: 'http-body', title: '/register with a constructor key',
     request: () => ({ path: '/register', body: `{"username":"${name('b04')}","password":"${password}","constructor":{"prototype":{"role":"admin"}}}`, headers: JSON_TYPE }),
     expect: { status: 400, message: /constructor/ },
   },
@@ -83,7 +83,7 @@ export const HTTP_BODY_CASES: HttpCase[] = [
     expect: { status: 400, message: /JSON/i },
   },
   {
-    id: 'body-13', surface: 'http-body', title: '/ingest with JSON nested 6,000 deep', awaits: 'edges',
+    id: 'body-13', surface: 'http-body', title: '/ingest with JSON nested 6,000 deep',
     request: (ctx) => ({ path: '/ingest/transactions', token: ctx.admin, body: deepJson(6000), headers: JSON_TYPE }),
     expect: { status: 400, message: /deep|depth|nest/i },
   },
@@ -98,7 +98,7 @@ export const HTTP_BODY_CASES: HttpCase[] = [
     expect: { status: 400 },
   },
   {
-    id: 'body-16', surface: 'http-body', title: '/ingest of a transaction dated 2026-02-30', awaits: 'edges',
+    id: 'body-16', surface: 'http-body', title: '/ingest of a transaction dated 2026-02-30',
     request: (ctx) => ({ path: '/ingest/transactions', token: ctx.admin, json: [tx('b16', { timestamp: '2026-02-30T00:00:00Z' })] }),
     expect: { status: 202, ingest: { accepted: 0, rejected: 1, errors: [/timestamp/] } },
   },
@@ -165,7 +165,7 @@ export const HTTP_BODY_CASES: HttpCase[] = [
     expect: { status: [400, 415], message: /body|JSON|content-type|media type/i },
   },
   {
-    id: 'body-27', surface: 'http-body', title: 'admin PUT with JSON nested 6,000 deep', awaits: 'edges',
+    id: 'body-27', surface: 'http-body', title: 'admin PUT with JSON nested 6,000 deep',
     request: (ctx) => ({ method: 'PUT', path: `/transactions/${encodeURIComponent(ctx.recordId('transactions'))}`, token: ctx.admin, body: deepJson(6000, '1', 'merchant'), headers: JSON_TYPE }),
     expect: { status: 400, message: /deep|depth|nest/i },
   },
@@ -190,7 +190,7 @@ export const HTTP_BODY_CASES: HttpCase[] = [
     expect: { status: 400, message: /message/ },
   },
   {
-    id: 'body-32', surface: 'http-body', title: 'admin PUT with a __proto__ key', awaits: 'edges',
+    id: 'body-32', surface: 'http-body', title: 'admin PUT with a __proto__ key',
     request: (ctx) => ({ method: 'PUT', path: `/transactions/${encodeURIComponent(ctx.recordId('transactions'))}`, token: ctx.admin, body: '{"__proto__":{"status":"refunded"}}', headers: JSON_TYPE }),
     expect: { status: 400, message: /__proto__/ },
   },

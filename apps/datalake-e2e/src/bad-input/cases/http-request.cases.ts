@@ -40,7 +40,7 @@ export const QUERY_CASES: HttpCase[] = [
     expect: { status: 400, message: /cursor/ },
   },
   {
-    id: 'query-08', surface: 'query', title: 'a tampered cursor [1e300,"x"]', awaits: 'edges',
+    id: 'query-08', surface: 'query', title: 'a tampered cursor [1e300,"x"]',
     request: (ctx) => ({ path: `/transactions?cursor=${cursorOf([1e300, 'x'])}`, token: ctx.user.token }),
     expect: { status: 400, message: /cursor/ },
   },
@@ -65,7 +65,7 @@ export const QUERY_CASES: HttpCase[] = [
     expect: { status: 400, message: /__proto__/ },
   },
   {
-    id: 'query-13', surface: 'query', title: 'a constructor parameter', awaits: 'edges',
+    id: 'query-13', surface: 'query', title: 'a constructor parameter',
     request: (ctx) => ({ path: '/transactions?constructor=x', token: ctx.user.token }),
     expect: { status: 400, message: /constructor/ },
   },
@@ -90,7 +90,7 @@ export const QUERY_CASES: HttpCase[] = [
     expect: { status: 400, message: /limit/ },
   },
   {
-    id: 'query-18', surface: 'query', title: 'a bearer token as ?access_token= (not accepted, never logged)', awaits: 'edges',
+    id: 'query-18', surface: 'query', title: 'a bearer token as ?access_token= (not accepted, never logged)',
     request: (ctx) => ({ path: `/me?access_token=${ctx.user.token}` }),
     expect: { status: 401, logMustNotContain: (request) => new URL(request.path, 'http://x').searchParams.get('access_token') ?? '' },
   },

@@ -60,19 +60,19 @@ export const KAFKA_CASES: KafkaCase[] = [
   { id: 'kafka-09', surface: 'kafka', topic: 'transactions', title: 'envelope without source', message: (key) => json(envelope('transactions.v1', bareTx(key), { source: undefined })), expect: { dlqCode: ['INVALID_ENVELOPE'], headers: ORIGIN, notStoredTransaction: true } },
   { id: 'kafka-10', surface: 'kafka', topic: 'transactions', title: 'envelope with ingestedAt "soon"', message: (key) => json(envelope('transactions.v1', bareTx(key), { ingestedAt: 'soon' })), expect: { dlqCode: ['INVALID_ENVELOPE'], headers: ORIGIN, notStoredTransaction: true } },
   { id: 'kafka-11', surface: 'kafka', topic: 'transactions', title: 'envelope with a null payload', message: () => json(envelope('transactions.v1', null)), expect: { dlqCode: ['INVALID_PAYLOAD'], headers: ORIGIN } },
-  { id: 'kafka-12', surface: 'kafka', topic: 'transactions', title: 'bare payload dated 2026-02-30', awaits: 'edges', message: (key) => json(bareTx(key, { timestamp: '2026-02-30T00:00:00Z' })), expect: { dlqCode: ['INVALID_PAYLOAD'], headers: ORIGIN, notStoredTransaction: true } },
+  { id: 'kafka-12', surface: 'kafka', topic: 'transactions', title: 'bare payload dated 2026-02-30', message: (key) => json(bareTx(key, { timestamp: '2026-02-30T00:00:00Z' })), expect: { dlqCode: ['INVALID_PAYLOAD'], headers: ORIGIN, notStoredTransaction: true } },
   { id: 'kafka-13', surface: 'kafka', topic: 'transactions', title: 'invalid UTF-8 bytes', message: () => ({ value: garbageBytes(512, 13) }), expect: { dlqCode: ['INVALID_JSON'], headers: ORIGIN } },
-  { id: 'kafka-14', surface: 'kafka', topic: 'social_posts', title: 'bare payload with an unknown field nested 40 deep', awaits: 'consumer', message: (key) => ({ value: `{"postId":"${key}","platform":"mastodon","author":"corpus","content":"deep","timestamp":"2026-11-24T10:00:00Z","x":${deepJson(40)}}` }), expect: { dlqCode: ['TOO_DEEP'], headers: ORIGIN } },
-  { id: 'kafka-15', surface: 'kafka', topic: 'transactions', title: 'valid-looking JSON of 950 KB (over the 900 KiB record limit)', awaits: 'consumer', message: (key) => json(bareTx(key, { merchant: 'm'.repeat(950_000) })), expect: { dlqCode: ['TOO_LARGE'], headers: ORIGIN, notStoredTransaction: true } },
+  { id: 'kafka-14', surface: 'kafka', topic: 'social_posts', title: 'bare payload with an unknown field nested 40 deep', message: (key) => ({ value: `{"postId":"${key}","platform":"mastodon","author":"corpus","content":"deep","timestamp":"2026-11-24T10:00:00Z","x":${deepJson(40)}}` }), expect: { dlqCode: ['TOO_DEEP'], headers: ORIGIN } },
+  { id: 'kafka-15', surface: 'kafka', topic: 'transactions', title: 'valid-looking JSON of 950 KB (over the 900 KiB record limit)', message: (key) => json(bareTx(key, { merchant: 'm'.repeat(950_000) })), expect: { dlqCode: ['TOO_LARGE'], headers: ORIGIN, notStoredTransaction: true } },
   { id: 'kafka-16', surface: 'kafka', topic: 'transactions', title: 'envelope whose payload is a string', message: () => json(envelope('transactions.v1', 'a string')), expect: { dlqCode: ['INVALID_PAYLOAD'], headers: ORIGIN } },
   {
-    id: 'kafka-17', surface: 'kafka', topic: 'network_logs', poison: true, awaits: 'consumer', title: 'bare payload with an unknown field nested 6,000 deep',
+    id: 'kafka-17', surface: 'kafka', topic: 'network_logs', poison: true, title: 'bare payload with an unknown field nested 6,000 deep',
     message: () => ({ value: `{"timestamp":"2026-11-24T10:00:00Z","sourceIp":"198.51.100.9","x":${deepJson(6000)}}` }),
     expect: { dlqCode: ['TOO_DEEP'], headers: ORIGIN },
   },
   {
-    id: 'kafka-18', surface: 'kafka', topic: 'social_posts', poison: true, awaits: 'consumer', title: 'non-JSON value of 1,048,400 bytes',
+    id: 'kafka-18', surface: 'kafka', topic: 'social_posts', poison: true, title: 'non-JSON value of 1,048,400 bytes',
     message: () => ({ value: Buffer.alloc(1_048_400, 0x7a) }),
-    expect: { dlqCode: ['INVALID_JSON', 'TOO_LARGE'], headers: { ...ORIGIN, 'x-dlq-truncated': /^(true|1|yes)$/, 'x-dlq-original-bytes': /^1048400$/ }, maxDlqValueBytes: 1_000_000 },
+    expect: { dlqCode: ['INVALID_JSON', 'TOO_LARGE'], headers: { ...ORIGIN, 'x-dlq-truncated': /^(true|1|yes)$/, 'x-dlq-original-bytes': /^1048400$/ }, maxDlqValueBytes: 1_048_576 - 61 }, // cut to fit the DLQ topic's 1 MiB message limit (less the batch header)
   },
 ];

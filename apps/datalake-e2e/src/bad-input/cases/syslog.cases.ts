@@ -76,7 +76,7 @@ export const SYSLOG_CASES: SyslogCase[] = [
     expect: { outcome: ['stored'] },
   },
   {
-    id: 'syslog-09', surface: 'syslog', title: 'RFC 5424 timestamp 2026-02-30T00:00:00Z', awaits: 'edges',
+    id: 'syslog-09', surface: 'syslog', title: 'RFC 5424 timestamp 2026-02-30T00:00:00Z',
     send: (marker) => [udp(`<14>1 2026-02-30T00:00:00Z ${marker} corpus - - - impossible date`)],
     expect: { outcome: ['dead-lettered'], dlqCode: 'INVALID_PAYLOAD', notTimestamp: '2026-03-02T00:00:00.000Z' },
   },

@@ -1,18 +1,9 @@
-/**
- * The shape shared by every bad-input case: an id the report can name, the surface it belongs to,
- * and which part of issue 9 its documented answer depends on (documentation only: no case is
- * skipped or relaxed because of it).
- */
+/** The shape shared by every bad-input case: an id the report can name, the surface it belongs to. */
 export type Surface = 'http-body' | 'query' | 'header' | 'path' | 'auth' | 'inbox' | 'syslog' | 'kafka';
-
-/** The helper branch whose fix a case's documented answer relies on; 'main' = holds on main already. */
-export type AwaitedFix = 'main' | 'produce' | 'consumer' | 'sources' | 'edges';
 
 export interface CorpusCase {
   id: string;
   title: string;
-  /** Where the documented answer comes from when main does not give it yet. */
-  awaits?: AwaitedFix;
 }
 
 /** Text of a JSON error `message` (class-validator answers a list of messages). */

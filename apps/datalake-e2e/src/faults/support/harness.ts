@@ -24,6 +24,13 @@ import { startStack, type AppName, type Stack } from '../../support/stack';
 export const RECOVERY_BOUND_SECONDS = 15;
 
 /**
+ * Scenario 6 measures from the kill (nobody restarts): the survivors learn of the dead member only
+ * when its session (10 s) expires, then rejoin, fetch and commit. Measured 17.1 s with another test
+ * run loading the 2-core machine; bounded at the session plus 10 s.
+ */
+export const REBALANCE_BOUND_SECONDS = 20;
+
+/**
  * Records streamed through a consumer kill (scenarios 1 and 6). The issue names 50,000; measured
  * at 50,000 on the shared 2-core machine, the redelivered batch of a killed member (up to 1 MB,
  * ~6,000 records) is replaced document by document on FerretDB: recovery 117 s in scenario 1, and
@@ -318,10 +325,10 @@ export function rowOf(
  * bounded. When every sent record was acknowledged, the store holds exactly those; otherwise
  * records of unacknowledged requests may or may not be stored, but nothing that was never sent.
  */
-export function expectDeliveryGoals(row: FaultRow, tally: DeliveryTally): void {
+export function expectDeliveryGoals(row: FaultRow, tally: DeliveryTally, recoveryBoundSeconds = RECOVERY_BOUND_SECONDS): void {
   expect({ lost: row.lost, lostSample: tally.lostSample }).toEqual({ lost: 0, lostSample: [] });
   expect(row.duplicates).toBe(0);
   if (row.acknowledged === row.sent) expect(row.stored).toBe(row.acknowledged);
   else expect(row.stored).toBeLessThanOrEqual(row.sent);
-  if (row.recoverySeconds !== null) expect(row.recoverySeconds).toBeLessThanOrEqual(RECOVERY_BOUND_SECONDS);
+  if (row.recoverySeconds !== null) expect(row.recoverySeconds).toBeLessThanOrEqual(recoveryBoundSeconds);
 }

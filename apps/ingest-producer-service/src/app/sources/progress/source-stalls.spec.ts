@@ -43,7 +43,7 @@ describe(SourceStallMonitor.name, () => {
   });
 
   it('reports stalled inputs in the readiness detail, naming each and why, without failing readiness', async () => {
-    const check = new SourcesReadinessCheck(sut, config);
+    const check = new SourcesReadinessCheck(sut);
     await expect(check.check()).resolves.toEqual({ stalled: false, stallSeconds: 120, stalls: [] });
     jest.spyOn(Date, 'now').mockReturnValue(t0);
     sut.working('syslog', 'buffer');

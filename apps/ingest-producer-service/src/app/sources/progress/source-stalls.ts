@@ -138,17 +138,14 @@ export class SourceStallMonitor implements OnApplicationShutdown {
 export class SourcesReadinessCheck implements ReadinessCheck {
   readonly name = 'sources';
 
-  constructor(
-    private readonly monitor: SourceStallMonitor,
-    private readonly config: SourcesConfig,
-  ) {}
+  constructor(private readonly monitor: SourceStallMonitor) {}
 
   async check(): Promise<Record<string, unknown>> {
     const stalls = this.monitor.stalls();
     if (stalls.length > 0) this.monitor.check();
     return {
       stalled: stalls.length > 0,
-      stallSeconds: this.config.stallSeconds,
+      stallSeconds: this.monitor.stallMs / 1000,
       stalls: stalls.slice(0, 20).map((stall) => ({ ...stall, reason: stall.reason.slice(0, 200) })),
     };
   }

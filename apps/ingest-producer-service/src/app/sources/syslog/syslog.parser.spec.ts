@@ -124,3 +124,11 @@ describe(syslogRecord.name, () => {
     expect(syslogRecord('<14>1 - h a - - - x', '2001:db8::1', new Date(0))).toMatchObject({ sourceIp: '2001:db8::1', host: 'h' });
   });
 });
+
+describe('parseSyslog impossible dates', () => {
+  it('keeps an impossible RFC 5424 date as written, so validation refuses it instead of rolling it over', () => {
+    const parsed = parseSyslog('<13>1 2026-02-30T00:00:00Z host app - - - hello');
+    expect(parsed.format).toBe('rfc5424');
+    expect(parsed.timestamp).toBe('2026-02-30T00:00:00Z');
+  });
+});

@@ -1,4 +1,4 @@
-import { SEVERITIES } from '@datalake/kafka-schemas';
+import { parseTimestamp, SEVERITIES } from '@datalake/kafka-schemas';
 
 /** Facility names by code (RFC 5424 §6.2.1), as syslog daemons print them. */
 export const FACILITIES = [
@@ -39,8 +39,10 @@ function clip(text: string | undefined, max: number): string | undefined {
 function rfc3339ToIso(text: string): string | undefined {
   if (!RFC3339.test(text)) return undefined;
   // JavaScript dates keep milliseconds: longer fractions are cut, not rounded.
-  const date = new Date(text.replace(/(\.\d{3})\d+/, '$1'));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  const date = parseTimestamp(text.replace(/(\.\d{3})\d+/, '$1'));
+  // An impossible date (2026-02-30) is passed on as written, so validation refuses the record
+  // (INVALID_PAYLOAD, dead-lettered) as from any other source, instead of JavaScript rolling it over.
+  return date ? date.toISOString() : text;
 }
 
 /**
