@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, getTestInfra, startServiceProcess, type ServiceProcess } from '@datalake/testing';
+import { freePort, freePorts, getTestInfra, startServiceProcess, type ServiceProcess } from '@datalake/testing';
 
 export const ALL_APPS = [
   'auth-service',
@@ -47,8 +47,10 @@ export interface Stack {
  */
 export async function startStack(apps: readonly AppName[] = ALL_APPS, extraEnv: Record<string, string> = {}): Promise<Stack> {
   const infra = await getTestInfra();
-  const ports = new Map<AppName, number>();
-  for (const app of ALL_APPS) ports.set(app, await freePort());
+  // One draw for every port of the stack (the syslog port last), so no two of them can coincide.
+  const drawn = await freePorts(ALL_APPS.length + 1);
+  const ports = new Map<AppName, number>(ALL_APPS.map((app, index) => [app, drawn[index]]));
+  const syslogPort = drawn[ALL_APPS.length];
   const admin = { username: `admin_${randomBytes(3).toString('hex')}`, password: randomBytes(12).toString('hex') };
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -58,7 +60,7 @@ export async function startStack(apps: readonly AppName[] = ALL_APPS, extraEnv: 
     JWT_SECRET: randomBytes(32).toString('hex'),
     ADMIN_USERNAME: admin.username,
     ADMIN_PASSWORD: admin.password,
-    SYSLOG_PORT: String(await freePort()),
+    SYSLOG_PORT: String(syslogPort),
     INGEST_DIR: mkdtempSync(join(tmpdir(), 'datalake-e2e-inbox-')),
     // Topics of this stack's own: records other suites left on the shared broker stay out.
     KAFKA_TOPIC_PREFIX: `e2e-${randomBytes(4).toString('hex')}.`,
