@@ -91,6 +91,9 @@ const PRODUCER_CONFIG: ProducerConfig = {
   retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3000 },
 };
 
+/** Least time left before a deadline for a produce request to be worth starting. */
+const MIN_REQUEST_MS = 25;
+
 /**
  * Idempotent producer with acks=all: `send` resolves only once every in-sync replica has the
  * records, so a caller can acknowledge its own client afterwards.
@@ -202,7 +205,8 @@ export class EventProducer {
     let acknowledged = 0;
     for (const group of groups) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw failure(acknowledged, 0, `no time left within ${this.sendTimeoutMs} ms`);
+      // A request started with almost no time left would only turn "not sent" into "outcome unknown".
+      if (remaining < MIN_REQUEST_MS) throw failure(acknowledged, 0, `no time left within ${this.sendTimeoutMs} ms`);
       const request = producer.send({
         topic: `${this.topicPrefix}${topic}`,
         messages: group,
