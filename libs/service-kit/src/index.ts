@@ -11,6 +11,7 @@ export * from './lib/health/readiness-check';
 export * from './lib/health/health.module';
 export * from './lib/health/mongo-readiness.check';
 export * from './lib/mongo/service-mongo-connection';
+export * from './lib/mongo/mongo-outage';
 export * from './lib/observability/observability.module';
 export * from './lib/bootstrap/run-service';
 export * from './lib/observability/http-metrics.middleware';

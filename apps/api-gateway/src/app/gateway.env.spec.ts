@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { loadEnv } from '@datalake/service-kit';
 import { corsOrigins, GatewayEnv, trustProxySetting } from './gateway.env';
 
 describe(GatewayEnv.name, () => {
-  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: 'k3Jq9vX2pL7wR4tY8uE1oA6sD5fG0hZc', NODE_ENV: 'production' };
+  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: randomBytes(32).toString('base64'), NODE_ENV: 'production' };
 
   it('applies the defaults of DESIGN.md and .env.example', () => {
     expect(loadEnv(GatewayEnv, base)).toMatchObject({

@@ -1,10 +1,10 @@
 import { IsInt, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { BaseEnv, IsJwtSecret, IsMongoUri, IsPort } from '@datalake/service-kit';
+import { IsJwtSecret, IsMongoUri, IsPort, SignInLimitEnv } from '@datalake/service-kit';
 
 const SERVICE_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const ORIGIN_LIST = /^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+)\s*)*$/;
 
-export class GatewayEnv extends BaseEnv {
+export class GatewayEnv extends SignInLimitEnv {
   @IsPort()
   GATEWAY_PORT: number = 3000;
 
@@ -26,16 +26,6 @@ export class GatewayEnv extends BaseEnv {
   @Min(1)
   @Max(1_000_000)
   AUTH_RATE_PER_MINUTE: number = 60;
-
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  TOKEN_FAILURES_PER_USERNAME: number = 10;
-
-  @IsInt()
-  @Min(1)
-  @Max(24 * 60)
-  TOKEN_FAILURE_WINDOW_MINUTES: number = 15;
 
   /**
    * Seconds the gateway trusts its last look-up of a token's account (current role, still

@@ -1,10 +1,10 @@
 import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '@datalake/dto';
-import { BaseEnv, IsJwtSecret, IsMongoUri, IsPort } from '@datalake/service-kit';
+import { IsJwtSecret, IsMongoUri, IsPort, SignInLimitEnv } from '@datalake/service-kit';
 
 const adminConfigured = (env: AuthEnv) => env.ADMIN_USERNAME !== undefined || env.ADMIN_PASSWORD !== undefined;
 
-export class AuthEnv extends BaseEnv {
+export class AuthEnv extends SignInLimitEnv {
   @IsPort()
   AUTH_PORT: number = 3001;
 
@@ -20,17 +20,6 @@ export class AuthEnv extends BaseEnv {
   @Min(1)
   @Max(30 * 24 * 3600)
   JWT_EXPIRES_IN: number = 3600;
-
-  /** Failed `/token` attempts per username per window, as the gateway counts them (429 past it). */
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  TOKEN_FAILURES_PER_USERNAME: number = 10;
-
-  @IsInt()
-  @Min(1)
-  @Max(24 * 60)
-  TOKEN_FAILURE_WINDOW_MINUTES: number = 15;
 
   /** Bootstrap admin, created at start when absent; both or neither. */
   @ValidateIf(adminConfigured)

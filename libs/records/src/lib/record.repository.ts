@@ -2,15 +2,11 @@ import {
   BSON,
   MongoBulkWriteError,
   MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
   MongoServerError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
   type AnyBulkWriteOperation,
   type Collection,
 } from 'mongodb';
-import { DomainError } from '@datalake/service-kit';
+import { DomainError, isMongoOutage } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import { encodeCursor } from './cursor';
 import type { RecordDefinition, RecordDocument } from './record-definition';
@@ -44,20 +40,13 @@ const DUPLICATE_KEY = 11000;
  * throws is about the documents written.
  */
 export function isStorageOutage(error: unknown): boolean {
-  if (
-    error instanceof MongoNetworkError ||
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError
-  ) {
-    return true;
-  }
+  if (isMongoOutage(error)) return true;
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
     return writeErrors.length === 0 || writeErrors.some((e) => TRANSIENT_WRITE_CODES.has(e.code));
   }
   if (error instanceof MongoServerError) {
-    return TRANSIENT_WRITE_CODES.has(Number(error.code)) || error.hasErrorLabel('RetryableWriteError');
+    return TRANSIENT_WRITE_CODES.has(Number(error.code));
   }
   // Errors about the documents themselves: serialization (BSON, too large, cyclic, too deep), other
   // driver and server refusals.

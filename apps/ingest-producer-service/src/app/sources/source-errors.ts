@@ -1,24 +1,9 @@
-import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { KafkaUnavailableError } from '@datalake/kafka';
-import { DomainError } from '@datalake/service-kit';
+import { DomainError, isMongoOutage } from '@datalake/service-kit';
 
 /** The checkpoint store has no MongoDB connection (yet, or any more): an outage, not the input's fault. */
 export class CheckpointStoreUnavailableError extends Error {
   override readonly name = 'CheckpointStoreUnavailableError';
-}
-
-/** MongoDB errors that mean "not reachable right now" (network, server selection, failover). */
-function isMongoOutage(error: unknown): boolean {
-  if (
-    error instanceof MongoNetworkError ||
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError
-  ) {
-    return true;
-  }
-  // A primary stepping down or a pool being reset: the driver labels these as safe to retry.
-  return error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool'));
 }
 
 /**

@@ -46,3 +46,17 @@ export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv 
   }
   return port;
 }
+
+/** The failed-sign-in limit both the gateway and the auth-service apply to `/token`. */
+export class SignInLimitEnv extends BaseEnv {
+  /** Failed `/token` attempts per username per window (429 past it). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  TOKEN_FAILURES_PER_USERNAME: number = 10;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  TOKEN_FAILURE_WINDOW_MINUTES: number = 15;
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { BaseEnv } from './base-env';
 import { IsJwtSecret, IsPort } from './env-validators';
@@ -13,7 +14,7 @@ class SecretEnv extends BaseEnv {
 }
 
 describe(IsJwtSecret.name, () => {
-  const strong = 'k3Jq9vX2pL7wR4tY8uE1oA6sD5fG0hZc';
+  const strong = randomBytes(32).toString('base64');
 
   it('accepts 32 bytes or more of varied characters in every environment', () => {
     for (const NODE_ENV of ['production', 'test', 'development']) {
