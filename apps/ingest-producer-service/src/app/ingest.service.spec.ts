@@ -1,33 +1,10 @@
-import type { PinoLogger } from 'nestjs-pino';
-import {
-  EventProducer,
-  KafkaUnavailableError,
-  messageSize,
-  ProduceFailedError,
-  RECORD_BATCH_OVERHEAD_BYTES,
-  type OutgoingMessage,
-} from '@datalake/kafka';
+import { RecordingProducer, silentLogger as logger } from './sources/testing/recording-producer';
+import { EventProducer, KafkaUnavailableError, ProduceFailedError } from '@datalake/kafka';
 import { JSON_LIMITS, TOPICS } from '@datalake/kafka-schemas';
 import { DomainError } from '@datalake/service-kit';
 import { IngestService, MAX_RECORDS_PER_REQUEST } from './ingest.service';
 import { UnparseableRecord } from './unparseable-record';
 
-/** Records what is sent; `failWith` builds the error of the next send from the messages it got. */
-class RecordingProducer {
-  sent: { topic: string; messages: OutgoingMessage[] }[] = [];
-  failWith?: (messages: OutgoingMessage[]) => Error;
-  maxMessageBytes = 1_048_576;
-  sizeOf = messageSize;
-  fits(message: OutgoingMessage): boolean {
-    return RECORD_BATCH_OVERHEAD_BYTES + messageSize(message) <= this.maxMessageBytes;
-  }
-  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (this.failWith) throw this.failWith(messages);
-    this.sent.push({ topic, messages });
-  }
-}
-
-const logger = { setContext: () => undefined, info: () => undefined, warn: () => undefined } as unknown as PinoLogger;
 const source = { kind: 'http' as const, name: 'api' };
 const tx = (id: string, extra: Record<string, unknown> = {}) => ({
   transactionId: id,

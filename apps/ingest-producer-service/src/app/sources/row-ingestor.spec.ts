@@ -1,33 +1,11 @@
-import type { PinoLogger } from 'nestjs-pino';
-import {
-  EventProducer,
-  KafkaUnavailableError,
-  messageSize,
-  ProduceFailedError,
-  RECORD_BATCH_OVERHEAD_BYTES,
-  type OutgoingMessage,
-} from '@datalake/kafka';
+import { RecordingProducer, silentLogger as logger } from './testing/recording-producer';
+import { EventProducer, KafkaUnavailableError, messageSize, ProduceFailedError, RECORD_BATCH_OVERHEAD_BYTES } from '@datalake/kafka';
 import { DLQ_HEADERS, JSON_LIMITS, TOPICS } from '@datalake/kafka-schemas';
 import { IngestService } from '../ingest.service';
 import { UnparseableRecord } from '../unparseable-record';
 import { RowIngestor } from './row-ingestor';
 import type { SourceRow } from './source-row';
 
-class RecordingProducer {
-  sent: { topic: string; messages: OutgoingMessage[] }[] = [];
-  failWith?: (messages: OutgoingMessage[]) => Error;
-  maxMessageBytes = 1_048_576;
-  sizeOf = messageSize;
-  fits(message: OutgoingMessage): boolean {
-    return RECORD_BATCH_OVERHEAD_BYTES + messageSize(message) <= this.maxMessageBytes;
-  }
-  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (this.failWith) throw this.failWith(messages);
-    this.sent.push({ topic, messages });
-  }
-}
-
-const logger = { setContext: () => undefined, info: () => undefined, warn: () => undefined } as unknown as PinoLogger;
 const log = (host: string, extra: Record<string, unknown> = {}) => ({ timestamp: '2026-11-10T00:00:00Z', sourceIp: '10.1.1.1', host, message: 'm', ...extra });
 const rowOf = (n: number, record: unknown, raw = JSON.stringify(record)): SourceRow => ({
   record,
