@@ -680,6 +680,7 @@ wait_ready() {
   if [[ $rc -ne 0 ]]; then
     show_log_tail "$LOG_DIR/kafka.log"
     show_log_tail "$LOG_DIR/ferretdb.log"
+    [[ "$FERRET_BACKEND" == postgresql ]] && show_log_tail "$PG_LOG"
     die "the servers did not become ready (see above; logs in $LOG_DIR)"
   fi
 }
