@@ -358,8 +358,13 @@ start_kafka() {
 # ---------------------------------------------------------------------------------------------
 # FerretDB
 
+# ferret_bin: the cached binary, keyed by the wrapper's sources (tests excluded)
 ferret_bin() {
-  printf '%s\n' "$CACHE_DIR/ferretdb-$(hash_files "$FERRET_SRC/go.mod" "$FERRET_SRC/go.sum" "$FERRET_SRC"/*.go)/ferretdb-local"
+  local f sources=("$FERRET_SRC/go.mod" "$FERRET_SRC/go.sum")
+  for f in "$FERRET_SRC"/*.go; do
+    [[ "$f" == *_test.go ]] || sources+=("$f")
+  done
+  printf '%s\n' "$CACHE_DIR/ferretdb-$(hash_files "${sources[@]}")/ferretdb-local"
 }
 
 ensure_ferret_bin() {

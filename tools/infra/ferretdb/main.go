@@ -43,7 +43,7 @@ func main() {
 	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
 		fatalf("invalid log level %q: %v", *logLevel, err)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(quietDuplicateKeys{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
 
 	cfg := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: *listen},
