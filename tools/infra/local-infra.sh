@@ -76,7 +76,13 @@ PG_DB=ferretdb
 PG_ROLE=ferretdb
 PG_PID="$RUN_DIR/postgres.pid"
 PG_LOG="$LOG_DIR/postgres.log"
-FERRET_PG_URL="postgres://$PG_ROLE@$PG_HOST:$PG_PORT/$PG_DB"
+# FerretDB's connection pool. A FerretDB update command keeps one pooled connection per matched
+# update until the command ends, so a bulkWrite (or several at once) whose matched updates reach
+# the pool size waits forever. FerretDB's default is 50; 100 is the limit the services were
+# written against on SQLite. Idle connections are closed after a minute (FerretDB means to set
+# that, but only does when the URL already names it).
+FERRET_PG_POOL="${DATALAKE_FERRETDB_PG_POOL:-100}"
+FERRET_PG_URL="postgres://$PG_ROLE@$PG_HOST:$PG_PORT/$PG_DB?sslmode=disable&pool_max_conns=$FERRET_PG_POOL&pool_max_conn_idle_time=1m"
 
 say() { printf '%s\n' "local-infra: $*"; }
 warn() { printf '%s\n' "local-infra: WARNING: $*" >&2; }
@@ -112,6 +118,7 @@ environment:
   FERRETDB_LOG_LEVEL                   debug|info|warn|error (default error)
   DATALAKE_FERRETDB_BACKEND            postgresql (default) or sqlite
   DATALAKE_FERRETDB_MEMLIMIT           FerretDB's GOMEMLIMIT (default 512MiB)
+  DATALAKE_FERRETDB_PG_POOL            FerretDB's PostgreSQL connection pool (default 100)
   DATALAKE_PG_VERSION                  PostgreSQL major version to use or install (default 15)
   DATALAKE_PG_BINDIR                   directory with initdb/postgres/pg_isready (default: detected)
   DATALAKE_PG_DATA_DIR                 PostgreSQL data directory (default: in the state dir; see README)
@@ -539,7 +546,7 @@ init_pg() {
 # field name can use the expression (GIN) index on it. jit off: no compile pauses on big scans.
 pg_flags() {
   PG_FLAGS=(-p "$PG_PORT" -c "listen_addresses=$PG_HOST" -c unix_socket_directories=
-    -c max_connections=120 -c "shared_buffers=${DATALAKE_PG_SHARED_BUFFERS:-128MB}" -c work_mem=16MB
+    -c "max_connections=$((FERRET_PG_POOL + 20))" -c "shared_buffers=${DATALAKE_PG_SHARED_BUFFERS:-128MB}" -c work_mem=16MB
     -c maintenance_work_mem=128MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off
     -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=512MB -c checkpoint_timeout=15min
     -c plan_cache_mode=force_custom_plan -c jit=off -c log_checkpoints=off -c "log_line_prefix=%m [%p] "
@@ -627,7 +634,7 @@ start_ferret() {
   if [[ "$FERRET_BACKEND" == postgresql ]]; then
     start_pg
     args+=(-postgresql-url "$FERRET_PG_URL")
-    say "ferretdb: starting FerretDB (PostgreSQL $PG_HOST:$PG_PORT/$PG_DB, GOMEMLIMIT=$FERRET_MEMLIMIT) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"
+    say "ferretdb: starting FerretDB (PostgreSQL $PG_HOST:$PG_PORT/$PG_DB, pool $FERRET_PG_POOL, GOMEMLIMIT=$FERRET_MEMLIMIT) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"
   else
     mkdir -p "$FERRET_DATA"
     say "ferretdb: starting FerretDB (SQLite in ${FERRET_DATA#"$REPO_ROOT"/}, GOMEMLIMIT=$FERRET_MEMLIMIT) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"

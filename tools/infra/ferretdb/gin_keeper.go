@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -138,7 +139,7 @@ func (k *ginKeeper) connect(ctx context.Context) bool {
 		return true
 	}
 	k.close()
-	cfg, err := pgx.ParseConfig(k.url)
+	cfg, err := pgx.ParseConfig(withoutPoolParams(k.url))
 	if err != nil {
 		k.logConnErr(err)
 		return false
@@ -157,6 +158,23 @@ func (k *ginKeeper) connect(ctx context.Context) bool {
 	k.connErr = ""
 	k.conn = conn
 	return true
+}
+
+// withoutPoolParams drops pgxpool's settings (pool_max_conns, ...) from a URL: they are meant for
+// FerretDB's pool, and a plain connection would send them to the server as unknown parameters.
+func withoutPoolParams(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.RawQuery == "" {
+		return raw
+	}
+	q := u.Query()
+	for key := range q {
+		if strings.HasPrefix(key, "pool_") {
+			q.Del(key)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func (k *ginKeeper) logConnErr(err error) {

@@ -69,3 +69,13 @@ func TestQuietDuplicateKeys(t *testing.T) {
 		t.Errorf("want the two other errors logged, got %d lines: %s", n, buf.String())
 	}
 }
+
+func TestWithoutPoolParams(t *testing.T) {
+	got := withoutPoolParams("postgres://u@127.0.0.1:5432/db?pool_max_conns=100&sslmode=disable&pool_max_conn_idle_time=1m")
+	if want := "postgres://u@127.0.0.1:5432/db?sslmode=disable"; got != want {
+		t.Errorf("withoutPoolParams() = %q, want %q", got, want)
+	}
+	if got = withoutPoolParams("postgres://u@h/db"); got != "postgres://u@h/db" {
+		t.Errorf("withoutPoolParams() changed a URL without parameters: %q", got)
+	}
+}
