@@ -615,10 +615,11 @@ start_ferret() {
   local pid p args
   if pid="$(our_pid "$FERRET_PID" "$FERRET_DATA")"; then
     say "ferretdb: already running (pid $pid)"
-    [[ "$(cmdline "$pid")" == *"-handler $FERRET_BACKEND "* ]] ||
+    if [[ "$(cmdline "$pid")" != *"-handler $FERRET_BACKEND "* ]]; then
       warn "ferretdb: the running FerretDB does not use the $FERRET_BACKEND backend; run 'down' then 'up' to switch"
-    # PostgreSQL may have been stopped alone (stop postgres)
-    [[ "$FERRET_BACKEND" == postgresql ]] && start_pg
+    elif [[ "$FERRET_BACKEND" == postgresql ]]; then
+      start_pg # PostgreSQL may have been stopped alone (stop postgres)
+    fi
     FERRET_MODE=running
     return 0
   fi
