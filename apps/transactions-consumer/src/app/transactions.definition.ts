@@ -21,6 +21,7 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
     minAmount: (value) => ({ amountValue: { $gte: Number(value) } }),
     maxAmount: (value) => ({ amountValue: { $lte: Number(value) } }),
   },
+  narrowFilters: ['transactionId', 'customerId'],
   applyUpdate: (current, patch) => {
     const status = (patch['status'] as string | undefined) ?? (current['status'] as string);
     const cardFlagged = (current['riskFlags'] as string[] | undefined)?.includes('invalid_card_checksum');
