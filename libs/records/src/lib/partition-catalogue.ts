@@ -10,6 +10,9 @@ export interface CatalogueEntry extends Partition {
 
 /** Statements per bulkWrite: FerretDB 1.24 hangs on a bulkWrite with 50 or more matched updates. */
 const WRITE_CHUNK = 40;
+export const DEFAULT_CATALOGUE_CACHE_MS = 1_000;
+/** Parents whose children lists are kept (a walk touches at most a few per level). */
+const CACHED_PARENTS = 256;
 const DUPLICATE_KEY = 11000;
 
 /** Positions of the statements that collided on `_id` with a concurrent upsert; rethrows anything else. */
@@ -35,8 +38,18 @@ function collidedUpserts(error: unknown, statements: number): number[] {
  */
 export class PartitionCatalogue {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Children lists recently read, by parent: most reads walk the same few newest partitions. */
+  private readonly cache = new Map<string, { entries: CatalogueEntry[]; readAt: number }>();
 
-  constructor(private readonly collection: Collection<CatalogueEntry>) {}
+  /**
+   * @param cacheMs how long a children list read from the server is reused. Writes through this
+   *   object drop the lists they change at once; a partition created by another replica becomes
+   *   visible within this time.
+   */
+  constructor(
+    private readonly collection: Collection<CatalogueEntry>,
+    private readonly cacheMs = DEFAULT_CATALOGUE_CACHE_MS,
+  ) {}
 
   async ensureIndexes(existing: Set<string>): Promise<void> {
     if (!existing.has('parent')) await this.collection.createIndexes([{ key: { parent: 1 }, name: 'parent' }]);
@@ -62,8 +75,14 @@ export class PartitionCatalogue {
   }
 
   /** The partitions directly inside `parent` (`''`: the years). */
-  children(parent: string, maxTimeMS: number): Promise<CatalogueEntry[]> {
-    return this.collection.find({ parent }).maxTimeMS(maxTimeMS).toArray();
+  async children(parent: string, maxTimeMS: number): Promise<CatalogueEntry[]> {
+    const cached = this.cache.get(parent);
+    if (cached && Date.now() - cached.readAt < this.cacheMs) return cached.entries;
+    const readAt = Date.now();
+    const entries = await this.collection.find({ parent }).maxTimeMS(maxTimeMS).toArray();
+    if (this.cache.size >= CACHED_PARENTS) this.cache.clear();
+    this.cache.set(parent, { entries, readAt });
+    return entries;
   }
 
   private async write(timestamps: readonly Date[], delta: 1 | -1): Promise<void> {
@@ -94,5 +113,7 @@ export class PartitionCatalogue {
         await this.collection.bulkWrite(retry, { ordered: false });
       }
     }
+    // After the write, so that no read made during it keeps the old list.
+    for (const { partition } of changes.values()) this.cache.delete(partition.parent);
   }
 }
