@@ -15,3 +15,4 @@ export * from './lib/run-record-service';
 export * from './lib/time-partitions';
 export * from './lib/partition-catalogue';
 export * from './lib/partition-walk';
+export * from './lib/write-limits';

@@ -14,7 +14,8 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
   listQuery: TransactionListQueryDto,
   updateBody: TransactionUpdateDto,
   filters: {
-    transactionId: (value) => ({ transactionId: value }),
+    // the natural key: stored as _id, the index every server has
+    transactionId: (value) => ({ _id: value }),
     customerId: (value) => ({ customerId: value }),
     status: (value) => ({ status: value.toLowerCase() }),
     currency: (value) => ({ currency: value.toUpperCase() }),
@@ -34,11 +35,9 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
     return { ...patch, riskFlags };
   },
   indexes: [
-    { key: { transactionId: 1 }, name: 'transactionId' },
     { key: { customerId: 1, ...byTime }, name: 'customerId_time' },
     { key: { status: 1, ...byTime }, name: 'status_time' },
     { key: { currency: 1, ...byTime }, name: 'currency_time' },
-    { key: { amountValue: 1 }, name: 'amountValue' },
   ],
   hiddenFields: ['amountValue'],
 };

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import { MATCHED_UPDATES_PER_CALL } from './write-limits';
 import { CATALOGUED_LEVELS, partitionsOf, type Partition } from './time-partitions';
 
 /** One non-empty (or once non-empty) partition and about how many records it holds. */
@@ -8,8 +9,7 @@ export interface CatalogueEntry extends Partition {
   count: number;
 }
 
-/** Statements per bulkWrite: FerretDB 1.24 hangs on a bulkWrite with 50 or more matched updates. */
-const WRITE_CHUNK = 40;
+
 export const DEFAULT_CATALOGUE_CACHE_MS = 1_000;
 /** Parents whose children lists are kept (a walk touches at most a few per level). */
 const CACHED_PARENTS = 256;
@@ -102,8 +102,8 @@ export class PartitionCatalogue {
         upsert: true,
       },
     }));
-    for (let start = 0; start < operations.length; start += WRITE_CHUNK) {
-      const chunk = operations.slice(start, start + WRITE_CHUNK);
+    for (let start = 0; start < operations.length; start += MATCHED_UPDATES_PER_CALL) {
+      const chunk = operations.slice(start, start + MATCHED_UPDATES_PER_CALL);
       try {
         await this.collection.bulkWrite(chunk, { ordered: false });
       } catch (error) {

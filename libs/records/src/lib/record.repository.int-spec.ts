@@ -104,6 +104,16 @@ describe('RecordRepository on time partitions (real MongoDB wire server)', () =>
     expect(await listAll({})).toEqual(expected(records));
   });
 
+  it('replaces a record when a different event brings it again, and keeps it when the same event is redelivered', async () => {
+    const target = records[5];
+    const changed = { ...target, eventId: 'e-changed', kind: 'changed' };
+    expect(await repository.upsertMany([changed, { ...records[6], kind: 'not-written' }])).toEqual([]);
+    expect((await repository.findById(target._id))['kind']).toBe('changed');
+    // same eventId as stored: a redelivery, nothing rewritten
+    expect((await repository.findById(records[6]._id))['kind']).toBe(records[6]['kind']);
+    Object.assign(target, changed);
+  });
+
   it('takes a deleted record out of its partitions and its listing', async () => {
     const [gone] = records.splice(0, 1);
     await repository.delete(gone._id);

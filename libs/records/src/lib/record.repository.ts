@@ -14,6 +14,7 @@ import { encodeCursor } from './cursor';
 import type { RecordDefinition, RecordDocument } from './record-definition';
 import { CURSOR_SORT, planListQuery } from './record-query';
 import { PartitionCatalogue, type CatalogueEntry } from './partition-catalogue';
+import { MATCHED_UPDATES_PER_CALL, UPSERT_CHUNK_SIZE } from './write-limits';
 import { PARTITION_READ_LIMIT, partitionsToRead } from './partition-walk';
 import { PARTITIONS_FIELD, recordPartitionIds } from './time-partitions';
 
@@ -34,12 +35,7 @@ export interface RecordPage {
   nextCursor: string | null;
 }
 
-/**
- * Documents per insertMany/bulkWrite call. FerretDB 1.24 hangs on a bulkWrite with 50 or more
- * updates that match existing documents (one SQLite connection held per statement); 40 stays clear
- * of it, and keeps one call short enough to heartbeat between calls.
- */
-export const UPSERT_CHUNK_SIZE = 40;
+const LOOKUPS_IN_FLIGHT = 8;
 
 /**
  * Longest a read may run on the server (maxTimeMS), below the gateway's 10 s upstream timeout: a
@@ -114,8 +110,9 @@ export class RecordRepository {
     const existing = new Set(
       (await this.collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string),
     );
+    // Every list either walks the partitions (partitions_time) or reads a narrow filter's matches
+    // (the definition's indexes); `_id` serves gets and upserts.
     const wanted = [
-      { key: CURSOR_SORT, name: 'cursor_sort' },
       { key: { [PARTITIONS_FIELD]: 1, ...CURSOR_SORT }, name: 'partitions_time' },
       ...this.definition.indexes,
     ];
@@ -191,18 +188,36 @@ export class RecordRepository {
       }
     }
     if (existing.length === 0) return { rejected, replaced: [] };
-    const operations: AnyBulkWriteOperation<RecordDocument>[] = existing.map((index) => ({
-      replaceOne: { filter: { _id: documents[index]._id }, replacement: documents[index], upsert: true },
-    }));
-    try {
-      await this.collection.bulkWrite(operations, { ordered: false });
-    } catch (error) {
-      for (const writeError of this.writeErrorsOf(error)) {
-        rejected.push({ index: existing[writeError.index], message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+    // A redelivery of the same event changes nothing: only records whose stored event differs are replaced.
+    const storedEvents = await this.storedEventIds(existing.map((index) => documents[index]._id));
+    const changed = existing.filter((index) => storedEvents.get(documents[index]._id) !== documents[index].eventId);
+    for (let start = 0; start < changed.length; start += MATCHED_UPDATES_PER_CALL) {
+      const part = changed.slice(start, start + MATCHED_UPDATES_PER_CALL);
+      const operations: AnyBulkWriteOperation<RecordDocument>[] = part.map((index) => ({
+        replaceOne: { filter: { _id: documents[index]._id }, replacement: documents[index], upsert: true },
+      }));
+      try {
+        await this.collection.bulkWrite(operations, { ordered: false });
+      } catch (error) {
+        for (const writeError of this.writeErrorsOf(error)) {
+          rejected.push({ index: part[writeError.index], message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+        }
       }
     }
     const refused = new Set(rejected.map((refusal) => refusal.index));
     return { rejected, replaced: existing.filter((index) => !refused.has(index)) };
+  }
+
+  /** The stored `eventId` of each record, looked up by `_id` a few at a time (equality: index-backed everywhere). */
+  private async storedEventIds(ids: string[]): Promise<Map<string, unknown>> {
+    const events = new Map<string, unknown>();
+    for (let start = 0; start < ids.length; start += LOOKUPS_IN_FLIGHT) {
+      const found = await Promise.all(
+        ids.slice(start, start + LOOKUPS_IN_FLIGHT).map((_id) => this.collection.findOne({ _id }, { projection: { eventId: 1 } })),
+      );
+      for (const document of found) if (document) events.set(document._id, document.eventId);
+    }
+    return events;
   }
 
   /** Per-document errors of a bulk write; rethrows anything else (an outage, or a whole-call error). */
