@@ -112,6 +112,9 @@ describe('RecordRepository on time partitions (real MongoDB wire server)', () =>
     // same eventId as stored: a redelivery, nothing rewritten
     expect((await repository.findById(records[6]._id))['kind']).toBe(records[6]['kind']);
     Object.assign(target, changed);
+    // the same record sent again as a new event: the stored one is kept as it is
+    expect(await repository.upsertMany([{ ...records[7], eventId: 'e-resent', ingestedAt: new Date() }])).toEqual([]);
+    expect((await repository.findById(records[7]._id)).eventId).toBe(records[7].eventId);
   });
 
   it('takes a deleted record out of its partitions and its listing', async () => {

@@ -15,6 +15,7 @@ import type { RecordDefinition, RecordDocument } from './record-definition';
 import { CURSOR_SORT, planListQuery } from './record-query';
 import { PartitionCatalogue, type CatalogueEntry } from './partition-catalogue';
 import { MATCHED_UPDATES_PER_CALL, UPSERT_CHUNK_SIZE } from './write-limits';
+import { holdsSameRecord, storedRecordsOf } from './stored-events';
 import { PARTITION_READ_LIMIT, partitionsToRead } from './partition-walk';
 import { PARTITIONS_FIELD, recordPartitionIds } from './time-partitions';
 
@@ -26,8 +27,8 @@ export interface RejectedWrite {
 
 interface ChunkOutcome {
   rejected: RejectedWrite[];
-  /** Positions of documents that already existed and were replaced. */
-  replaced: number[];
+  /** Positions of documents sent as new that turned out to be stored already. */
+  foundStored: number[];
 }
 
 export interface RecordPage {
@@ -129,18 +130,22 @@ export class RecordRepository {
    */
   async upsertMany(records: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
     const documents = records.map((record) => ({ ...record, [PARTITIONS_FIELD]: recordPartitionIds(record.timestamp) }));
-    // Catalogued first, as if all were new: a stored record is never in an unlisted partition.
+    const stored = await storedRecordsOf(this.collection, this.catalogue, documents, this.readTimeoutMs);
+    // Catalogued before they are written, as new: a stored record is never in an unlisted partition.
+    const countedAsNew = documents.filter((document) => !stored.has(document._id));
     await this.catalogue.adjust(
-      documents.map((document) => document.timestamp),
+      countedAsNew.map((document) => document.timestamp),
       1,
     );
     const rejected: RejectedWrite[] = [];
     const notNew: Date[] = [];
     for (let start = 0; start < documents.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = documents.slice(start, start + UPSERT_CHUNK_SIZE);
-      const outcome = await this.upsertChunkOrEach(chunk);
+      const outcome = await this.upsertChunkOrEach(chunk, stored);
       for (const refusal of outcome.rejected) rejected.push({ ...refusal, index: start + refusal.index });
-      for (const index of [...outcome.replaced, ...outcome.rejected.map((refusal) => refusal.index)]) notNew.push(chunk[index].timestamp);
+      for (const index of [...outcome.foundStored, ...outcome.rejected.map((refusal) => refusal.index)]) {
+        if (!stored.has(chunk[index]._id)) notNew.push(chunk[index].timestamp);
+      }
       await onChunk?.();
     }
     if (notNew.length > 0) await this.catalogue.adjust(notNew, -1);
@@ -151,18 +156,18 @@ export class RecordRepository {
    * A chunk whose write fails as a whole for a reason other than an outage (the driver refusing to
    * serialize one document, say) is written one document at a time, so only the culprit is refused.
    */
-  private async upsertChunkOrEach(chunk: RecordDocument[]): Promise<ChunkOutcome> {
+  private async upsertChunkOrEach(chunk: RecordDocument[], stored: Map<string, RecordDocument>): Promise<ChunkOutcome> {
     try {
-      return await this.upsertChunk(chunk);
+      return await this.upsertChunk(chunk, stored);
     } catch (error) {
       if (isStorageOutage(error)) throw error;
     }
-    const outcome: ChunkOutcome = { rejected: [], replaced: [] };
+    const outcome: ChunkOutcome = { rejected: [], foundStored: [] };
     for (const [index, document] of chunk.entries()) {
       try {
-        const single = await this.upsertChunk([document]);
+        const single = await this.upsertChunk([document], stored);
         for (const refusal of single.rejected) outcome.rejected.push({ ...refusal, index });
-        if (single.replaced.length > 0) outcome.replaced.push(index);
+        if (single.foundStored.length > 0) outcome.foundStored.push(index);
       } catch (error) {
         if (isStorageOutage(error)) throw error;
         outcome.rejected.push({ index, message: `storage refused the record: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) });
@@ -172,25 +177,34 @@ export class RecordRepository {
   }
 
   /**
-   * Inserts first and replaces only the documents that already exist (redeliveries, updated
-   * records). New records are the common case, and an insert needs no lookup: on FerretDB's SQLite
-   * backend a lookup is a scan, so upserting every document was about 100 times slower.
+   * Inserts the records not known to be stored, and replaces the stored ones that differ (a
+   * redelivery of the same record changes nothing). New records are the common case, and an insert
+   * needs no look-up.
    */
-  private async upsertChunk(documents: RecordDocument[]): Promise<ChunkOutcome> {
-    const existing: number[] = [];
+  private async upsertChunk(documents: RecordDocument[], stored: Map<string, RecordDocument>): Promise<ChunkOutcome> {
+    const current = new Map(stored);
     const rejected: RejectedWrite[] = [];
-    try {
-      await this.collection.insertMany(documents, { ordered: false });
-    } catch (error) {
-      for (const writeError of this.writeErrorsOf(error)) {
-        if (writeError.code === DUPLICATE_KEY) existing.push(writeError.index);
-        else rejected.push({ index: writeError.index, message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+    const toInsert = [...documents.keys()].filter((index) => !stored.has(documents[index]._id));
+    const foundStored: number[] = [];
+    if (toInsert.length > 0) {
+      try {
+        await this.collection.insertMany(
+          toInsert.map((index) => documents[index]),
+          { ordered: false },
+        );
+      } catch (error) {
+        for (const writeError of this.writeErrorsOf(error)) {
+          const index = toInsert[writeError.index];
+          if (writeError.code === DUPLICATE_KEY) foundStored.push(index);
+          else rejected.push({ index, message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+        }
       }
     }
-    if (existing.length === 0) return { rejected, replaced: [] };
-    // A redelivery of the same event changes nothing: only records whose stored event differs are replaced.
-    const storedEvents = await this.storedEventIds(existing.map((index) => documents[index]._id));
-    const changed = existing.filter((index) => storedEvents.get(documents[index]._id) !== documents[index].eventId);
+    for (const document of await this.storedDocuments(foundStored.map((index) => documents[index]._id))) current.set(document._id, document);
+    const changed = [...documents.keys()].filter((index) => {
+      const existing = current.get(documents[index]._id);
+      return (stored.has(documents[index]._id) || foundStored.includes(index)) && !(existing && holdsSameRecord(existing, documents[index]));
+    });
     for (let start = 0; start < changed.length; start += MATCHED_UPDATES_PER_CALL) {
       const part = changed.slice(start, start + MATCHED_UPDATES_PER_CALL);
       const operations: AnyBulkWriteOperation<RecordDocument>[] = part.map((index) => ({
@@ -204,20 +218,17 @@ export class RecordRepository {
         }
       }
     }
-    const refused = new Set(rejected.map((refusal) => refusal.index));
-    return { rejected, replaced: existing.filter((index) => !refused.has(index)) };
+    return { rejected, foundStored };
   }
 
-  /** The stored `eventId` of each record, looked up by `_id` a few at a time (equality: index-backed everywhere). */
-  private async storedEventIds(ids: string[]): Promise<Map<string, unknown>> {
-    const events = new Map<string, unknown>();
+  /** The stored records, looked up by `_id` a few at a time (equality: index-backed everywhere). */
+  private async storedDocuments(ids: string[]): Promise<RecordDocument[]> {
+    const documents: RecordDocument[] = [];
     for (let start = 0; start < ids.length; start += LOOKUPS_IN_FLIGHT) {
-      const found = await Promise.all(
-        ids.slice(start, start + LOOKUPS_IN_FLIGHT).map((_id) => this.collection.findOne({ _id }, { projection: { eventId: 1 } })),
-      );
-      for (const document of found) if (document) events.set(document._id, document.eventId);
+      const found = await Promise.all(ids.slice(start, start + LOOKUPS_IN_FLIGHT).map((_id) => this.collection.findOne({ _id })));
+      for (const document of found) if (document) documents.push(document);
     }
-    return events;
+    return documents;
   }
 
   /** Per-document errors of a bulk write; rethrows anything else (an outage, or a whole-call error). */
