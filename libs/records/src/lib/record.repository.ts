@@ -311,8 +311,4 @@ export class RecordRepository {
     if (!deleted) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
     await this.catalogue.adjust([deleted.timestamp], -1);
   }
-
-  count(): Promise<number> {
-    return this.collection.countDocuments();
-  }
 }
