@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # Local infrastructure without Docker: a single-node Apache Kafka (KRaft) broker and FerretDB
-# (MongoDB wire protocol over SQLite), in one of three instances:
-#   dev    (default, what `npm start` uses): Kafka 127.0.0.1:9092, MongoDB 127.0.0.1:27017, state in .datalake/
+# (MongoDB wire protocol) over a private PostgreSQL server (or SQLite with
+# DATALAKE_FERRETDB_BACKEND=sqlite), in one of four instances:
+#   dev    (default, what `npm start` uses): Kafka 127.0.0.1:9092, MongoDB 127.0.0.1:27017,
+#          PostgreSQL 127.0.0.1:25432, state in .datalake/
 #   test   (DATALAKE_INFRA_INSTANCE=test, what `npm test` uses): Kafka 127.0.0.1:19092,
-#          MongoDB 127.0.0.1:27018, state in .datalake/test/ — test data never reaches the dev stack.
+#          MongoDB 127.0.0.1:27018, PostgreSQL 25433, state in .datalake/test/ — test data never
+#          reaches the dev stack.
 #   faults (DATALAKE_INFRA_INSTANCE=faults, what `npm run test:faults` uses): Kafka 127.0.0.1:29092,
-#          MongoDB 127.0.0.1:27019, state in .datalake/faults/ — the fault suite stops, pauses and
-#          kills these servers, so they are nobody else's.
+#          MongoDB 127.0.0.1:27019, PostgreSQL 25434, state in .datalake/faults/ — the fault suite
+#          stops, pauses and kills these servers, so they are nobody else's.
+#   bench  (DATALAKE_INFRA_INSTANCE=bench, benchmarks): Kafka 127.0.0.1:39092, MongoDB 127.0.0.1:27020,
+#          PostgreSQL 25435, state in .datalake/bench/
 #
 #   tools/infra/local-infra.sh up       start what is not running, wait until both really answer
 #   tools/infra/local-infra.sh down     stop the servers this checkout started
 #   tools/infra/local-infra.sh status   print each server's state (exit 3 if one is not available)
 #   tools/infra/local-infra.sh reset    stop them and delete their data (topics, databases)
-#   tools/infra/local-infra.sh stop kafka|ferretdb     stop one server (`up` starts it again)
+#   tools/infra/local-infra.sh stop kafka|ferretdb|postgres   stop one server (`up` starts it again)
 #   tools/infra/local-infra.sh pause|resume ferretdb   SIGSTOP / SIGCONT it (a hung server)
 #
 # Downloads and builds are cached in ${DATALAKE_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/datalake};
-# state (Kafka log dirs, FerretDB data, logs, pid files) lives in the instance's state folder.
+# state (Kafka log dirs, PostgreSQL/FerretDB data, logs, pid files) lives in the instance's state
+# folder (as root, PostgreSQL runs as the `postgres` user; see pg_dirs for where its data goes).
 # KAFKA_BOOTSTRAP_SERVERS / MONGO_URI pointing elsewhere than the instance's own ports make `up`
 # leave that server alone. See tools/infra/README.md.
 set -euo pipefail
@@ -25,11 +31,12 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd -P)"
 INSTANCE="${DATALAKE_INFRA_INSTANCE:-dev}"
 case "$INSTANCE" in
-  dev) STATE_DIR="$REPO_ROOT/.datalake" KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093 MONGO_PORT=27017 ;;
-  test) STATE_DIR="$REPO_ROOT/.datalake/test" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 MONGO_PORT=27018 ;;
-  faults) STATE_DIR="$REPO_ROOT/.datalake/faults" KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 MONGO_PORT=27019 ;;
+  dev) STATE_DIR="$REPO_ROOT/.datalake" KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093 MONGO_PORT=27017 PG_PORT=25432 ;;
+  test) STATE_DIR="$REPO_ROOT/.datalake/test" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 MONGO_PORT=27018 PG_PORT=25433 ;;
+  faults) STATE_DIR="$REPO_ROOT/.datalake/faults" KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093 MONGO_PORT=27019 PG_PORT=25434 ;;
+  bench) STATE_DIR="$REPO_ROOT/.datalake/bench" KAFKA_PORT=39092 KAFKA_CONTROLLER_PORT=39093 MONGO_PORT=27020 PG_PORT=25435 ;;
   *)
-    echo "local-infra: ERROR: DATALAKE_INFRA_INSTANCE must be 'dev', 'test' or 'faults', not '$INSTANCE'" >&2
+    echo "local-infra: ERROR: DATALAKE_INFRA_INSTANCE must be 'dev', 'test', 'faults' or 'bench', not '$INSTANCE'" >&2
     exit 1
     ;;
 esac
@@ -52,6 +59,30 @@ FERRET_DIR="$STATE_DIR/ferretdb"
 FERRET_DATA="$FERRET_DIR/data"
 FERRET_PID="$RUN_DIR/ferretdb.pid"
 FERRET_SRC="$SCRIPT_DIR/ferretdb"
+FERRET_BACKEND="${DATALAKE_FERRETDB_BACKEND:-postgresql}"
+case "$FERRET_BACKEND" in
+  postgresql | sqlite) ;;
+  *)
+    echo "local-infra: ERROR: DATALAKE_FERRETDB_BACKEND must be 'postgresql' (default) or 'sqlite', not '$FERRET_BACKEND'" >&2
+    exit 1
+    ;;
+esac
+# Go's soft memory limit for FerretDB (it sorts and filters in Go memory what it cannot push down)
+FERRET_MEMLIMIT="${DATALAKE_FERRETDB_MEMLIMIT:-512MiB}"
+
+PG_VERSION="${DATALAKE_PG_VERSION:-15}"
+PG_HOST=127.0.0.1
+PG_DB=ferretdb
+PG_ROLE=ferretdb
+PG_PID="$RUN_DIR/postgres.pid"
+PG_LOG="$LOG_DIR/postgres.log"
+# FerretDB's connection pool. A FerretDB update command keeps one pooled connection per matched
+# update until the command ends, so a bulkWrite (or several at once) whose matched updates reach
+# the pool size waits forever. FerretDB's default is 50; 100 is the limit the services were
+# written against on SQLite. Idle connections are closed after a minute (FerretDB means to set
+# that, but only does when the URL already names it).
+FERRET_PG_POOL="${DATALAKE_FERRETDB_PG_POOL:-100}"
+FERRET_PG_URL="postgres://$PG_ROLE@$PG_HOST:$PG_PORT/$PG_DB?sslmode=disable&pool_max_conns=$FERRET_PG_POOL&pool_max_conn_idle_time=1m"
 
 say() { printf '%s\n' "local-infra: $*"; }
 warn() { printf '%s\n' "local-infra: WARNING: $*" >&2; }
@@ -65,24 +96,34 @@ usage() {
 usage: tools/infra/local-infra.sh up|down|status|reset      (instance: $INSTANCE)
        tools/infra/local-infra.sh stop kafka|ferretdb | pause ferretdb | resume ferretdb
 
-  up      start Kafka $KAFKA_VERSION (KRaft, $KAFKA_HOST:$KAFKA_PORT) and FerretDB ($MONGO_HOST:$MONGO_PORT)
-          if not running, then wait (up to ${WAIT_TIMEOUT}s) for a Kafka round trip and a Mongo ping
+  up      start Kafka $KAFKA_VERSION (KRaft, $KAFKA_HOST:$KAFKA_PORT), PostgreSQL ($PG_HOST:$PG_PORT) and
+          FerretDB ($MONGO_HOST:$MONGO_PORT, backend $FERRET_BACKEND) if not running, then wait
+          (up to ${WAIT_TIMEOUT}s) for a Kafka round trip and a Mongo ping
   down    stop the servers started by this checkout (SIGTERM, SIGKILL after ${STOP_TIMEOUT}s)
-  status  show each server's state
+  status  show each server's state and memory
   reset   stop the servers and delete their data (topics, offsets, databases)
-  stop kafka|ferretdb   stop that one server of this checkout (\`up\` starts it again)
+  stop kafka|ferretdb|postgres   stop that one server of this checkout (\`up\` starts it again)
   pause ferretdb        SIGSTOP the FerretDB process (connections stay open, nothing answers)
   resume ferretdb       SIGCONT it
 
 environment:
-  DATALAKE_INFRA_INSTANCE              dev (default: ports 9092/9093/27017, state .datalake/),
-                                       test (npm test: ports 19092/19093/27018, state .datalake/test/) or
-                                       faults (npm run test:faults: ports 29092/29093/27019, state .datalake/faults/)
+  DATALAKE_INFRA_INSTANCE              dev (default: ports 9092/9093/27017/25432, state .datalake/),
+                                       test (npm test: ports 19092/19093/27018/25433, state .datalake/test/),
+                                       faults (npm run test:faults: ports 29092/29093/27019/25434, state .datalake/faults/) or
+                                       bench (benchmarks: ports 39092/39093/27020/25435, state .datalake/bench/)
   KAFKA_BOOTSTRAP_SERVERS, MONGO_URI   pointing elsewhere: that server is left alone
   DATALAKE_CACHE_DIR                   cache of jars and binaries (now: $CACHE_DIR)
   DATALAKE_WAIT_TIMEOUT                seconds to wait for readiness (default 90)
   DATALAKE_KAFKA_HEAP                  JVM heap flags (default "-Xms256m -Xmx512m")
   FERRETDB_LOG_LEVEL                   debug|info|warn|error (default error)
+  DATALAKE_FERRETDB_BACKEND            postgresql (default) or sqlite
+  DATALAKE_FERRETDB_MEMLIMIT           FerretDB's GOMEMLIMIT (default 512MiB)
+  DATALAKE_FERRETDB_PG_POOL            FerretDB's PostgreSQL connection pool (default 100)
+  DATALAKE_PG_VERSION                  PostgreSQL major version to use or install (default 15)
+  DATALAKE_PG_BINDIR                   directory with initdb/postgres/pg_isready (default: detected)
+  DATALAKE_PG_DATA_DIR                 PostgreSQL data directory (default: in the state dir; see README)
+  DATALAKE_PG_SHARED_BUFFERS           PostgreSQL shared_buffers (default 128MB)
+  DATALAKE_PG_OPTS                     extra "-c name=value" flags for PostgreSQL
 EOF
 }
 
@@ -324,8 +365,13 @@ start_kafka() {
 # ---------------------------------------------------------------------------------------------
 # FerretDB
 
+# ferret_bin: the cached binary, keyed by the wrapper's sources (tests excluded)
 ferret_bin() {
-  printf '%s\n' "$CACHE_DIR/ferretdb-$(hash_files "$FERRET_SRC/go.mod" "$FERRET_SRC/go.sum" "$FERRET_SRC/main.go")/ferretdb-local"
+  local f sources=("$FERRET_SRC/go.mod" "$FERRET_SRC/go.sum")
+  for f in "$FERRET_SRC"/*.go; do
+    [[ "$f" == *_test.go ]] || sources+=("$f")
+  done
+  printf '%s\n' "$CACHE_DIR/ferretdb-$(hash_files "${sources[@]}")/ferretdb-local"
 }
 
 ensure_ferret_bin() {
@@ -345,11 +391,235 @@ ensure_ferret_bin() {
   mv "$tmp" "$bin"
 }
 
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL (FerretDB's backend): a private server per instance, TCP on 127.0.0.1 only.
+
+# Where the postgres user may not reach (root's home, a repo it cannot traverse): data dirs and
+# extracted packages go here instead.
+PG_SHARED_BASE="${DATALAKE_PG_SHARED_DIR:-/var/tmp/datalake-postgres}"
+PG_SU=""       # as root: the user PostgreSQL runs as (initdb and postgres refuse root)
+PG_BIN=""      # directory with initdb, postgres, pg_isready, psql, createdb
+PG_LDPATH=""   # LD_LIBRARY_PATH for packages extracted into the cache
+
+has_pg_bins() { [[ -n "$1" && -x "$1/initdb" && -x "$1/postgres" && -x "$1/pg_isready" && -x "$1/psql" ]]; }
+
+# pg_pkg_dir: where Debian packages are extracted when no PostgreSQL is installed
+pg_pkg_dir() {
+  if [[ $EUID -eq 0 ]]; then
+    printf '%s\n' "$PG_SHARED_BASE/postgresql-$PG_VERSION"
+  else
+    printf '%s\n' "$CACHE_DIR/postgresql-$PG_VERSION"
+  fi
+}
+
+# pg_run CMD...: runs a PostgreSQL program as PG_SU when root (exec, no extra process), else as is
+pg_run() {
+  if [[ -n "$PG_SU" ]]; then
+    if command -v setpriv >/dev/null 2>&1; then
+      LD_LIBRARY_PATH="$PG_LDPATH" exec setpriv --reuid="$PG_SU" --regid="$(id -g "$PG_SU")" --init-groups "$@"
+    fi
+    LD_LIBRARY_PATH="$PG_LDPATH" exec runuser -u "$PG_SU" -- "$@"
+  fi
+  LD_LIBRARY_PATH="$PG_LDPATH" exec "$@"
+}
+
+# pg_client CMD...: a client program (runs as the current user, over TCP)
+pg_client() { LD_LIBRARY_PATH="$PG_LDPATH" "$@"; }
+
+# ensure_pg_user [create]: as root, PostgreSQL runs as the existing `postgres` user (or
+# DATALAKE_PG_USER), else as a system user datalake-postgres, created once by `up`
+ensure_pg_user() {
+  [[ $EUID -eq 0 ]] || return 0
+  PG_SU="${DATALAKE_PG_USER:-postgres}"
+  id -u "$PG_SU" >/dev/null 2>&1 && return 0
+  PG_SU=datalake-postgres
+  id -u "$PG_SU" >/dev/null 2>&1 && return 0
+  [[ "${1:-}" == create ]] || return 0
+  say "postgres: creating the system user $PG_SU (PostgreSQL refuses to run as root)"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_SU" ||
+    die "could not create the system user $PG_SU for PostgreSQL (set DATALAKE_PG_USER to an existing user)"
+}
+
+# pg_dirs: sets PG_DIR (ours to create and delete) and PG_DATA. Default <state>/postgres/data; as
+# root, when the postgres user cannot traverse the checkout, $PG_SHARED_BASE/<instance>-<hash of the repo path>.
+pg_dirs() {
+  PG_FALLBACK_DIR="$PG_SHARED_BASE/$INSTANCE-$(printf '%s' "$REPO_ROOT" | hash_files /dev/stdin | cut -c1-12)"
+  if [[ -n "${DATALAKE_PG_DATA_DIR:-}" ]]; then
+    PG_DIR="" PG_DATA="$DATALAKE_PG_DATA_DIR"
+    return 0
+  fi
+  PG_DIR="$STATE_DIR/postgres"
+  if [[ $EUID -eq 0 ]] && ! (pg_run test -x "$REPO_ROOT") 2>/dev/null; then
+    PG_DIR="$PG_FALLBACK_DIR"
+  fi
+  PG_DATA="$PG_DIR/data"
+}
+
+# ensure_pg_bins: sets PG_BIN to an installed PostgreSQL (DATALAKE_PG_BINDIR, /usr/lib/postgresql/<15>/bin,
+# the newest other /usr/lib/postgresql/*/bin, pg_config --bindir), else extracts Debian's packages.
+ensure_pg_bins() {
+  local d pkg
+  if [[ -n "${DATALAKE_PG_BINDIR:-}" ]]; then
+    has_pg_bins "$DATALAKE_PG_BINDIR" || die "DATALAKE_PG_BINDIR=$DATALAKE_PG_BINDIR lacks initdb, postgres, pg_isready or psql"
+    PG_BIN="$DATALAKE_PG_BINDIR"
+    return 0
+  fi
+  for d in "/usr/lib/postgresql/$PG_VERSION/bin" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) \
+    "$(pg_config --bindir 2>/dev/null || true)"; do
+    if has_pg_bins "$d"; then
+      PG_BIN="$d"
+      return 0
+    fi
+  done
+  pkg="$(pg_pkg_dir)"
+  if [[ -f "$pkg/.complete" ]] && has_pg_bins "$pkg/root/usr/lib/postgresql/$PG_VERSION/bin"; then
+    PG_BIN="$pkg/root/usr/lib/postgresql/$PG_VERSION/bin"
+    PG_LDPATH="$(pg_pkg_libpath "$pkg")"
+    return 0
+  fi
+  install_pg_debs "$pkg"
+}
+
+pg_pkg_libpath() { printf '%s\n' "$(ls -d "$1"/root/usr/lib/*-linux-gnu 2>/dev/null | head -n1)"; }
+
+# install_pg_debs DIR: apt-get download + dpkg -x of PostgreSQL's server and client packages into DIR
+# (no root needed, nothing installed system-wide, no cluster auto-created)
+install_pg_debs() {
+  local dir="$1" tmp deb log="$LOG_DIR/postgres-fetch.log" missing
+  local pkgs=("postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION" libpq5)
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1 || die "PostgreSQL not found (looked in /usr/lib/postgresql/*/bin and pg_config --bindir).
+  Install it, e.g.: sudo apt-get install postgresql-$PG_VERSION   (macOS: brew install postgresql@$PG_VERSION, then set DATALAKE_PG_BINDIR)"
+  say "postgres: PostgreSQL not found; fetching Debian packages ${pkgs[*]} into $dir (first time only)..."
+  tmp="$dir.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$tmp/debs"
+  if ! (cd "$tmp/debs" && apt-get download "${pkgs[@]}") >"$log" 2>&1; then
+    # no package lists yet (fresh container): root may fetch them
+    if [[ $EUID -eq 0 ]] && apt-get update >>"$log" 2>&1 && (cd "$tmp/debs" && apt-get download "${pkgs[@]}") >>"$log" 2>&1; then
+      :
+    else
+      rm -rf "$tmp"
+      show_log_tail "$log"
+      die "could not download PostgreSQL $PG_VERSION's packages (see $log). Install it, e.g.: sudo apt-get install postgresql-$PG_VERSION,
+  or set DATALAKE_PG_VERSION to a version your distribution has (apt-cache search --names-only '^postgresql-[0-9]+$')"
+    fi
+  fi
+  for deb in "$tmp"/debs/*.deb; do
+    dpkg -x "$deb" "$tmp/root" || die "dpkg -x $deb failed"
+  done
+  rm -rf "$tmp/debs" "$dir"
+  mv "$tmp" "$dir"
+  PG_BIN="$dir/root/usr/lib/postgresql/$PG_VERSION/bin"
+  PG_LDPATH="$(pg_pkg_libpath "$dir")"
+  if ! pg_client "$PG_BIN/postgres" --version >>"$log" 2>&1; then
+    missing="$(LD_LIBRARY_PATH="$PG_LDPATH" ldd "$PG_BIN/postgres" 2>/dev/null | grep 'not found' | awk '{print $1}' | tr '\n' ' ')"
+    die "the extracted PostgreSQL does not run${missing:+ (missing libraries: $missing)}.
+  Install it instead: sudo apt-get install postgresql-$PG_VERSION"
+  fi
+  chmod -R a+rX "$dir"
+  touch "$dir/.complete"
+  say "postgres: $(pg_client "$PG_BIN/postgres" --version) extracted into $dir"
+}
+
+# init_pg: creates the cluster once (superuser ferretdb, trust auth: it listens on 127.0.0.1 only)
+init_pg() {
+  [[ -f "$PG_DATA/PG_VERSION" ]] && return 0
+  mkdir -p "$PG_DATA"
+  [[ -n "$PG_DIR" ]] && chmod 700 "$PG_DIR"
+  chmod 700 "$PG_DATA"
+  if [[ -n "$PG_SU" ]]; then
+    chown "$PG_SU:" "$PG_DATA"
+    [[ -n "$PG_DIR" ]] && chown "$PG_SU:" "$PG_DIR"
+  fi
+  say "postgres: initdb in $PG_DATA"
+  if ! (pg_run "$PG_BIN/initdb" -D "$PG_DATA" -U "$PG_ROLE" --auth=trust --encoding=UTF8 --locale=C --no-sync \
+    --no-instructions) >>"$PG_LOG" 2>&1; then
+    show_log_tail "$PG_LOG"
+    find "$PG_DATA" -mindepth 1 -delete 2>/dev/null || true
+    die "initdb failed (see $PG_LOG)"
+  fi
+}
+
+# The server's settings. Local, throw-away data: durability is traded for speed (fsync,
+# synchronous_commit, full_page_writes off; minimal WAL). force_custom_plan: FerretDB passes the
+# field name of its `_jsonb->$1 @> $2` filter as a parameter, and only a plan made for the actual
+# field name can use the expression (GIN) index on it. jit off: no compile pauses on big scans.
+pg_flags() {
+  PG_FLAGS=(-p "$PG_PORT" -c "listen_addresses=$PG_HOST" -c unix_socket_directories=
+    -c "max_connections=$((FERRET_PG_POOL + 20))" -c "shared_buffers=${DATALAKE_PG_SHARED_BUFFERS:-128MB}" -c work_mem=16MB
+    -c maintenance_work_mem=128MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+    -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=512MB -c checkpoint_timeout=15min
+    -c plan_cache_mode=force_custom_plan -c jit=off -c log_checkpoints=off -c "log_line_prefix=%m [%p] "
+    -c timezone=UTC)
+  # shellcheck disable=SC2206 # DATALAKE_PG_OPTS holds several flags
+  [[ -n "${DATALAKE_PG_OPTS:-}" ]] && PG_FLAGS+=(${DATALAKE_PG_OPTS})
+  return 0
+}
+
+pg_ready() {
+  pg_client "$PG_BIN/pg_isready" -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ROLE" -d postgres >/dev/null 2>&1
+}
+
+# ensure_pg_db: FerretDB's database (UTF8, as it requires)
+ensure_pg_db() {
+  local have
+  have="$(pg_client "$PG_BIN/psql" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ROLE" -d postgres -tAqc \
+    "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" 2>>"$PG_LOG")" || die "psql could not reach PostgreSQL on $PG_HOST:$PG_PORT (see $PG_LOG)"
+  [[ "$have" == 1 ]] && return 0
+  pg_client "$PG_BIN/psql" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ROLE" -d postgres -qc \
+    "CREATE DATABASE $PG_DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" >>"$PG_LOG" 2>&1 ||
+    die "creating the database $PG_DB failed (see $PG_LOG)"
+}
+
+# start_pg: starts PostgreSQL if this checkout's is not running, waits until it accepts connections
+start_pg() {
+  local pid p deadline
+  ensure_pg_user create
+  pg_dirs
+  if pid="$(our_pid "$PG_PID" "$PG_DATA")"; then
+    say "postgres: already running (pid $pid)"
+    return 0
+  fi
+  if port_open "$PG_HOST" "$PG_PORT"; then
+    p="$(listener_pid "$PG_PORT")"
+    die "postgres: $PG_HOST:$PG_PORT is taken by a process this checkout did not start${p:+ (pid $p)}; FerretDB would store this instance's data there. Free the port first"
+  fi
+  ensure_pg_bins
+  init_pg
+  pg_flags
+  say "postgres: starting $(pg_client "$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) /PostgreSQL /') on $PG_HOST:$PG_PORT${PG_SU:+ as user $PG_SU}, data in ${PG_DATA#"$REPO_ROOT"/}, log in ${PG_LOG#"$REPO_ROOT"/}"
+  printf '==== %s local-infra.sh: starting PostgreSQL ====\n' "$(date '+%F %T')" >>"$PG_LOG"
+  local launcher=()
+  command -v setsid >/dev/null 2>&1 && launcher=(setsid)
+  (pg_run "${launcher[@]}" "$PG_BIN/postgres" -D "$PG_DATA" "${PG_FLAGS[@]}") >>"$PG_LOG" 2>&1 </dev/null 9>&- &
+  pid=$!
+  printf '%s\n' "$pid" >"$PG_PID"
+  deadline=$((SECONDS + WAIT_TIMEOUT))
+  until pg_ready; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PG_PID"
+      show_log_tail "$PG_LOG"
+      die "postgres exited during start-up (see $PG_LOG)"
+    fi
+    ((SECONDS < deadline)) || die "postgres did not accept connections within ${WAIT_TIMEOUT}s (see $PG_LOG)"
+    sleep 0.1
+  done
+  ensure_pg_db
+}
+
+# ---------------------------------------------------------------------------------------------
+# FerretDB (continued)
+
 # start_ferret: sets FERRET_MODE to started (pid in FERRET_PID), running or external
 start_ferret() {
-  local pid p
+  local pid p args
   if pid="$(our_pid "$FERRET_PID" "$FERRET_DATA")"; then
     say "ferretdb: already running (pid $pid)"
+    if [[ "$(cmdline "$pid")" != *"-handler $FERRET_BACKEND "* ]]; then
+      warn "ferretdb: the running FerretDB does not use the $FERRET_BACKEND backend; run 'down' then 'up' to switch"
+    elif [[ "$FERRET_BACKEND" == postgresql ]]; then
+      start_pg # PostgreSQL may have been stopped alone (stop postgres)
+    fi
     FERRET_MODE=running
     return 0
   fi
@@ -360,12 +630,20 @@ start_ferret() {
     return 0
   fi
   ensure_ferret_bin
-  mkdir -p "$FERRET_DATA"
-  say "ferretdb: starting FerretDB (SQLite in ${FERRET_DATA#"$REPO_ROOT"/}) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"
+  # -data-dir is also the marker that ties the process to this checkout (our_pid), whatever the backend
+  args=(-listen "$MONGO_HOST:$MONGO_PORT" -data-dir "$FERRET_DATA" -handler "$FERRET_BACKEND")
+  if [[ "$FERRET_BACKEND" == postgresql ]]; then
+    start_pg
+    args+=(-postgresql-url "$FERRET_PG_URL")
+    say "ferretdb: starting FerretDB (PostgreSQL $PG_HOST:$PG_PORT/$PG_DB, pool $FERRET_PG_POOL, GOMEMLIMIT=$FERRET_MEMLIMIT) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"
+  else
+    mkdir -p "$FERRET_DATA"
+    say "ferretdb: starting FerretDB (SQLite in ${FERRET_DATA#"$REPO_ROOT"/}, GOMEMLIMIT=$FERRET_MEMLIMIT) on $MONGO_HOST:$MONGO_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/ferretdb.log"
+  fi
   printf '==== %s local-infra.sh: starting FerretDB ====\n' "$(date '+%F %T')" >>"$LOG_DIR/ferretdb.log"
   local launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
-  nohup "${launcher[@]}" "$(ferret_bin)" -listen "$MONGO_HOST:$MONGO_PORT" -data-dir "$FERRET_DATA" \
+  GOMEMLIMIT="$FERRET_MEMLIMIT" nohup "${launcher[@]}" "$(ferret_bin)" "${args[@]}" \
     >>"$LOG_DIR/ferretdb.log" 2>&1 </dev/null 9>&- &
   printf '%s\n' "$!" >"$FERRET_PID"
   FERRET_MODE=started
@@ -415,6 +693,7 @@ wait_ready() {
   if [[ $rc -ne 0 ]]; then
     show_log_tail "$LOG_DIR/kafka.log"
     show_log_tail "$LOG_DIR/ferretdb.log"
+    [[ "$FERRET_BACKEND" == postgresql ]] && show_log_tail "$PG_LOG"
     die "the servers did not become ready (see above; logs in $LOG_DIR)"
   fi
 }
@@ -483,15 +762,15 @@ cmd_up() {
   say "ready in $((SECONDS - t0))s:$summary"
 }
 
-# stop NAME PIDFILE MARKER
+# stop NAME PIDFILE MARKER [SIGNAL]: SIGNAL (default TERM), SIGKILL after STOP_TIMEOUT
 stop_one() {
-  local name="$1" file="$2" marker="$3" pid i
+  local name="$1" file="$2" marker="$3" signal="${4:-TERM}" pid i
   if ! pid="$(our_pid "$file" "$marker")"; then
     say "$name: not running"
     return 0
   fi
   say "$name: stopping pid $pid..."
-  kill -TERM "$pid" 2>/dev/null || true
+  kill "-$signal" "$pid" 2>/dev/null || true
   for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
@@ -505,12 +784,47 @@ stop_one() {
   say "$name: stopped"
 }
 
+# PostgreSQL's fast shutdown is SIGINT (SIGTERM would wait for every client to disconnect)
+stop_pg() {
+  ensure_pg_user
+  pg_dirs
+  stop_one postgres "$PG_PID" "$PG_DATA" INT
+}
+
 cmd_down() {
   stop_one kafka "$KAFKA_PID" "$KAFKA_PROPS"
   stop_one ferretdb "$FERRET_PID" "$FERRET_DATA"
+  stop_pg
   port_open "$KAFKA_HOST" "$KAFKA_PORT" && say "note: $KAFKA_HOST:$KAFKA_PORT is still served by a process this checkout did not start (left alone)"
   port_open "$MONGO_HOST" "$MONGO_PORT" && say "note: $MONGO_HOST:$MONGO_PORT is still served by a process this checkout did not start (left alone)"
   return 0
+}
+
+# mem_kb PID: the process's resident memory in KiB: proportional (PSS, shared pages divided among
+# their users, so that a sum over PostgreSQL's processes counts shared_buffers once) where
+# readable, else RSS
+mem_kb() {
+  local kb=""
+  [[ -r "/proc/$1/smaps_rollup" ]] && kb="$(awk '/^Pss:/ {print $2; exit}' "/proc/$1/smaps_rollup" 2>/dev/null)"
+  [[ -z "$kb" ]] && kb="$(ps -o rss= -p "$1" 2>/dev/null | tr -dc '0-9')"
+  printf '%s\n' "${kb:-0}"
+}
+
+# memory_of NAME PID: "memory N MB" for the process (PostgreSQL: summed over it and its children)
+memory_of() {
+  local name="$1" pid="$2" total kids n=1 k peak=""
+  total="$(mem_kb "$pid")"
+  if [[ "$name" == postgres ]]; then
+    kids="$(pgrep -P "$pid" 2>/dev/null || ps -o pid= --ppid "$pid" 2>/dev/null || true)"
+    for k in $kids; do
+      total=$((total + $(mem_kb "$k")))
+      n=$((n + 1))
+    done
+    printf 'memory %s MB (%s processes)' "$((total / 1024))" "$n"
+    return 0
+  fi
+  [[ -r "/proc/$pid/status" ]] && peak="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")"
+  printf 'memory %s MB%s' "$((total / 1024))" "${peak:+ (peak RSS $((peak / 1024)) MB)}"
 }
 
 # status_one NAME WANTED(0/1) SKIPMSG PIDFILE MARKER HOST PORT: prints, returns 0 when available
@@ -518,7 +832,7 @@ status_one() {
   local name="$1" wanted="$2" skipmsg="$3" file="$4" marker="$5" host="$6" port="$7" pid p
   if pid="$(our_pid "$file" "$marker")"; then
     if port_open "$host" "$port"; then
-      printf '%-9s running    pid %s, %s:%s\n' "$name" "$pid" "$host" "$port"
+      printf '%-9s running    pid %s, %s:%s, %s\n' "$name" "$pid" "$host" "$port" "$(memory_of "$name" "$pid")"
       return 0
     fi
     printf '%-9s starting   pid %s, %s:%s not open yet\n' "$name" "$pid" "$host" "$port"
@@ -545,15 +859,29 @@ cmd_status() {
     "$KAFKA_HOST" "$KAFKA_PORT" || ok=3
   status_one ferretdb "$mw" "MONGO_URI points elsewhere" "$FERRET_PID" "$FERRET_DATA" \
     "$MONGO_HOST" "$MONGO_PORT" || ok=3
-  printf 'instance: %s  state: %s  cache: %s\n' "$INSTANCE" "$STATE_DIR" "$CACHE_DIR"
+  local pw=0 pid
+  # PostgreSQL is needed when this checkout serves MongoDB itself, on the postgresql backend
+  if [[ "$mw" == 1 && "$FERRET_BACKEND" == postgresql ]] &&
+    { our_pid "$FERRET_PID" "$FERRET_DATA" >/dev/null || ! port_open "$MONGO_HOST" "$MONGO_PORT"; }; then
+    pw=1
+  fi
+  ensure_pg_user
+  pg_dirs
+  if pid="$(our_pid "$PG_PID" "$PG_DATA")" || [[ "$pw" == 1 ]]; then
+    status_one postgres 1 "" "$PG_PID" "$PG_DATA" "$PG_HOST" "$PG_PORT" || ok=3
+  else
+    printf '%-9s unused     %s\n' postgres "FerretDB is not this checkout's or uses SQLite (DATALAKE_FERRETDB_BACKEND=$FERRET_BACKEND)"
+  fi
+  printf 'instance: %s  state: %s  cache: %s  postgres data: %s\n' "$INSTANCE" "$STATE_DIR" "$CACHE_DIR" "$PG_DATA"
   return "$ok"
 }
 
 # Stops the instance's servers and deletes their data: every topic, offset and database.
 cmd_reset() {
   cmd_down
-  rm -rf "$KAFKA_DIR" "$FERRET_DIR"
-  say "deleted the $INSTANCE instance's Kafka and FerretDB data in ${STATE_DIR#"$REPO_ROOT"/}"
+  rm -rf "$KAFKA_DIR" "$FERRET_DIR" "$STATE_DIR/postgres" "$PG_FALLBACK_DIR"
+  [[ -n "${DATALAKE_PG_DATA_DIR:-}" ]] && rm -rf "$DATALAKE_PG_DATA_DIR"
+  say "deleted the $INSTANCE instance's Kafka, FerretDB and PostgreSQL data"
 }
 
 with_lock() {
@@ -571,13 +899,18 @@ server_args() {
   case "${1:-}" in
     kafka) SERVER_ARGS=(kafka "$KAFKA_PID" "$KAFKA_PROPS") ;;
     ferretdb) SERVER_ARGS=(ferretdb "$FERRET_PID" "$FERRET_DATA") ;;
-    *) die "name the server: kafka or ferretdb" ;;
+    postgres) SERVER_ARGS=(postgres) ;;
+    *) die "name the server: kafka, ferretdb or postgres" ;;
   esac
 }
 
 cmd_stop() {
   server_args "${1:-}"
-  stop_one "${SERVER_ARGS[@]}"
+  if [[ "${SERVER_ARGS[0]}" == postgres ]]; then
+    stop_pg
+  else
+    stop_one "${SERVER_ARGS[@]}"
+  fi
 }
 
 # signal_server SIGNAL NAME: SIGSTOP/SIGCONT our FerretDB (a paused Kafka would also stall its controller)
