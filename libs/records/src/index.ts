@@ -12,3 +12,7 @@ export * from './lib/records.controller';
 export * from './lib/record-service.module';
 export * from './lib/record.tokens';
 export * from './lib/run-record-service';
+export * from './lib/time-partitions';
+export * from './lib/partition-catalogue';
+export * from './lib/partition-walk';
+export * from './lib/write-limits';

@@ -17,6 +17,7 @@ export * from './lib/bootstrap/run-service';
 export * from './lib/observability/http-metrics.middleware';
 export * from './lib/http/json-body-limits';
 export * from './lib/http/reserved-keys';
+export * from './lib/http/nul-in-url';
 export * from './lib/http/body-error.handler';
 export * from './lib/http/url-redaction';
 export * from './lib/counters/counting-window';

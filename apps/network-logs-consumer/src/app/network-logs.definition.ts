@@ -21,6 +21,7 @@ export const networkLogsDefinition: RecordDefinition<typeof TOPICS.networkLogs> 
     host: (value) => ({ host: value.toLowerCase() }),
     severity: (value) => ({ severity: normalizeSeverity(value) ?? value }),
   },
+  narrowFilters: ['sourceIp', 'destIp'],
   applyUpdate: (_current, patch) => {
     const changes: Record<string, unknown> = { ...patch };
     if (typeof patch['action'] === 'string') changes['action'] = patch['action'].toLowerCase();

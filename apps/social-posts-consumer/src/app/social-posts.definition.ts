@@ -19,6 +19,7 @@ export const socialPostsDefinition: RecordDefinition<typeof TOPICS.socialPosts> 
     author: (value) => ({ author: value }),
     hashtag: (value) => ({ hashtags: value.replace(/^#/, '').toLowerCase() }),
   },
+  narrowFilters: ['postId', 'author'],
   applyUpdate: (_current, patch) => {
     const changes: Record<string, unknown> = { ...patch };
     if (typeof patch['content'] === 'string') Object.assign(changes, extractEntities(patch['content']));

@@ -14,13 +14,15 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
   listQuery: TransactionListQueryDto,
   updateBody: TransactionUpdateDto,
   filters: {
-    transactionId: (value) => ({ transactionId: value }),
+    // the natural key: stored as _id, the index every server has
+    transactionId: (value) => ({ _id: value }),
     customerId: (value) => ({ customerId: value }),
     status: (value) => ({ status: value.toLowerCase() }),
     currency: (value) => ({ currency: value.toUpperCase() }),
     minAmount: (value) => ({ amountValue: { $gte: Number(value) } }),
     maxAmount: (value) => ({ amountValue: { $lte: Number(value) } }),
   },
+  narrowFilters: ['transactionId', 'customerId'],
   applyUpdate: (current, patch) => {
     const status = (patch['status'] as string | undefined) ?? (current['status'] as string);
     const cardFlagged = (current['riskFlags'] as string[] | undefined)?.includes('invalid_card_checksum');
@@ -33,11 +35,9 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
     return { ...patch, riskFlags };
   },
   indexes: [
-    { key: { transactionId: 1 }, name: 'transactionId' },
     { key: { customerId: 1, ...byTime }, name: 'customerId_time' },
     { key: { status: 1, ...byTime }, name: 'status_time' },
     { key: { currency: 1, ...byTime }, name: 'currency_time' },
-    { key: { amountValue: 1 }, name: 'amountValue' },
   ],
   hiddenFields: ['amountValue'],
 };

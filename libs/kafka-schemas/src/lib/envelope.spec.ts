@@ -55,6 +55,12 @@ describe('event envelope', () => {
     if (!decoded.ok) expect(decoded.error.code).toBe(code);
   });
 
+  it('refuses a text holding the NUL character, naming the field', () => {
+    const result = validatePayload(TransactionPayload, { ...transaction, merchant: 'a\u0000b' });
+    expect(result).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'merchant must not contain the NUL character (U+0000)' } });
+    expect(validatePayload(TransactionPayload, { ...transaction, merchant: 'a\u0001b' }).ok).toBe(true);
+  });
+
   it('names the failing fields', () => {
     const result = createEvent(TOPICS.transactions, { transactionId: 'x' }, { kind: 'http', name: 't' });
     expect(result.ok).toBe(false);

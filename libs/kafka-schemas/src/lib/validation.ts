@@ -33,10 +33,26 @@ export function validatePayload<T extends object>(cls: ClassConstructor<T>, inpu
     const instance = plainToInstance(cls, input, { exposeDefaultValues: true });
     const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
     if (errors.length > 0) return fail('INVALID_PAYLOAD', describeValidationErrors(errors));
+    const withNul = pathOfNul(instance);
+    if (withNul !== undefined) return fail('INVALID_PAYLOAD', `${withNul} must not contain the NUL character (U+0000)`);
     return ok(instance);
   } catch (error) {
     return fail('PROCESSING_FAILED', `validation could not process the payload: ${describeThrown(error)}`);
   }
+}
+
+/**
+ * Path of the first string holding U+0000, if any. Text fields never need it, and the local
+ * PostgreSQL-backed MongoDB server cannot store it: refused per record, with its field named.
+ */
+export function pathOfNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'value' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = pathOfNul(item, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** `Name: message` of anything thrown, for a refusal reason (the reason is never parsed back). */

@@ -61,8 +61,11 @@ export interface ConsumerStatus {
   partitions: PartitionProgressReport[];
 }
 
-/** Messages per step: one storage write of at most 40 documents (see RecordRepository). */
-export const DEFAULT_STEP_MESSAGES = 40;
+/**
+ * Messages per step: one storage call (RecordRepository splits it into small writes). Each step
+ * also updates the partition catalogue once, so steps much smaller than this pay that per step.
+ */
+export const DEFAULT_STEP_MESSAGES = 200;
 
 /** Longest time stored steps of one batch stay uncommitted (lost to a `kill -9` only, then redone). */
 const STEP_COMMIT_INTERVAL_MS = 1000;

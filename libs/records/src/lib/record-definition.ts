@@ -35,6 +35,12 @@ export interface RecordDefinition<T extends Topic = Topic> {
   updateBody: ClassConstructor<object>;
   /** Query parameter → condition on stored fields; values arrive validated as strings. */
   filters: Record<string, (value: string) => Filter<RecordDocument>>;
+  /**
+   * Filters whose value selects few records (an id, a customer, an address): a list with one of
+   * them reads all its matches at once through the filter's index and sorts them, instead of
+   * walking the time partitions newest first (which suits filters that match many records).
+   */
+  narrowFilters?: readonly string[];
   /** Fields to `$set` for a validated update, derived fields recomputed. */
   applyUpdate(current: RecordDocument, patch: Record<string, unknown>): Record<string, unknown>;
   /** Indexes for the filters (each should end with the cursor sort `timestamp, _id`). */

@@ -5,7 +5,7 @@ import { dlqTopicOf } from '@datalake/kafka-schemas';
 import { KafkaModule, KafkaReadinessCheck, type ConsumerSettings } from '@datalake/kafka';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import { ConsumerReadinessCheck, ConsumerStatusModule } from './consumer-status';
-import type { RecordDefinition, RecordDocument } from './record-definition';
+import type { RecordDefinition } from './record-definition';
 import { RecordConsumer } from './record.consumer';
 import { createRecordsController } from './records.controller';
 import { RecordRepository } from './record.repository';
@@ -26,6 +26,8 @@ export interface RecordServiceOptions {
   topicPrefix?: string;
   /** Topic to consume instead of the definition's (same schema), e.g. a test run's own topic. */
   topic?: string;
+  /** Server-side limit of one read (maxTimeMS), READ_TIMEOUT_MS; default 8 s. */
+  readTimeoutMs?: number;
   /** Session, heartbeat and stall settings (KAFKA_SESSION_TIMEOUT_MS, ...); defaults when absent. */
   consumer?: Partial<ConsumerSettings>;
 }
@@ -62,7 +64,7 @@ export class RecordServiceModule {
         {
           provide: RecordRepository,
           useFactory: (connection: Connection) =>
-            new RecordRepository(connectedDb(connection).collection<RecordDocument>(definition.collection), definition),
+            new RecordRepository(connectedDb(connection), definition, { readTimeoutMs: options.readTimeoutMs }),
           inject: [getConnectionToken()],
         },
         RecordService,

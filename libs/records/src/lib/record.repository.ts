@@ -5,12 +5,19 @@ import {
   MongoServerError,
   type AnyBulkWriteOperation,
   type Collection,
+  type Db,
+  type Filter,
 } from 'mongodb';
 import { DomainError, isMongoOutage } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import { encodeCursor } from './cursor';
 import type { RecordDefinition, RecordDocument } from './record-definition';
 import { CURSOR_SORT, planListQuery } from './record-query';
+import { PartitionCatalogue, type CatalogueEntry } from './partition-catalogue';
+import { MATCHED_UPDATES_PER_CALL, UPSERT_CHUNK_SIZE } from './write-limits';
+import { holdsSameRecord, storedRecordsOf } from './stored-events';
+import { PARTITION_READ_LIMIT, partitionsToRead } from './partition-walk';
+import { PARTITIONS_FIELD, recordPartitionIds } from './time-partitions';
 
 export interface RejectedWrite {
   /** Position in the array given to `upsertMany`. */
@@ -18,17 +25,25 @@ export interface RejectedWrite {
   message: string;
 }
 
+interface ChunkOutcome {
+  rejected: RejectedWrite[];
+  /** Positions of documents sent as new that turned out to be stored already. */
+  foundStored: number[];
+}
+
 export interface RecordPage {
   items: RecordDocument[];
   nextCursor: string | null;
 }
 
+const LOOKUPS_IN_FLIGHT = 8;
+
 /**
- * Documents per insertMany/bulkWrite call. FerretDB 1.24 hangs on a bulkWrite with 50 or more
- * updates that match existing documents (one SQLite connection held per statement); 40 stays clear
- * of it, and keeps one call short enough to heartbeat between calls.
+ * Longest a read may run on the server (maxTimeMS), below the gateway's 10 s upstream timeout: a
+ * read the gateway has given up on stops on the server too instead of piling up behind retries.
  */
-export const UPSERT_CHUNK_SIZE = 40;
+export const DEFAULT_READ_TIMEOUT_MS = 8_000;
+const MAX_TIME_EXPIRED = 50;
 
 /** Server error codes worth retrying; any other per-document error is the document's fault. */
 const TRANSIENT_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
@@ -56,12 +71,37 @@ export function isStorageOutage(error: unknown): boolean {
   return true;
 }
 
-/** Stores records of one kind: upserts by natural key, cursor listing, get, update, delete. */
+export interface RecordRepositoryOptions {
+  /** Server-side limit of one list or get (maxTimeMS), default DEFAULT_READ_TIMEOUT_MS. */
+  readTimeoutMs?: number;
+  /** Partitions up to this many records are read whole (default PARTITION_READ_LIMIT). */
+  partitionReadLimit?: number;
+}
+
+/**
+ * Stores records of one kind: upserts by natural key, cursor listing, get, update, delete.
+ *
+ * Listing newest first walks the time partitions (see time-partitions.ts) so that every query
+ * sorts a bounded set of records, whatever the size of the collection: FerretDB sorts in memory
+ * everything its pushed-down equality filter matches. On MongoDB the same queries are served by
+ * the `partitions_time` index.
+ */
 export class RecordRepository {
+  private readonly collection: Collection<RecordDocument>;
+  private readonly catalogue: PartitionCatalogue;
+  private readonly readTimeoutMs: number;
+  private readonly partitionReadLimit: number;
+
   constructor(
-    private readonly collection: Collection<RecordDocument>,
+    db: Db,
     private readonly definition: RecordDefinition,
-  ) {}
+    options: RecordRepositoryOptions = {},
+  ) {
+    this.collection = db.collection<RecordDocument>(definition.collection);
+    this.catalogue = new PartitionCatalogue(db.collection<CatalogueEntry>(`${definition.collection}_partitions`));
+    this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    this.partitionReadLimit = options.partitionReadLimit ?? PARTITION_READ_LIMIT;
+  }
 
   /**
    * Creates the missing indexes, one call each. FerretDB 1.24 crashes the connection on a
@@ -71,10 +111,16 @@ export class RecordRepository {
     const existing = new Set(
       (await this.collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string),
     );
-    const wanted = [{ key: CURSOR_SORT, name: 'cursor_sort' }, ...this.definition.indexes];
+    // Every list either walks the partitions (partitions_time) or reads a narrow filter's matches
+    // (the definition's indexes); `_id` serves gets and upserts.
+    const wanted = [
+      { key: { [PARTITIONS_FIELD]: 1, ...CURSOR_SORT }, name: 'partitions_time' },
+      ...this.definition.indexes,
+    ];
     for (const index of wanted.filter((spec) => !existing.has(spec.name ?? ''))) {
       await this.collection.createIndexes([index]);
     }
+    await this.catalogue.ensureIndexes(await this.catalogue.existingIndexNames());
   }
 
   /**
@@ -82,13 +128,27 @@ export class RecordRepository {
    * server refuses for good are returned; connection problems throw (the caller retries the batch).
    * `onChunk` runs after each chunk, e.g. to heartbeat during a long batch.
    */
-  async upsertMany(documents: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
+  async upsertMany(records: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
+    const documents = records.map((record) => ({ ...record, [PARTITIONS_FIELD]: recordPartitionIds(record.timestamp) }));
+    const stored = await storedRecordsOf(this.collection, this.catalogue, documents, this.readTimeoutMs);
+    // Catalogued before they are written, as new: a stored record is never in an unlisted partition.
+    const countedAsNew = documents.filter((document) => !stored.has(document._id));
+    await this.catalogue.adjust(
+      countedAsNew.map((document) => document.timestamp),
+      1,
+    );
     const rejected: RejectedWrite[] = [];
+    const notNew: Date[] = [];
     for (let start = 0; start < documents.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = documents.slice(start, start + UPSERT_CHUNK_SIZE);
-      for (const refusal of await this.upsertChunkOrEach(chunk)) rejected.push({ ...refusal, index: start + refusal.index });
+      const outcome = await this.upsertChunkOrEach(chunk, stored);
+      for (const refusal of outcome.rejected) rejected.push({ ...refusal, index: start + refusal.index });
+      for (const index of [...outcome.foundStored, ...outcome.rejected.map((refusal) => refusal.index)]) {
+        if (!stored.has(chunk[index]._id)) notNew.push(chunk[index].timestamp);
+      }
       await onChunk?.();
     }
+    if (notNew.length > 0) await this.catalogue.adjust(notNew, -1);
     return rejected;
   }
 
@@ -96,52 +156,79 @@ export class RecordRepository {
    * A chunk whose write fails as a whole for a reason other than an outage (the driver refusing to
    * serialize one document, say) is written one document at a time, so only the culprit is refused.
    */
-  private async upsertChunkOrEach(chunk: RecordDocument[]): Promise<RejectedWrite[]> {
+  private async upsertChunkOrEach(chunk: RecordDocument[], stored: Map<string, RecordDocument>): Promise<ChunkOutcome> {
     try {
-      return await this.upsertChunk(chunk);
+      return await this.upsertChunk(chunk, stored);
     } catch (error) {
       if (isStorageOutage(error)) throw error;
     }
-    const rejected: RejectedWrite[] = [];
+    const outcome: ChunkOutcome = { rejected: [], foundStored: [] };
     for (const [index, document] of chunk.entries()) {
       try {
-        for (const refusal of await this.upsertChunk([document])) rejected.push({ ...refusal, index });
+        const single = await this.upsertChunk([document], stored);
+        for (const refusal of single.rejected) outcome.rejected.push({ ...refusal, index });
+        if (single.foundStored.length > 0) outcome.foundStored.push(index);
       } catch (error) {
         if (isStorageOutage(error)) throw error;
-        rejected.push({ index, message: `storage refused the record: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) });
+        outcome.rejected.push({ index, message: `storage refused the record: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) });
       }
     }
-    return rejected;
+    return outcome;
   }
 
   /**
-   * Inserts first and replaces only the documents that already exist (redeliveries, updated
-   * records). New records are the common case, and an insert needs no lookup: on FerretDB's SQLite
-   * backend a lookup is a scan, so upserting every document was about 100 times slower.
+   * Inserts the records not known to be stored, and replaces the stored ones that differ (a
+   * redelivery of the same record changes nothing). New records are the common case, and an insert
+   * needs no look-up.
    */
-  private async upsertChunk(documents: RecordDocument[]): Promise<RejectedWrite[]> {
-    const existing: number[] = [];
+  private async upsertChunk(documents: RecordDocument[], stored: Map<string, RecordDocument>): Promise<ChunkOutcome> {
+    const current = new Map(stored);
     const rejected: RejectedWrite[] = [];
-    try {
-      await this.collection.insertMany(documents, { ordered: false });
-    } catch (error) {
-      for (const writeError of this.writeErrorsOf(error)) {
-        if (writeError.code === DUPLICATE_KEY) existing.push(writeError.index);
-        else rejected.push({ index: writeError.index, message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+    const toInsert = [...documents.keys()].filter((index) => !stored.has(documents[index]._id));
+    const foundStored: number[] = [];
+    if (toInsert.length > 0) {
+      try {
+        await this.collection.insertMany(
+          toInsert.map((index) => documents[index]),
+          { ordered: false },
+        );
+      } catch (error) {
+        for (const writeError of this.writeErrorsOf(error)) {
+          const index = toInsert[writeError.index];
+          if (writeError.code === DUPLICATE_KEY) foundStored.push(index);
+          else rejected.push({ index, message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+        }
       }
     }
-    if (existing.length === 0) return rejected;
-    const operations: AnyBulkWriteOperation<RecordDocument>[] = existing.map((index) => ({
-      replaceOne: { filter: { _id: documents[index]._id }, replacement: documents[index], upsert: true },
-    }));
-    try {
-      await this.collection.bulkWrite(operations, { ordered: false });
-    } catch (error) {
-      for (const writeError of this.writeErrorsOf(error)) {
-        rejected.push({ index: existing[writeError.index], message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+    for (const document of await this.storedDocuments(foundStored.map((index) => documents[index]._id))) current.set(document._id, document);
+    const changed = [...documents.keys()].filter((index) => {
+      const existing = current.get(documents[index]._id);
+      return (stored.has(documents[index]._id) || foundStored.includes(index)) && !(existing && holdsSameRecord(existing, documents[index]));
+    });
+    for (let start = 0; start < changed.length; start += MATCHED_UPDATES_PER_CALL) {
+      const part = changed.slice(start, start + MATCHED_UPDATES_PER_CALL);
+      const operations: AnyBulkWriteOperation<RecordDocument>[] = part.map((index) => ({
+        replaceOne: { filter: { _id: documents[index]._id }, replacement: documents[index], upsert: true },
+      }));
+      try {
+        await this.collection.bulkWrite(operations, { ordered: false });
+      } catch (error) {
+        for (const writeError of this.writeErrorsOf(error)) {
+          rejected.push({ index: part[writeError.index], message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+        }
       }
     }
-    return rejected;
+    return { rejected, foundStored };
+  }
+
+  /** The stored records, looked up by `_id` a few at a time (equality: index-backed everywhere). */
+  private async storedDocuments(ids: string[]): Promise<RecordDocument[]> {
+    const documents: RecordDocument[] = [];
+    for (let start = 0; start < ids.length; start += LOOKUPS_IN_FLIGHT) {
+      const found = await Promise.all(ids.slice(start, start + LOOKUPS_IN_FLIGHT).map((_id) => this.collection.findOne({ _id })));
+      for (const document of found) if (document) documents.push(document);
+    }
+    return documents;
   }
 
   /** Per-document errors of a bulk write; rethrows anything else (an outage, or a whole-call error). */
@@ -153,17 +240,62 @@ export class RecordRepository {
 
   async list(query: ListQueryDto): Promise<RecordPage> {
     const plan = planListQuery(this.definition, query);
-    const found = await this.collection.find(plan.filter).sort(CURSOR_SORT).limit(plan.limit + 1).toArray();
-    const items = found.slice(0, plan.limit);
+    const deadline = Date.now() + this.readTimeoutMs;
+    const found = await this.readOrTimeout(async () => {
+      if (plan.narrow) return this.findSorted(plan.filter, plan.limit + 1, deadline);
+      const page: RecordDocument[] = [];
+      const catalogue = { children: (parent: string) => this.catalogue.children(parent, this.msLeft(deadline)) };
+      for await (const partition of partitionsToRead(catalogue, plan.bounds, this.partitionReadLimit)) {
+        const filter = { ...plan.filter, [PARTITIONS_FIELD]: partition.id } as Filter<RecordDocument>;
+        page.push(...(await this.findSorted(filter, plan.limit + 1 - page.length, deadline)));
+        if (page.length > plan.limit) break;
+      }
+      return page;
+    });
+    const items = found.slice(0, plan.limit).map((document) => this.withoutPartitions(document));
     const last = items[items.length - 1];
     const nextCursor = found.length > plan.limit && last ? encodeCursor({ timestamp: last.timestamp, id: last._id }) : null;
     return { items, nextCursor };
   }
 
   async findById(id: string): Promise<RecordDocument> {
-    const document = await this.collection.findOne({ _id: id });
+    const document = await this.readOrTimeout(() =>
+      this.collection.findOne({ _id: id }, { maxTimeMS: this.readTimeoutMs }),
+    );
     if (!document) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
-    return document;
+    return this.withoutPartitions(document);
+  }
+
+  private findSorted(filter: Filter<RecordDocument>, limit: number, deadline: number): Promise<RecordDocument[]> {
+    return this.collection.find(filter).sort(CURSOR_SORT).limit(limit).maxTimeMS(this.msLeft(deadline)).toArray();
+  }
+
+  private msLeft(deadline: number): number {
+    const left = deadline - Date.now();
+    if (left <= 0) throw this.readTimedOut();
+    return left;
+  }
+
+  /** A read stopped by its time limit is a 503 that says so, not a 500. */
+  private async readOrTimeout<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === MAX_TIME_EXPIRED) throw this.readTimedOut();
+      throw error;
+    }
+  }
+
+  private readTimedOut(): DomainError {
+    return new DomainError(
+      'UNAVAILABLE',
+      `the read took longer than ${this.readTimeoutMs} ms and was stopped; narrow it with a filter or a from/to range`,
+    );
+  }
+
+  private withoutPartitions(document: RecordDocument): RecordDocument {
+    const { [PARTITIONS_FIELD]: _partitions, ...record } = document;
+    return record as RecordDocument;
   }
 
   async update(id: string, patch: Record<string, unknown>): Promise<RecordDocument> {
@@ -171,15 +303,12 @@ export class RecordRepository {
     const changes = this.definition.applyUpdate(current, patch);
     const updated = await this.collection.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: 'after' });
     if (!updated) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
-    return updated;
+    return this.withoutPartitions(updated);
   }
 
   async delete(id: string): Promise<void> {
-    const result = await this.collection.deleteOne({ _id: id });
-    if (result.deletedCount === 0) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
-  }
-
-  count(): Promise<number> {
-    return this.collection.countDocuments();
+    const deleted = await this.collection.findOneAndDelete({ _id: id });
+    if (!deleted) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
+    await this.catalogue.adjust([deleted.timestamp], -1);
   }
 }

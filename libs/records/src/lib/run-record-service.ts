@@ -1,8 +1,18 @@
+import { IsInt, Max, Min } from 'class-validator';
 import { DataServiceEnv, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { readConsumerSettings, type ConsumerSettings } from '@datalake/kafka';
 import type { RecordDefinition } from './record-definition';
 import { RecordServiceModule } from './record-service.module';
+
+/** Variables of a record service. */
+export class RecordServiceEnv extends DataServiceEnv {
+  /** Longest one list or get may run on the database server (maxTimeMS); below the gateway's UPSTREAM_TIMEOUT_MS. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  READ_TIMEOUT_MS: number = 8_000;
+}
 
 export interface RecordServiceMain {
   service: string;
@@ -13,7 +23,7 @@ export interface RecordServiceMain {
 
 /** The `main.ts` of every record consumer service: validated env, then the shared module. */
 export async function runRecordService(main: RecordServiceMain): Promise<void> {
-  const env = loadEnvOrExit(main.service, DataServiceEnv);
+  const env = loadEnvOrExit(main.service, RecordServiceEnv);
   let port: number;
   let consumer: ConsumerSettings;
   try {
@@ -35,6 +45,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
       partitions: env.KAFKA_TOPIC_PARTITIONS,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       logLevel: env.LOG_LEVEL,
+      readTimeoutMs: env.READ_TIMEOUT_MS,
       consumer,
     }),
   });

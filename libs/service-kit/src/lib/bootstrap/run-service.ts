@@ -10,6 +10,7 @@ import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { bodyErrorHandler } from '../http/body-error.handler';
 import { type JsonDepthLimit, verifyBodyDepth } from '../http/json-body-limits';
 import { refuseReservedKeys } from '../http/reserved-keys';
+import { refuseNulInUrl } from '../http/nul-in-url';
 
 /** The request validation every service uses: unknown fields are refused, types converted. */
 export function createValidationPipe(): ValidationPipe {
@@ -87,7 +88,8 @@ export interface RunServiceOptions {
 
 /**
  * Body parsing every service shares: size limit, depth limit before JSON.parse, flat forms,
- * reserved keys (`__proto__`, `constructor`, `prototype`) refused, errors answered as JSON.
+ * reserved keys (`__proto__`, `constructor`, `prototype`) and NUL characters in URLs refused,
+ * errors answered as JSON.
  * These parsers replace Nest's defaults.
  */
 export function configureBodyParsing(app: NestExpressApplication, options: Pick<RunServiceOptions, 'bodyLimit' | 'bodyDepth' | 'extraBodyParsers'>): void {
@@ -97,6 +99,7 @@ export function configureBodyParsing(app: NestExpressApplication, options: Pick<
   app.useBodyParser('json', { limit, verify });
   app.useBodyParser('urlencoded', { limit, extended: false });
   app.use(refuseReservedKeys);
+  app.use(refuseNulInUrl);
   app.use(bodyErrorHandler(limit));
 }
 
