@@ -248,6 +248,7 @@ async function run(options) {
     const deadline = Date.now() + options.timeout * 1000;
     let running; // when the task first reported RUNNING
     let startupSeconds;
+    let startupPeakMb = 0; // VmHWM when the task started: the plugin scan's share of the peak
     let peakMb = 0; // VmHWM: the worker's peak over its life, start-up (plugin scan) included
     let runPeakMb = 0; // sampled VmRSS while the task writes
     let lastStatusAt = 0;
@@ -267,11 +268,17 @@ async function run(options) {
         if (!running && status?.tasks?.length && status.tasks.every((t) => t.state === 'RUNNING')) {
           running = process.hrtime.bigint();
           startupSeconds = seconds(launched);
+          startupPeakMb = memory?.hwm ?? 0;
           log(`worker pid ${worker.child.pid} up, task RUNNING after ${startupSeconds.toFixed(1)} s`);
         }
       }
       if (running) {
-        written = await topicProgress(admin, groupId, options.topic, ends);
+        try {
+          written = await topicProgress(admin, groupId, options.topic, ends);
+        } catch (error) {
+          // a broker restart or a coordinator move: the worker rides it out, so does the watch
+          if (Date.now() - lastReport >= 5000) log(`cannot read the group's offsets yet: ${error.message}`);
+        }
         if (written >= records) break;
         if (Date.now() - lastReport >= 5000) {
           lastReport = Date.now();
@@ -296,6 +303,7 @@ async function run(options) {
       seconds: Number(elapsed.toFixed(2)),
       recordsPerSecond: Math.round(records / elapsed),
       connectRssPeakMb: Math.round(peakMb),
+      connectRssStartupPeakMb: Math.round(startupPeakMb),
       connectRssRunPeakMb: Math.round(runPeakMb),
       startupSeconds: Number(startupSeconds.toFixed(2)),
       documents,
