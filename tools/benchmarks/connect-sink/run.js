@@ -156,8 +156,8 @@ async function topicProgress(admin, groupId, topic, ends) {
   return written;
 }
 
-/** Starts connect-standalone; resolves with the child process and the files it writes. */
-function startWorker({ jars, dir, restPort, heap, workerFile, connectorFile }) {
+/** Starts connect-standalone; returns the child process and the log files it writes. */
+function startWorker({ jars, dir, heap, workerFile, connectorFile }) {
   const logFile = join(dir, 'connect.log');
   const stdoutFile = join(dir, 'connect.stdout.log');
   const out = openSync(stdoutFile, 'a');
@@ -240,7 +240,7 @@ async function run(options) {
     log(`${records} records in ${options.topic} (${ends.length} partitions), ${before} documents in ${options.database}.${options.collection}; mode ${options.mode}, max.batch.size ${options.batchSize}, tasks ${options.tasks}; worker files in ${dir}`);
 
     const launched = process.hrtime.bigint();
-    worker = startWorker({ jars, dir, restPort, heap: options.heap, workerFile, connectorFile });
+    worker = startWorker({ jars, dir, heap: options.heap, workerFile, connectorFile });
     const fail = (message) => {
       throw new Error(`${message}\n---- last lines of ${worker.logFile} ----\n${tail(worker.logFile)}\n---- ${worker.stdoutFile} ----\n${tail(worker.stdoutFile, 10)}`);
     };
