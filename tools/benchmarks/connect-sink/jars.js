@@ -13,7 +13,7 @@ const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
-const { join } = require('node:path');
+const { basename, join } = require('node:path');
 
 const KAFKA_VERSION = '4.1.1';
 const CONNECTOR_VERSION = '1.13.0';
@@ -37,10 +37,13 @@ function lastLines(file, count = 20) {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
 }
 
-/** Runs one Maven fetch into a fresh folder and moves it into place only when complete. */
-function fetchInto(target, what, args) {
+/**
+ * Runs one Maven fetch into a fresh folder and moves it into place only when complete. The log
+ * goes to logDir: nothing but plugins may sit in plugin.path.
+ */
+function fetchInto(target, logDir, what, args) {
   const partial = `${target}.tmp.${process.pid}`;
-  const log = `${target}.fetch.log`;
+  const log = join(logDir, `${basename(target)}.fetch.log`);
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   if (!mvn([...args, `-DoutputDirectory=${partial}`], log)) {
@@ -74,14 +77,14 @@ function ensureConnectJars(log = (line) => process.stderr.write(`${line}\n`)) {
   if (!complete) {
     mkdirSync(home, { recursive: true });
     log(`connect-sink: fetching Kafka Connect ${KAFKA_VERSION} and mongo-kafka-connect ${CONNECTOR_VERSION} with Maven into ${home} (first time only)...`);
-    fetchInto(libs, `the Kafka Connect ${KAFKA_VERSION} jars (org.apache.kafka:connect-runtime and its dependencies)`, [
+    fetchInto(libs, home, `the Kafka Connect ${KAFKA_VERSION} jars (org.apache.kafka:connect-runtime and its dependencies)`, [
       `-Dkafka.version=${KAFKA_VERSION}`,
       'dependency:copy-dependencies',
       '-DincludeScope=runtime',
     ]);
     if (!readdirSync(libs).includes(`connect-runtime-${KAFKA_VERSION}.jar`)) throw new Error(`Maven ran but connect-runtime-${KAFKA_VERSION}.jar is missing in ${libs}`);
     mkdirSync(plugins, { recursive: true });
-    fetchInto(plugin, `org.mongodb.kafka:mongo-kafka-connect:${CONNECTOR_VERSION} (classifier all)`, [
+    fetchInto(plugin, home, `org.mongodb.kafka:mongo-kafka-connect:${CONNECTOR_VERSION} (classifier all)`, [
       'dependency:copy',
       `-Dartifact=org.mongodb.kafka:mongo-kafka-connect:${CONNECTOR_VERSION}:jar:all`,
     ]);
