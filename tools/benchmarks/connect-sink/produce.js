@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * Fills a topic with transaction events in the shape the ingest service produces: the JSON
+ * envelope of DESIGN.md "Event contract" (eventId, schema, source, occurredAt, ingestedAt,
+ * payload), keyed by the natural key (transactionId). Rows come from tools/sample-data, so the
+ * connector benchmark and the pipeline benchmarks store the same kind of records.
+ *
+ *   node tools/benchmarks/connect-sink/produce.js --topic bench-connect-tx --count 20000
+ *
+ * Options: --kafka HOST:PORT (KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092) --topic T (required)
+ *          --count N (20000; 200k, 1m accepted) --partitions N (3, as the services create theirs)
+ *          --prefix ID (ids are <prefix>-tx-<n>; default time based) --seed N (42)
+ * Creates the topic when missing. Prints one JSON line: {"topic","records","seconds"}.
+ */
+'use strict';
+
+const { randomUUID } = require('node:crypto');
+const { CompressionTypes, Kafka, Partitioners, logLevel } = require('kafkajs');
+const { GENERATORS, parseCount, random } = require('../../sample-data/generate.js');
+
+const BATCH = 1000;
+
+function args(argv) {
+  const options = {
+    kafka: process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092',
+    topic: undefined,
+    count: 20_000,
+    partitions: 3,
+    prefix: `bench${Date.now().toString(36)}`,
+    seed: 42,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const next = () => {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return value;
+    };
+    switch (argv[i]) {
+      case '--kafka': options.kafka = next(); break;
+      case '--topic': options.topic = next(); break;
+      case '--count': options.count = parseCount(next()); break;
+      case '--partitions': options.partitions = Number(next()); break;
+      case '--prefix': options.prefix = next(); break;
+      case '--seed': options.seed = Number(next()); break;
+      default: throw new Error(`unknown option ${argv[i]}`);
+    }
+  }
+  if (!options.topic) throw new Error('--topic is required');
+  if (!(options.count > 0)) throw new Error('--count must be a positive number');
+  return options;
+}
+
+/** The envelope the ingest service would produce for this row (blank optional fields dropped). */
+function transactionEvent(row, now) {
+  const payload = Object.fromEntries(Object.entries(row).filter(([, value]) => value !== ''));
+  return {
+    key: row.transactionId,
+    value: JSON.stringify({
+      eventId: randomUUID(),
+      schema: 'transactions.v1',
+      source: { kind: 'http', name: 'connect-bench' },
+      occurredAt: row.timestamp,
+      ingestedAt: now.toISOString(),
+      payload,
+    }),
+  };
+}
+
+async function main() {
+  const options = args(process.argv.slice(2));
+  const kafka = new Kafka({ clientId: 'connect-bench-producer', brokers: options.kafka.split(','), logLevel: logLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    if (!existing.includes(options.topic)) {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: options.topic, numPartitions: options.partitions }] });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const r = random(options.seed);
+  const generator = GENERATORS.transactions;
+  const started = process.hrtime.bigint();
+  try {
+    for (let n = 0; n < options.count; n += BATCH) {
+      const now = new Date();
+      const messages = [];
+      for (let i = n; i < Math.min(n + BATCH, options.count); i++) messages.push(transactionEvent(generator.row(r, i, options.prefix), now));
+      await producer.send({ topic: options.topic, acks: -1, compression: CompressionTypes.None, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(JSON.stringify({ topic: options.topic, records: options.count, seconds: Number(seconds.toFixed(2)) }));
+}
+
+main().catch((error) => {
+  console.error(`produce: ${error.message ?? error}`);
+  process.exit(1);
+});
