@@ -86,8 +86,8 @@ const slotId = (prefix: string, slot: number) => prefix + String(slot).padStart(
  * documents reads the whole collection. Here each hit claims a slot document `<key>@<window>#<n>`
  * (n in 1..limit) with one insert: the unique `_id` makes every claim exclusive on any server, so
  * at most `limit` hits pass in a window. Each process hands out slot numbers from a hint
- * (WindowSlots): a claim costs one insert; a duplicate (another replica holds it) moves the hint
- * to the first free slot with O(log limit) `_id` look-ups. A hit is refused, storing nothing, once
+ * (WindowSlots): a claim costs one insert; after duplicates (other replicas hold those slots) the
+ * hint moves to the first free slot with O(log limit) `_id` look-ups. A hit is refused, storing nothing, once
  * every slot is known taken; if a hit of the window was taken back (a marker document says so,
  * written before the slot is deleted) the slots are probed first. Only `_id` equality is used:
  * O(1) round trips per hit, whatever the collection holds.
@@ -107,8 +107,9 @@ export class SlotCounterStore implements CounterStore {
       const slot = slots.take(limit) ?? (await this.releasedSlot(prefix, slots, limit));
       if (slot === undefined) return { hits: limit + 1, window };
       if (await this.claim(prefix, slot, key, window, slots)) return { hits: slots.hitsWith(slot), window, slot };
-      // Another replica holds it: this process's hint is behind; find the first free slot once for all waiting hits.
-      slots.search ??= this.skipTaken(prefix, slots, limit).finally(() => (slots.search = undefined));
+      // Another replica holds it. Replicas taking turns are one slot apart: try the next one first;
+      // losing twice means this process's hint is far behind: find the first free slot, once for all waiting hits.
+      if (attempt > 0) slots.search ??= this.skipTaken(prefix, slots, limit).finally(() => (slots.search = undefined));
     }
     throw new Error(`quota counter ${key}: too much contention`);
   }
