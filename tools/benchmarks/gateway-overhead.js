@@ -8,11 +8,14 @@
 //
 //   MONGO_URI=mongodb://127.0.0.1:27020 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:39092 \
 //     node tools/benchmarks/gateway-overhead.js [REQUESTS=1000] [FILLER=5000] [ROUNDS=3]
-// GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway alone.
+// GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway;
+// COMPARE_GATEWAY_MAIN=/path/to/main.js measures another gateway bundle beside it (e.g. built from an
+// earlier commit); BENCH_LOG_DIR keeps the services' output.
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const http = require('node:http');
 const net = require('node:net');
+const { openSync } = require('node:fs');
 const { join } = require('node:path');
 const { MongoClient } = require('mongodb');
 
@@ -51,8 +54,10 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
   });
 }
 
-async function start(app, port, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'apps', app, 'main.js')], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
+async function start(app, port, env, nodeArgs = [], main = join(root, 'dist', 'apps', app, 'main.js')) {
+  // BENCH_LOG_DIR: keep each service's output there (else it is dropped).
+  const log = process.env.BENCH_LOG_DIR ? openSync(join(process.env.BENCH_LOG_DIR, `${app}.log`), 'w') : 'ignore';
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
@@ -81,7 +86,7 @@ async function newUser(gateway, name) {
 }
 
 (async () => {
-  const [authPort, txPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const [authPort, txPort] = [await freePort(), await freePort()];
   const runId = randomBytes(4).toString('hex');
   const env = {
     NODE_ENV: 'production',
@@ -96,7 +101,6 @@ async function newUser(gateway, name) {
     QUOTA_PER_HOUR: String(QUOTA),
     AUTH_PORT: String(authPort),
     TRANSACTIONS_PORT: String(txPort),
-    GATEWAY_PORT: String(gatewayPort),
     AUTH_SERVICE_URL: `http://127.0.0.1:${authPort}`,
     TRANSACTIONS_SERVICE_URL: `http://127.0.0.1:${txPort}`,
   };
@@ -121,28 +125,45 @@ async function newUser(gateway, name) {
       ingestedAt: new Date(),
     });
     children.push(await start('auth-service', authPort, env), await start('transactions-consumer', txPort, env));
-    // GATEWAY_NODE_ARGS (e.g. --cpu-prof) apply to the gateway alone, for profiling it.
-    children.push(await start('api-gateway', gatewayPort, env, (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)));
+    // Gateways measured side by side, one request each in turn: this build, the same with every
+    // request checking its session at auth-service (a user's requests further apart than
+    // SESSION_CHECK_CACHE_SECONDS, the common case at 100 requests per hour), and COMPARE_GATEWAY_MAIN
+    // (e.g. a bundle built from an earlier commit) if given. GATEWAY_NODE_ARGS (e.g. --cpu-prof) apply
+    // to the first gateway alone.
+    const variants = [
+      { label: 'gateway', env: {}, args: (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+      { label: 'gateway, no session cache', env: { SESSION_CHECK_CACHE_SECONDS: '0' } },
+      ...(process.env.COMPARE_GATEWAY_MAIN ? [{ label: 'compared gateway', env: {}, main: process.env.COMPARE_GATEWAY_MAIN }] : []),
+    ];
+    for (const variant of variants) {
+      variant.port = await freePort();
+      children.push(await start('api-gateway', variant.port, { ...env, ...variant.env, GATEWAY_PORT: String(variant.port) }, variant.args, variant.main));
+      variant.url = `http://127.0.0.1:${variant.port}/transactions/${recordId}`;
+    }
     const direct = `http://127.0.0.1:${txPort}/transactions/${recordId}`;
-    const viaGateway = `http://127.0.0.1:${gatewayPort}/transactions/${recordId}`;
 
     const perUser = QUOTA - 10;
-    const users = Math.ceil(((ROUNDS * 2 + 1) * REQUESTS) / perUser);
+    const users = Math.ceil(((ROUNDS * 2 + 1) * REQUESTS * variants.length) / perUser);
     const tokens = [];
-    for (let i = 0; i < users; i++) tokens.push(await newUser(`http://127.0.0.1:${gatewayPort}`, `bench_${runId}_${i}`));
+    for (let i = 0; i < users; i++) tokens.push(await newUser(`http://127.0.0.1:${variants[0].port}`, `bench_${runId}_${i}`));
     let sent = 0;
     const nextToken = () => tokens[Math.floor(sent++ / perUser)];
 
+    /** One request to the service and one through each gateway, in turn; answers other than 200 are counted apart. */
     async function measure(count) {
-      const times = { direct: [], gateway: [] };
+      const columns = [{ label: 'direct', url: direct, auth: false }, ...variants.map((variant) => ({ ...variant, auth: true }))];
+      const times = columns.map(() => []);
+      const failed = columns.map(() => 0);
       for (let i = 0; i < count; i++) {
-        const a = await request(direct);
-        const b = await request(viaGateway, { headers: { authorization: `Bearer ${nextToken()}` } });
-        if (a.status !== 200 || b.status !== 200) throw new Error(`direct ${a.status}, gateway ${b.status}: ${b.text}`);
-        times.direct.push(a.ms);
-        times.gateway.push(b.ms);
+        for (let c = 0; c < columns.length; c++) {
+          const column = (c + i) % columns.length;
+          const headers = columns[column].auth ? { authorization: `Bearer ${nextToken()}` } : {};
+          const answer = await request(columns[column].url, { headers });
+          if (answer.status === 200) times[column].push(answer.ms);
+          else failed[column]++;
+        }
       }
-      return { direct: stats(times.direct), gateway: stats(times.gateway) };
+      return columns.map((column, c) => ({ label: column.label, ...stats(times[c]), failed: failed[c] }));
     }
 
     const fill = async () => {
@@ -156,25 +177,27 @@ async function newUser(gateway, name) {
     };
     const unfill = () => quotas.deleteMany({ key: { $in: fillerKeys } });
 
-    console.log(`gateway overhead on GET /transactions/:id, ${REQUESTS} requests each way per row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`);
+    console.log(`gateway overhead on GET /transactions/:id, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`);
     await measure(Math.min(200, REQUESTS)); // warm-up: JIT, connection pools, first slot of each user
-    const rows = [];
+    const header = ['round', 'quota docs', 'direct p50 / p99 ms', ...variants.map((v) => `${v.label} p50 / p99 ms (+p50)`)];
+    console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
+    const overheads = variants.map(() => []);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const filled of [false, true]) {
         if (filled) await fill();
         else await unfill();
         const stored = await quotas.estimatedDocumentCount();
-        const result = await measure(REQUESTS);
-        const row = { round, stored, ...result, overhead: result.gateway.p50 - result.direct.p50 };
-        rows.push(row);
-        console.log(
-          `round ${round} | quota docs ${String(stored).padStart(6)} | direct p50 ${row.direct.p50.toFixed(2)} p99 ${row.direct.p99.toFixed(2)} ms` +
-            ` | gateway p50 ${row.gateway.p50.toFixed(2)} p99 ${row.gateway.p99.toFixed(2)} ms | overhead p50 ${row.overhead.toFixed(2)} ms`,
-        );
+        const [base, ...through] = await measure(REQUESTS);
+        const cell = (column) => `${column.p50.toFixed(2)} / ${column.p99.toFixed(2)}${column.failed ? ` (${column.failed} not 200)` : ''}`;
+        through.forEach((column, v) => overheads[v].push(column.p50 - base.p50));
+        const cells = [round, stored, cell(base), ...through.map((column) => `${cell(column)} (+${(column.p50 - base.p50).toFixed(2)})`)];
+        console.log(`| ${cells.join(' | ')} |`);
       }
     }
-    const overheads = rows.map((row) => row.overhead).sort((a, b) => a - b);
-    console.log(`overhead p50 over ${rows.length} rows: median ${percentile(overheads, 50).toFixed(2)} ms, spread ${overheads[0].toFixed(2)}–${overheads[overheads.length - 1].toFixed(2)} ms`);
+    variants.forEach((variant, v) => {
+      const sorted = overheads[v].sort((a, b) => a - b);
+      console.log(`${variant.label}: p50 overhead median ${percentile(sorted, 50).toFixed(2)} ms, spread ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)} ms over ${sorted.length} rows`);
+    });
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await quotas.deleteMany({ key: { $in: fillerKeys } }).catch(() => undefined);
