@@ -56,7 +56,7 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
 
 async function start(app, port, env, nodeArgs = [], main = join(root, 'dist', 'apps', app, 'main.js')) {
   // BENCH_LOG_DIR: keep each service's output there (else it is dropped).
-  const log = process.env.BENCH_LOG_DIR ? openSync(join(process.env.BENCH_LOG_DIR, `${app}.log`), 'w') : 'ignore';
+  const log = process.env.BENCH_LOG_DIR ? openSync(join(process.env.BENCH_LOG_DIR, `${app}-${port}.log`), 'w') : 'ignore';
   const child = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -188,14 +188,17 @@ async function newUser(gateway, name) {
         else await unfill();
         const stored = await quotas.estimatedDocumentCount();
         const [base, ...through] = await measure(REQUESTS);
-        const cell = (column) => `${column.p50.toFixed(2)} / ${column.p99.toFixed(2)}${column.failed ? ` (${column.failed} not 200)` : ''}`;
-        through.forEach((column, v) => overheads[v].push(column.p50 - base.p50));
-        const cells = [round, stored, cell(base), ...through.map((column) => `${cell(column)} (+${(column.p50 - base.p50).toFixed(2)})`)];
+        const failed = (column) => (column.failed ? ` (${column.failed} not 200)` : '');
+        const cell = (column) => (column.p50 === undefined ? `–${failed(column)}` : `${column.p50.toFixed(2)} / ${column.p99.toFixed(2)}${failed(column)}`);
+        const plus = (column) => (column.p50 === undefined ? '' : ` (+${(column.p50 - base.p50).toFixed(2)})`);
+        through.forEach((column, v) => column.p50 !== undefined && overheads[v].push(column.p50 - base.p50));
+        const cells = [round, stored, cell(base), ...through.map((column) => `${cell(column)}${plus(column)}`)];
         console.log(`| ${cells.join(' | ')} |`);
       }
     }
     variants.forEach((variant, v) => {
       const sorted = overheads[v].sort((a, b) => a - b);
+      if (sorted.length === 0) return console.log(`${variant.label}: no answer was 200`);
       console.log(`${variant.label}: p50 overhead median ${percentile(sorted, 50).toFixed(2)} ms, spread ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)} ms over ${sorted.length} rows`);
     });
   } finally {
