@@ -10,7 +10,8 @@
 //     node tools/benchmarks/gateway-overhead.js [REQUESTS=1000] [FILLER=5000] [ROUNDS=3]
 // GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway;
 // COMPARE_GATEWAY_MAIN=/path/to/main.js measures another gateway bundle beside it (e.g. built from an
-// earlier commit); BENCH_LOG_DIR keeps the services' output.
+// earlier commit); SESSION_COLUMN=0 leaves out the no-session-cache gateway; BENCH_LOG_DIR keeps
+// the services' output.
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const http = require('node:http');
@@ -132,7 +133,7 @@ async function newUser(gateway, name) {
     // to the first gateway alone.
     const variants = [
       { label: 'gateway', env: {}, args: (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
-      { label: 'gateway, no session cache', env: { SESSION_CHECK_CACHE_SECONDS: '0' } },
+      ...(process.env.SESSION_COLUMN === '0' ? [] : [{ label: 'gateway, no session cache', env: { SESSION_CHECK_CACHE_SECONDS: '0' } }]),
       ...(process.env.COMPARE_GATEWAY_MAIN ? [{ label: 'compared gateway', env: {}, main: process.env.COMPARE_GATEWAY_MAIN }] : []),
     ];
     for (const variant of variants) {
