@@ -111,6 +111,7 @@ async function newUser(gateway, name) {
   const recordId = `bench-gw-${runId}`;
   const fillerKeys = Array.from({ length: 50 }, (_, i) => `quota:user:bench-filler-${runId}-${i}`);
   const children = [];
+  const tokens = [];
   try {
     await transactions.insertOne({
       _id: recordId,
@@ -145,7 +146,6 @@ async function newUser(gateway, name) {
 
     const perUser = QUOTA - 10;
     const users = Math.ceil(((ROUNDS * 2 + 1) * REQUESTS * variants.length) / perUser);
-    const tokens = [];
     for (let i = 0; i < users; i++) tokens.push(await newUser(`http://127.0.0.1:${variants[0].port}`, `bench_${runId}_${i}`));
     let sent = 0;
     const nextToken = () => tokens[Math.floor(sent++ / perUser)];
@@ -204,7 +204,9 @@ async function newUser(gateway, name) {
     });
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await quotas.deleteMany({ key: { $in: fillerKeys } }).catch(() => undefined);
+    // This run's counters: the filler and the bench users' slots (their ids are the tokens' `sub`).
+    const userKeys = tokens.map((token) => `quota:user:${JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub}`);
+    await quotas.deleteMany({ key: { $in: [...fillerKeys, ...userKeys] } }).catch(() => undefined);
     await transactions.deleteOne({ _id: recordId }).catch(() => undefined);
     await mongo.db('auth').collection('users').deleteMany({ username: { $regex: `^bench_(admin_)?${runId}` } }).catch(() => undefined);
     await mongo.close();
