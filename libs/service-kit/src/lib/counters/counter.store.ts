@@ -87,8 +87,8 @@ const slotId = (prefix: string, slot: number) => prefix + String(slot).padStart(
  * (n in 1..limit) with one insert: the unique `_id` makes every claim exclusive on any server, so
  * at most `limit` hits pass in a window. Each process hands out slot numbers from a hint
  * (WindowSlots): a claim costs one insert; after duplicates (other replicas hold those slots) the
- * hint moves to the first free slot with O(log limit) `_id` look-ups. A hit is refused, storing nothing, once
- * every slot is known taken; if a hit of the window was taken back (a marker document says so,
+ * hint moves to the first free slot with O(log limit) `_id` look-ups. A hit is refused, storing
+ * nothing, once every slot is known taken; if a hit of the window was taken back (a marker document says so,
  * written before the slot is deleted) the slots are probed first. Only `_id` equality is used:
  * O(1) round trips per hit, whatever the collection holds.
  */
@@ -109,7 +109,12 @@ export class SlotCounterStore implements CounterStore {
       if (await this.claim(prefix, slot, key, window, slots)) return { hits: slots.hitsWith(slot), window, slot };
       // Another replica holds it. Replicas taking turns are one slot apart: try the next one first;
       // losing twice means this process's hint is far behind: find the first free slot, once for all waiting hits.
-      if (attempt > 0) slots.search ??= this.skipTaken(prefix, slots, limit).finally(() => (slots.search = undefined));
+      // A failed search only leaves the hint where it was: the next claim meets the same error itself.
+      if (attempt > 0) {
+        slots.search ??= this.skipTaken(prefix, slots, limit)
+          .catch(() => undefined)
+          .finally(() => (slots.search = undefined));
+      }
     }
     throw new Error(`quota counter ${key}: too much contention`);
   }
