@@ -90,7 +90,7 @@ export class QuotaGuard extends ThrottlerGuard {
       setQuotaHeaders(res, req.quota);
     }
     if (record.isBlocked) {
-      this.rememberExhausted(key, Date.now() + record.timeToBlockExpire * 1000);
+      if (name === QUOTA_THROTTLER) this.rememberExhausted(key, Date.now() + record.timeToBlockExpire * 1000);
       quotaRejections.inc({ limit: name });
       res.setHeader(RATE_LIMIT_HEADERS.retryAfter, record.timeToBlockExpire);
       throw new ThrottlerException(throttledMessage(name, limit, record.timeToBlockExpire));
