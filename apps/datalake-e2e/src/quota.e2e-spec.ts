@@ -94,4 +94,22 @@ describe('hourly quota per user', () => {
     // And the count is spent: the next request is refused.
     expect((await call(gateway, '/me', { token: user.token })).status).toBe(429);
   });
+
+  it('lets exactly 100 of 150 concurrent record reads through two gateways, the claim running beside the read', async () => {
+    const second = await stack.startExtra('api-gateway');
+    const user = await newUser(gateway, 'quota_reads');
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => call(i % 2 === 0 ? gateway : second.url, '/transactions/tx-quota-read', { token: user.token })),
+    );
+    // transactions-consumer is not part of this stack: a counted read answers its 503, a refused one 429.
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(answers.filter((answer) => answer.status === 503)).toHaveLength(QUOTA);
+    expect(refused).toHaveLength(50);
+    for (const answer of refused) {
+      expect(answer.body).toEqual({ statusCode: 429, message: expect.stringContaining('quota of 100 requests per hour exceeded') });
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(rateHeaders(answer).remaining).toBe(0);
+    }
+    for (const answer of answers) expect(rateHeaders(answer).limit).toBe(QUOTA);
+  });
 });

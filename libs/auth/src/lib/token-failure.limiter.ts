@@ -60,7 +60,7 @@ export class TokenFailureLimiter {
     }
     return {
       release: () =>
-        this.counters.unhit(key, counted.window).catch((error: unknown) => {
+        this.counters.unhit(key, counted).catch((error: unknown) => {
           this.log.warn({ username, err: error }, 'could not release a token attempt');
         }),
     };

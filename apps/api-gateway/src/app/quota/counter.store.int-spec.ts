@@ -55,24 +55,93 @@ describe('quota counter stores (real MongoDB wire server)', () => {
     const now = Date.now();
     await sut.hit(key, MINUTE_MS, 10, now);
     const second = await sut.hit(key, MINUTE_MS, 10, now);
-    await sut.unhit(key, second.window);
+    await sut.unhit(key, second);
     await expect(sut.hit(key, MINUTE_MS, 10, now)).resolves.toMatchObject({ hits: 2 });
   });
 
-  it('slots: lets exactly `limit` of many concurrent hits pass, across clients', async () => {
-    const infra = await getTestInfra();
-    const other = await MongoClient.connect(infra.mongoUri);
+  /** Two gateway replicas: two stores, each on its own client, on one collection. */
+  async function twoReplicas<T>(use: (replicas: [SlotCounterStore, SlotCounterStore]) => Promise<T>): Promise<T> {
+    const other = await MongoClient.connect((await getTestInfra()).mongoUri);
     try {
-      const replicas = [new SlotCounterStore(collection()), new SlotCounterStore(other.db(db.databaseName).collection(QUOTAS_COLLECTION))];
-      const key = uniqueId('burst');
-      const now = Date.now();
-      const results = await Promise.all(Array.from({ length: 120 }, (_, i) => replicas[i % 2].hit(key, HOUR_MS, 100, now)));
-      // Exactly `limit` hits pass (each holds one of the slots 1..100), the rest are refused.
-      expect(results.filter((result) => result.hits <= 100)).toHaveLength(100);
-      expect(await collection().countDocuments({ key })).toBe(100);
+      return await use([new SlotCounterStore(collection()), new SlotCounterStore(other.db(db.databaseName).collection(QUOTAS_COLLECTION))]);
     } finally {
       await other.close();
     }
+  }
+
+  /** Slot documents of a key (the taken-back marker is not a hit). */
+  const slotsOf = async (key: string) =>
+    (await collection().find({ key }, { projection: { _id: 1 } }).toArray()).filter((document) => !document._id.endsWith('#released')).length;
+
+  it('slots: lets exactly `limit` of 150 concurrent hits pass across 2 replicas, and refuses 50', async () => {
+    await twoReplicas(async (replicas) => {
+      const key = uniqueId('burst');
+      const now = Date.now();
+      const results = await Promise.all(Array.from({ length: 150 }, (_, i) => replicas[i % 2].hit(key, HOUR_MS, 100, now)));
+      expect(results.filter((result) => result.hits <= 100)).toHaveLength(100);
+      expect(results.filter((result) => result.hits > 100)).toHaveLength(50);
+      // Each passed hit holds its own slot 1..100.
+      const held = results.flatMap((result) => (result.hits <= 100 ? [result.slot] : []));
+      expect(new Set(held).size).toBe(100);
+      expect(Math.max(...(held as number[]))).toBe(100);
+      expect(await slotsOf(key)).toBe(100);
+      // Both replicas stay at the limit afterwards.
+      await expect(replicas[0].hit(key, HOUR_MS, 100, now)).resolves.toMatchObject({ hits: 101 });
+      await expect(replicas[1].hit(key, HOUR_MS, 100, now)).resolves.toMatchObject({ hits: 101 });
+    });
+  });
+
+  it('slots: a replica whose hint fell behind catches up and keeps counting exactly', async () => {
+    await twoReplicas(async ([first, second]) => {
+      const key = uniqueId('behind');
+      const now = Date.now();
+      for (let hit = 0; hit < 40; hit++) await first.hit(key, HOUR_MS, 50, now);
+      await expect(second.hit(key, HOUR_MS, 50, now)).resolves.toMatchObject({ hits: 41, slot: 41 });
+      const rest = await Promise.all(Array.from({ length: 20 }, (_, i) => [first, second][i % 2].hit(key, HOUR_MS, 50, now)));
+      expect(rest.filter((result) => result.hits <= 50)).toHaveLength(9);
+      expect(await slotsOf(key)).toBe(50);
+    });
+  });
+
+  it('slots: a hit taken back on one replica frees a slot for the other', async () => {
+    await twoReplicas(async ([first, second]) => {
+      const key = uniqueId('release');
+      const now = Date.now();
+      const firstHit = await first.hit(key, MINUTE_MS, 3, now);
+      await first.hit(key, MINUTE_MS, 3, now);
+      await expect(second.hit(key, MINUTE_MS, 3, now)).resolves.toMatchObject({ slot: 3 });
+      await expect(second.hit(key, MINUTE_MS, 3, now)).resolves.toMatchObject({ hits: 4 });
+      await first.unhit(key, firstHit);
+      await expect(second.hit(key, MINUTE_MS, 3, now)).resolves.toMatchObject({ slot: firstHit.slot });
+      await expect(first.hit(key, MINUTE_MS, 3, now)).resolves.toMatchObject({ hits: 4 });
+      await expect(second.hit(key, MINUTE_MS, 3, now)).resolves.toMatchObject({ hits: 4 });
+      expect(await slotsOf(key)).toBe(3);
+    });
+  });
+
+  it('slots: the time per hit does not grow with the documents already stored', async () => {
+    const medianHitMs = async (key: string) => {
+      const sut = new SlotCounterStore(collection());
+      const times: number[] = [];
+      for (let hit = 0; hit < 41; hit++) {
+        const started = process.hrtime.bigint();
+        await sut.hit(key, HOUR_MS, 1000);
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      return times.sort((a, b) => a - b)[20];
+    };
+    const empty = await medianHitMs(uniqueId('alone'));
+    const window = windowOf(Date.now(), HOUR_MS);
+    const others = Array.from({ length: 5000 }, (_, i) => ({
+      _id: `quota:user:other-${i % 50}@${window.start}#${String(Math.floor(i / 50) + 1).padStart(7, '0')}`,
+      key: `quota:user:other-${i % 50}`,
+      windowStart: new Date(window.start),
+      expiresAt: new Date(window.end),
+    }));
+    for (let i = 0; i < others.length; i += 1000) await collection().insertMany(others.slice(i, i + 1000));
+    const crowded = await medianHitMs(uniqueId('crowded'));
+    // Counting by range (the former store) took ~1 ms per stored document here; a slot claim is one insert.
+    expect(crowded).toBeLessThan(3 * empty + 5);
   });
 
   it('slots: stores nothing for refused hits', async () => {
@@ -88,8 +157,9 @@ describe('quota counter stores (real MongoDB wire server)', () => {
     const sut = new SlotCounterStore(collection());
     const key = uniqueId('refill');
     const now = Date.now();
-    for (let hit = 0; hit < 3; hit++) await sut.hit(key, HOUR_MS, 3, now);
-    await sut.unhit(key, windowOf(now, HOUR_MS));
+    for (let hit = 0; hit < 2; hit++) await sut.hit(key, HOUR_MS, 3, now);
+    const third = await sut.hit(key, HOUR_MS, 3, now);
+    await sut.unhit(key, third);
     await expect(sut.hit(key, HOUR_MS, 3, now)).resolves.toMatchObject({ hits: 3 });
     await expect(sut.hit(key, HOUR_MS, 3, now)).resolves.toMatchObject({ hits: 4 });
   });

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { type ListQueryDto, RecordPageDto } from '@datalake/dto';
 import { ApiAuthenticatedRoute } from '../http/api-docs';
 import { Authenticated } from '../http/authenticated.decorator';
+import { afterQuotaClaim } from '../quota/quota.guard';
 import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
 import type { RecordResource } from './record-resources';
 
@@ -27,7 +28,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     constructor(readonly upstreams: Upstreams) {}
 
     @Get()
-    @Authenticated()
+    @Authenticated({ quotaAlongside: true })
     @ApiQuery({ type: definition.listQuery })
     @ApiAuthenticatedRoute({
       summary: `List ${title} records, newest first, with cursor paging`,
@@ -39,16 +40,14 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       @Req() request: Request,
       @Res() response: Response,
     ): Promise<void> {
-      relay(
-        response,
-        await this.upstreams
-          .get(definition.upstream)
-          .call({ method: 'GET', path: recordPath(resource), query: toQueryParams(query), headers: forwardedHeaders(request) }),
-      );
+      const read = this.upstreams
+        .get(definition.upstream)
+        .call({ method: 'GET', path: recordPath(resource), query: toQueryParams(query), headers: forwardedHeaders(request) });
+      relay(response, await afterQuotaClaim(request, read));
     }
 
     @Get(':id')
-    @Authenticated()
+    @Authenticated({ quotaAlongside: true })
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiAuthenticatedRoute({
       summary: `Get one ${title} record`,
@@ -56,10 +55,8 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       errors: [{ status: 404, description: 'No such record' }],
     })
     async get(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-      relay(
-        response,
-        await this.upstreams.get(definition.upstream).call({ method: 'GET', path: recordPath(resource, id), headers: forwardedHeaders(request) }),
-      );
+      const read = this.upstreams.get(definition.upstream).call({ method: 'GET', path: recordPath(resource, id), headers: forwardedHeaders(request) });
+      relay(response, await afterQuotaClaim(request, read));
     }
 
     @Put(':id')

@@ -1,5 +1,6 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { type CountingWindow, windowOf } from './counting-window';
+import { firstFreeSlot, SlotHints, type WindowSlots } from './slot-hints';
 
 export interface CounterDocument {
   _id: string;
@@ -14,6 +15,8 @@ export interface CountedHit {
   /** Hits in the window, this one included. */
   hits: number;
   window: CountingWindow;
+  /** The slot document this hit holds (SlotCounterStore), so that `unhit` frees exactly it. */
+  slot?: number;
 }
 
 /** Hit counters per key and fixed window, shared by every replica of a service through MongoDB. */
@@ -24,8 +27,8 @@ export interface CounterStore {
    * stop counting and answer `limit + 1`.
    */
   hit(key: string, windowMs: number, limit: number, now?: number): Promise<CountedHit>;
-  /** Takes back one hit of that window (a reserved attempt that turned out not to count). */
-  unhit(key: string, window: CountingWindow): Promise<void>;
+  /** Takes back a counted hit (a reserved attempt that turned out not to count). */
+  unhit(key: string, hit: CountedHit): Promise<void>;
 }
 
 export const QUOTAS_COLLECTION = 'quotas';
@@ -33,6 +36,10 @@ const DUPLICATE_KEY = 11000;
 
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKey(error)) throw error;
 }
 
 function counterFields(key: string, window: CountingWindow) {
@@ -59,77 +66,114 @@ export class IncrementCounterStore implements CounterStore {
     return { hits: document?.hits ?? 1, window };
   }
 
-  async unhit(key: string, window: CountingWindow): Promise<void> {
-    await this.collection.updateOne({ _id: `${key}@${window.start}` }, { $inc: { hits: -1 } });
+  async unhit(key: string, hit: CountedHit): Promise<void> {
+    await this.collection.updateOne({ _id: `${key}@${hit.window.start}` }, { $inc: { hits: -1 } });
   }
 }
 
 const SLOT_DIGITS = 7;
-/** Slots read around the count to find free ones; wider than the holes concurrent claims leave. */
-const SLOT_SCAN = 128;
-/** Concurrent claimants pick among this many lowest free slots, so most of them win at once. */
-const SLOT_SPREAD = 64;
+/** Claims one hit may try before giving up (503); each lost claim moves the hint past a taken slot. */
 const SLOT_ATTEMPTS = 100;
+/** Slots probed at once when looking for the ones taken-back hits freed. */
+const PROBE_BATCH = 32;
+const RELEASED = 'released';
 
 const slotId = (prefix: string, slot: number) => prefix + String(slot).padStart(SLOT_DIGITS, '0');
 
 /**
  * FerretDB 1.24 applies `$inc` as read-modify-write, so concurrent increments are lost (measured:
- * 20 parallel increments counted 2). Here each hit claims a free slot document
- * `<key>@<window>#<n>` with n in 1..limit; the unique `_id` makes every claim exclusive on any
- * server. So at most `limit` hits pass in a window, and a hit is refused only when every slot is
- * taken; refused hits store nothing. Claimants pick randomly among the lowest free slots so a burst does not queue on one slot.
+ * 20 parallel increments counted 2), and it filters `_id` ranges in memory, so counting a key's
+ * documents reads the whole collection. Here each hit claims a slot document `<key>@<window>#<n>`
+ * (n in 1..limit) with one insert: the unique `_id` makes every claim exclusive on any server, so
+ * at most `limit` hits pass in a window. Each process hands out slot numbers from a hint
+ * (WindowSlots): a claim costs one insert; after duplicates (other replicas hold those slots) the
+ * hint moves to the first free slot with O(log limit) `_id` look-ups. A hit is refused, storing
+ * nothing, once every slot is known taken; if a hit of the window was taken back (a marker document says so,
+ * written before the slot is deleted) the slots are probed first. Only `_id` equality is used:
+ * O(1) round trips per hit, whatever the collection holds.
  */
 export class SlotCounterStore implements CounterStore {
   readonly kind = 'slots';
+  private readonly hints = new SlotHints();
 
   constructor(private readonly collection: Collection<CounterDocument>) {}
 
   async hit(key: string, windowMs: number, limit: number, now = Date.now()): Promise<CountedHit> {
     const window = windowOf(now, windowMs);
     const prefix = `${key}@${window.start}#`;
-    const last = limit;
+    const slots = this.hints.of(prefix, window.end, now);
     for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
-      const count = await this.collection.countDocuments(this.between(prefix, 1, last));
-      // Only slots 1..last are ever stored, so `last` of them means all are taken.
-      if (count >= last) return { hits: limit + 1, window };
-      // First try the next slot (no contention: two round trips); after a clash, spread out.
-      let slot = count + 1;
+      if (slots.search) await slots.search;
+      const slot = slots.take(limit) ?? (await this.releasedSlot(prefix, slots, limit));
+      if (slot === undefined) return { hits: limit + 1, window };
+      if (await this.claim(prefix, slot, key, window, slots)) return { hits: slots.hitsWith(slot), window, slot };
+      // Another replica holds it. Replicas taking turns are one slot apart: try the next one first;
+      // losing twice means this process's hint is far behind: find the first free slot, once for all waiting hits.
+      // A failed search only leaves the hint where it was: the next claim meets the same error itself.
       if (attempt > 0) {
-        let free = await this.freeSlots(prefix, Math.max(1, count - SLOT_SCAN), Math.min(last, count + SLOT_SCAN));
-        if (free.length === 0) free = await this.freeSlots(prefix, 1, last);
-        if (free.length === 0) continue;
-        slot = free[Math.floor(Math.random() * Math.min(free.length, SLOT_SPREAD))];
-      }
-      try {
-        await this.collection.insertOne({ _id: slotId(prefix, slot), ...counterFields(key, window) });
-        return { hits: count + 1, window };
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        slots.search ??= this.skipTaken(prefix, slots, limit)
+          .catch(() => undefined)
+          .finally(() => (slots.search = undefined));
       }
     }
     throw new Error(`quota counter ${key}: too much contention`);
   }
 
-  async unhit(key: string, window: CountingWindow): Promise<void> {
-    const prefix = `${key}@${window.start}#`;
-    const top = await this.collection.findOne(this.between(prefix, 1, 10 ** SLOT_DIGITS - 1), {
-      sort: { _id: -1 },
-      projection: { _id: 1 },
-    });
-    if (top) await this.collection.deleteOne({ _id: top._id });
+  async unhit(key: string, hit: CountedHit): Promise<void> {
+    if (hit.slot === undefined) return;
+    const prefix = `${key}@${hit.window.start}#`;
+    const slots = this.hints.of(prefix, hit.window.end, Date.now());
+    if (!slots.releaseSeen) {
+      // Marker first: a replica that finds none knows no slot of the window has been freed, so its refusal is exact.
+      await this.collection.insertOne({ _id: prefix + RELEASED, ...counterFields(key, hit.window) }).catch(ignoreDuplicate);
+      slots.releaseSeen = true;
+    }
+    await this.collection.deleteOne({ _id: slotId(prefix, hit.slot) });
+    slots.giveBack(hit.slot);
   }
 
-  private async freeSlots(prefix: string, low: number, high: number): Promise<number[]> {
-    const taken = await this.collection.find(this.between(prefix, low, high), { projection: { _id: 1 } }).toArray();
-    const used = new Set(taken.map((document) => Number(document._id.slice(prefix.length))));
-    const free: number[] = [];
-    for (let slot = low; slot <= high; slot++) if (!used.has(slot)) free.push(slot);
-    return free;
+  /** true: this hit holds `slot`; false: someone else does. Any other failure leaves the slot to retry. */
+  private async claim(prefix: string, slot: number, key: string, window: CountingWindow, slots: WindowSlots): Promise<boolean> {
+    try {
+      await this.collection.insertOne({ _id: slotId(prefix, slot), ...counterFields(key, window) });
+      slots.held(slot);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) {
+        // The insert may or may not have landed: try the slot again later (a duplicate then tells).
+        slots.giveBack(slot);
+        throw error;
+      }
+      slots.held(slot);
+      return false;
+    }
   }
 
-  private between(prefix: string, low: number, high: number) {
-    return { _id: { $gte: slotId(prefix, low), $lte: slotId(prefix, high) } };
+  private async skipTaken(prefix: string, slots: WindowSlots, limit: number): Promise<void> {
+    slots.skipTo(await firstFreeSlot(slots.nextSlot, limit, (slot) => this.isTaken(prefix, slot)));
+  }
+
+  /** Every slot was handed out here: a free one can only be one that a taken-back hit left. */
+  private async releasedSlot(prefix: string, slots: WindowSlots, limit: number): Promise<number | undefined> {
+    if (!slots.releaseSeen) {
+      if (!(await this.isTaken(prefix, RELEASED))) return undefined;
+      slots.releaseSeen = true;
+    }
+    for (let low = 1; low <= limit; low += PROBE_BATCH) {
+      const batch = Array.from({ length: Math.min(PROBE_BATCH, limit - low + 1) }, (_, i) => low + i);
+      const taken = await Promise.all(batch.map((slot) => this.isTaken(prefix, slot)));
+      const free = batch.filter((_, i) => !taken[i]);
+      if (free.length > 0) {
+        slots.giveBack(...free);
+        return slots.take(limit);
+      }
+    }
+    return undefined;
+  }
+
+  private async isTaken(prefix: string, slot: number | typeof RELEASED): Promise<boolean> {
+    const _id = typeof slot === 'number' ? slotId(prefix, slot) : prefix + slot;
+    return (await this.collection.findOne({ _id }, { projection: { _id: 1 } })) !== null;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CountedHit, CounterStore } from './counter.store';
-import { type CountingWindow, windowOf } from './counting-window';
+import { windowOf } from './counting-window';
 
 /** In-memory CounterStore for unit tests (no MongoDB). */
 export class FakeCounterStore implements CounterStore {
@@ -16,8 +16,8 @@ export class FakeCounterStore implements CounterStore {
     return { hits, window };
   }
 
-  async unhit(key: string, window: CountingWindow): Promise<void> {
-    const id = `${key}@${window.start}`;
+  async unhit(key: string, hit: CountedHit): Promise<void> {
+    const id = `${key}@${hit.window.start}`;
     this.counts.set(id, Math.max(0, (this.counts.get(id) ?? 0) - 1));
   }
 }
