@@ -401,7 +401,7 @@ async function main(argv = process.argv.slice(2)) {
   return 0;
 }
 
-module.exports = { generateFile, GENERATORS, TOPICS, FORMATS, parseCount };
+module.exports = { generateFile, GENERATORS, TOPICS, FORMATS, parseCount, random };
 
 if (require.main === module) {
   main().then(
