@@ -26,7 +26,7 @@ const { tmpdir } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 const { loadConfig, benchEnvironment } = require('./bench/config');
 const { startInfra } = require('./bench/infra');
-const { startStack } = require('./bench/stack');
+const { startStack, stopAllServices } = require('./bench/stack');
 const { connectKafka } = require('./bench/kafka');
 const { connectMongo, removeRunRecords } = require('./bench/storage');
 const { RssSampler } = require('./bench/rss-sampler');
@@ -49,12 +49,24 @@ function log(message) {
   console.error(`[bench ${elapsed}s] ${message}`);
 }
 
+/** Cleanups of what the run started, newest first; also run on Ctrl-C / SIGTERM. */
+const cleanups = [];
+async function cleanUp() {
+  await stopAllServices();
+  while (cleanups.length) await Promise.resolve().then(cleanups.shift()).catch((error) => log(`cleanup: ${error.message}`));
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping what the run started`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
 async function main() {
   const config = loadConfig();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const runDir = mkdtempSync(join(tmpdir(), 'datalake-bench-'));
   log(`run ${runId}: phases ${config.phases.join(', ')}, sizes ${config.sizes.join(', ')}, repeats ${config.repeats}; work dir ${runDir}`);
-  const cleanups = [];
   const results = { config, notes: [], environment: benchEnvironment() };
   let stack;
   try {
@@ -115,7 +127,7 @@ async function main() {
     results.rssPhases = RSS_PHASES.filter((phase) => results.rss.some((entry) => entry.peaks[phase] !== undefined));
     results.machine = await describeMachine(mongo);
   } finally {
-    for (const cleanup of cleanups) await Promise.resolve().then(cleanup).catch((error) => log(`cleanup: ${error.message}`));
+    await cleanUp();
   }
   results.durationSeconds = (Date.now() - startedAt) / 1000;
   if (!results.machine) throw new Error('the benchmark did not get as far as measuring anything');

@@ -22,11 +22,14 @@ async function register(gatewayUrl, user) {
   if (response.status !== 201) throw new Error(`POST /register answered ${response.status} ${(await response.text()).slice(0, 200)}`);
 }
 
-/** One request, timed until the whole body is read. Never throws: a network error is status 0. */
+/** A request that has not answered in this long counts as failed (status 0), so a hung server cannot stall the run. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+/** One request, timed until the whole body is read. Never throws: a network error or timeout is status 0. */
 async function timed(url, { method = 'GET', headers = {}, body } = {}) {
   const started = performance.now();
   try {
-    const response = await fetch(url, { method, headers, body });
+    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await response.text();
     return { status: response.status, ms: performance.now() - started, text };
   } catch (error) {

@@ -207,7 +207,9 @@ function readsSection({ reads }) {
   for (const size of reads.sizes) {
     lines.push('', `### ${sizeName(size.size)} records per topic`, '');
     const stored = Object.entries(size.byTopic).map(([topic, { stored }]) => `${int(stored)} ${topic}`).join(', ');
-    const seeded = size.seeds.map((seed) => `${seed.topic} ${int(seed.produced)} produced at ${int(seed.recordsPerSecond)} records/s until stored`).join('; ');
+    const seeded = size.seeds
+      .map((seed) => (seed.produced ? `${seed.topic} ${int(seed.produced)} produced, stored at ${int(seed.recordsPerSecond)} records/s` : `${seed.topic} none needed`))
+      .join('; ');
     lines.push(`Stored: ${stored}. Seeding through Kafka: ${seeded}.`, '');
     const rows = [];
     for (const [topic, { figures }] of Object.entries(size.byTopic)) {

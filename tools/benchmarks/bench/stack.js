@@ -45,6 +45,9 @@ function missingBundles() {
   return APPS.filter((app) => !existsSync(join(ROOT, 'dist', 'apps', app, 'main.js')));
 }
 
+/** Every service process running, so an interrupted run can stop them even while starting. */
+const live = new Set();
+
 class ServiceProcess {
   constructor(name, app, port, env, logFile) {
     this.name = name;
@@ -69,7 +72,13 @@ class ServiceProcess {
     });
     closeSync(fd);
     const child = this.child;
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+    live.add(this);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        live.delete(this);
+        resolve(code ?? signal);
+      }),
+    );
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}; see ${this.logFile}`);
@@ -152,4 +161,8 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
   return { services, quotaGateway, env, prefix, inbox, admin, logDir, stop, all, raisedQuota: RAISED_QUOTA };
 }
 
-module.exports = { startStack, RAISED_QUOTA };
+async function stopAllServices() {
+  await Promise.all([...live].map((service) => service.stop()));
+}
+
+module.exports = { startStack, stopAllServices, RAISED_QUOTA };
