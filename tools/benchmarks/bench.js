@@ -85,11 +85,10 @@ async function main() {
       cleanups.unshift(async () => log(`removed this run's records from the shared servers: ${JSON.stringify(await removeRunRecords(mongo, runId))}`));
     }
     if (!fresh) results.notes.push(`Storage was shared (${infra.origin}): records were added to what the servers held, never dropped, and other writers may have been active.`);
-    const servers = infra.serverTargets();
-    results.infra = { kafka: infra.kafka, mongoUri: infra.mongoUri, origin: infra.origin, owned: infra.owned, fresh, postgres: servers.some((s) => s.name.startsWith('PostgreSQL')) };
+    results.infra = { kafka: infra.kafka, mongoUri: infra.mongoUri, origin: infra.origin, owned: infra.owned, fresh, postgres: infra.hasPostgres() };
     results.raisedQuota = stack.raisedQuota;
     const sampler = new RssSampler(
-      () => [...stack.all.map((service) => ({ name: service.name, kind: 'service', pids: () => (service.pid ? [service.pid] : []) })), ...servers],
+      () => [...stack.all.map((service) => ({ name: service.name, kind: 'service', pids: () => (service.pid ? [service.pid] : []) })), ...infra.serverTargets],
       config.rssIntervalMs,
     );
     sampler.start();

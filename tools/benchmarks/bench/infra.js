@@ -8,7 +8,7 @@ const { execFile } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { promisify } = require('node:util');
-const { listenerPid, childrenOf, postmasterFor } = require('./processes');
+const { listenerPid, childrenOf, postmasterFor, rssKiB } = require('./processes');
 const { isPortOpen } = require('./ts-libs').testing();
 
 const run = promisify(execFile);
@@ -42,8 +42,10 @@ function portOf(address, fallback) {
  */
 async function startInfra(config, log) {
   let infra;
+  // Servers the run did not start are left as they are.
+  const leaveRunning = async () => undefined;
   if (config.kafka) {
-    infra = { kafka: config.kafka, mongoUri: config.mongoUri, origin: 'BENCH_KAFKA / BENCH_MONGO_URI', owned: false, stop: async () => {} };
+    infra = { kafka: config.kafka, mongoUri: config.mongoUri, origin: 'BENCH_KAFKA / BENCH_MONGO_URI', owned: false, stop: leaveRunning };
   } else {
     const instance = config.infraInstance;
     if (!instanceSupported(instance)) {
@@ -57,7 +59,7 @@ async function startInfra(config, log) {
     const [kafkaUp, mongoUp] = await Promise.all([isPortOpen('127.0.0.1', BENCH_PORTS.kafka), isPortOpen('127.0.0.1', BENCH_PORTS.mongo)]);
     if (kafkaUp && mongoUp) {
       // Someone's bench instance (maybe another checkout's): used as it is, never reset or stopped.
-      infra = { kafka, mongoUri, origin: `${instance} instance, already running`, owned: false, stop: async () => {} };
+      infra = { kafka, mongoUri, origin: `${instance} instance, already running`, owned: false, stop: leaveRunning };
     } else if (kafkaUp || mongoUp) {
       throw new Error(`the ${instance} instance is half up (Kafka ${kafkaUp ? 'up' : 'down'}, MongoDB ${mongoUp ? 'up' : 'down'}): fix or stop it first`);
     } else {
@@ -78,16 +80,33 @@ async function startInfra(config, log) {
   }
   const kafkaPort = portOf(infra.kafka, 9092);
   const mongoPort = portOf(infra.mongoUri, 27017);
-  infra.serverTargets = () => {
-    const ferret = listenerPid(mongoPort);
-    const kafkaPid = listenerPid(kafkaPort);
-    const targets = [];
-    if (kafkaPid) targets.push({ name: 'Kafka broker', kind: 'server', pids: () => [kafkaPid] });
-    if (ferret) targets.push({ name: 'FerretDB', kind: 'server', pids: () => [ferret] });
-    const postmaster = postmasterFor(ferret);
-    if (postmaster) targets.push({ name: 'PostgreSQL (postmaster + children)', kind: 'server', pids: () => [postmaster, ...childrenOf(postmaster)] });
-    return targets;
+  // Looked up again whenever the process found last is gone (a server restarted during the run).
+  const cached = (find) => {
+    let pid;
+    let lookedAt = 0;
+    return () => {
+      const gone = !pid || rssKiB(pid) === undefined;
+      if (gone && Date.now() - lookedAt > 5_000) {
+        lookedAt = Date.now();
+        pid = find();
+      }
+      return gone && !pid ? undefined : pid;
+    };
   };
+  const ferret = cached(() => listenerPid(mongoPort));
+  const broker = cached(() => listenerPid(kafkaPort));
+  const postmaster = cached(() => postmasterFor(ferret()));
+  const postgresPids = () => {
+    const pid = postmaster();
+    return pid ? [pid, ...childrenOf(pid)] : [];
+  };
+  infra.serverTargets = [
+    { name: 'Kafka broker', kind: 'server', pids: () => [broker()].filter(Boolean) },
+    { name: 'FerretDB', kind: 'server', pids: () => [ferret()].filter(Boolean) },
+    { name: 'PostgreSQL (postmaster + children, RSS sum)', kind: 'server', pids: postgresPids },
+    { name: 'PostgreSQL (postmaster + children, PSS sum)', kind: 'server', pids: postgresPids, measure: 'pss' },
+  ];
+  infra.hasPostgres = () => Boolean(postmaster());
   return infra;
 }
 

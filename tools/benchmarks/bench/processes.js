@@ -79,15 +79,29 @@ function rssKiB(pid) {
 }
 
 /**
- * The PostgreSQL postmaster behind a FerretDB process: the listener of a port FerretDB is connected
- * to, else the only postmaster on the machine (a `postgres` process whose parent is not one).
+ * Proportional set size in KiB (shared pages split between the processes sharing them), or
+ * undefined once the process is gone. For PostgreSQL, whose backends all map the shared buffers,
+ * the RSS sum counts those buffers once per backend; the PSS sum does not.
+ */
+function pssKiB(pid) {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The PostgreSQL postmaster behind a FerretDB process started with a PostgreSQL backend: the
+ * listener of a port FerretDB is connected to, else the only postmaster on the machine (a
+ * `postgres` process whose parent is not one).
  */
 function postmasterFor(ferretPid) {
-  if (ferretPid) {
-    for (const port of connectedPorts(ferretPid)) {
-      const pid = listenerPid(port);
-      if (pid && stat(pid)?.comm.startsWith('postgres')) return pid;
-    }
+  if (!ferretPid || !/postgres/i.test(commandLine(ferretPid))) return undefined;
+  for (const port of connectedPorts(ferretPid)) {
+    const pid = listenerPid(port);
+    if (pid && stat(pid)?.comm.startsWith('postgres')) return pid;
   }
   const processes = allProcesses();
   const byPid = new Map(processes.map((process) => [process.pid, process]));
@@ -95,4 +109,4 @@ function postmasterFor(ferretPid) {
   return postmasters.length === 1 ? postmasters[0].pid : undefined;
 }
 
-module.exports = { listenerPid, childrenOf, commandLine, rssKiB, postmasterFor, stat };
+module.exports = { listenerPid, childrenOf, commandLine, rssKiB, pssKiB, postmasterFor, stat };

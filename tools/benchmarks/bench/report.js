@@ -257,7 +257,7 @@ function quotaSection({ quota }) {
   return [
     '## Quota exactness under concurrency',
     '',
-    `A fresh user of the gateway with QUOTA_PER_HOUR=${quota.limit} sends ${quota.concurrent} \`GET /transactions?limit=1\` at once (one repeat per row):`,
+    `A fresh user of the gateway with QUOTA_PER_HOUR=${quota.limit} sends ${quota.concurrent} \`${quota.path}\` at once (one repeat per row):`,
     '',
     table(
       ['repeat', '200', '429', 'other', 'goal'],
@@ -314,7 +314,8 @@ function rssSection({ rss, rssPhases }) {
   return [
     '## Memory (RSS, MiB)',
     '',
-    'VmRSS sampled every 500 ms (PostgreSQL: the postmaster and all its children, summed). "idle": after the stack started, before any load; ' +
+    'VmRSS sampled every 500 ms. PostgreSQL: the postmaster and all its children, summed; as every backend maps the shared buffers, ' +
+      'the RSS sum counts them once per backend, the PSS sum (shared pages split between their users) does not. "idle": after the stack started, before any load; ' +
       'then the peak of each phase, and the peak under load over all of them.',
     '',
     table(['process', 'kind', 'idle', ...rssPhases, 'peak under load', 'goal'], rows),

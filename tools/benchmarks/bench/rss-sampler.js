@@ -4,10 +4,10 @@
  * (500 ms) and keeps, per process, the peak of each phase. A target may be several processes
  * (PostgreSQL: the postmaster and its children), whose RSS is summed.
  */
-const { rssKiB } = require('./processes');
+const { rssKiB, pssKiB } = require('./processes');
 
 class RssSampler {
-  /** @param {() => Array<{name: string, kind: string, pids: () => number[]}>} targets */
+  /** @param {() => Array<{name: string, kind: string, pids: () => number[], measure?: 'rss'|'pss'}>} targets */
   constructor(targets, intervalMs) {
     this.targets = targets;
     this.intervalMs = intervalMs;
@@ -38,7 +38,7 @@ class RssSampler {
       let total = 0;
       let alive = false;
       for (const pid of target.pids()) {
-        const kib = rssKiB(pid);
+        const kib = target.measure === 'pss' ? pssKiB(pid) : rssKiB(pid);
         if (kib === undefined) continue;
         alive = true;
         total += kib;
