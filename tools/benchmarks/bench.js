@@ -109,6 +109,8 @@ async function main() {
       fresh,
       log,
       samples: {},
+      /** Records of each topic this run seeded over the topic's time span (reads, writes). */
+      seeded: {},
       connectDatabase: `bench_connect_${runId}`,
       topic: (topic) => `${stack.prefix}${topic}`,
       groupId: (topic) => `${stack.prefix}${topic}-consumer`,

@@ -33,6 +33,7 @@ async function timed(url, { method = 'GET', headers = {}, body } = {}) {
     const text = await response.text();
     return { status: response.status, ms: performance.now() - started, text };
   } catch (error) {
+    // Status 0: no HTTP answer (timed out after REQUEST_TIMEOUT_MS, or the connection failed).
     return { status: 0, ms: performance.now() - started, text: String(error.cause?.message ?? error.message) };
   }
 }

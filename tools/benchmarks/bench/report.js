@@ -11,6 +11,13 @@ const met = (ok) => (ok === undefined ? '–' : ok ? 'met' : '**not met**');
 const sizeName = (size) => (size >= 1e6 && size % 1e6 === 0 ? `${size / 1e6}M` : size >= 1e3 && size % 1e3 === 0 ? `${size / 1e3}k` : String(size));
 const spreadText = (s, format) => (s.n > 1 ? `${format(s.median)} (${format(s.min)}–${format(s.max)})` : format(s.median));
 
+/** "3 × 504, 2 × no answer" from {status: count}; status 0 is a request that got no HTTP answer. */
+const statusText = (statuses) =>
+  Object.entries(statuses)
+    .filter(([status]) => status !== '200')
+    .map(([status, n]) => `${n} × ${status === '0' ? 'no answer (timeout or connection error)' : status}`)
+    .join(', ');
+
 function table(header, rows) {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
@@ -225,7 +232,8 @@ function readsSection({ reads }) {
         const errors = figure.gateway.errors + figure.direct.errors;
         rows.push([
           resource,
-          figure.read + (errors ? ` (**${errors} non-200**: ${JSON.stringify({ ...figure.gateway.statuses })})` : ''),
+          figure.read +
+            (errors ? ` (**non-200**: gateway ${statusText(figure.gateway.statuses) || 'none'}; direct ${statusText(figure.direct.statuses) || 'none'})` : ''),
           ms(figure.gateway.p50),
           ms(figure.gateway.p99),
           ms(figure.direct.p50),
@@ -265,7 +273,7 @@ function quotaSection({ quota }) {
         String(run.repeat),
         String(run.ok),
         String(run.refused),
-        run.other ? `${run.other} ${JSON.stringify(run.statuses)}` : '0',
+        run.other ? `${run.other}: ${statusText(Object.fromEntries(Object.entries(run.statuses).filter(([status]) => status !== '429')))}` : '0',
         met(run.ok === quota.expectedOk && run.refused === quota.expectedRefused && run.other === 0),
       ]),
     ),

@@ -95,14 +95,22 @@ async function readFigures(ctx, topic, sample, accessToken) {
   return figures;
 }
 
-/** Brings each topic's storage to exactly `size` records (fresh storage when allowed, else adds the difference). */
+/**
+ * Brings each topic to `size` records seeded over its time span: from empty storage when allowed
+ * (exactly `size` stored), else by adding to what this run seeded before (at least `size` stored).
+ */
 async function fillTo(ctx, size, end) {
-  if (ctx.fresh) await freshStorage(ctx.mongo, ctx.stack, TOPICS, ctx.log);
+  if (ctx.fresh) {
+    await freshStorage(ctx.mongo, ctx.stack, TOPICS, ctx.log);
+    for (const topic of TOPICS) ctx.seeded[topic] = 0;
+  }
   ctx.sampler.setPhase('seeding');
   const seeds = await Promise.all(
     TOPICS.map(async (topic, index) => {
-      const current = await storedCount(ctx.mongo, topic);
-      return seedTopic(ctx, topic, { count: Math.max(0, size - current), end, idPrefix: `${ctx.runId}-s${size}`, seed: size + index });
+      const count = Math.max(0, size - (ctx.seeded[topic] ?? 0));
+      const seed = await seedTopic(ctx, topic, { count, end, idPrefix: `${ctx.runId}-s${size}`, seed: size + index });
+      ctx.seeded[topic] = (ctx.seeded[topic] ?? 0) + seed.produced;
+      return seed;
     }),
   );
   ctx.sampler.setPhase('between');

@@ -32,8 +32,8 @@ async function putFigure(baseUrl, headers, ids, { warmup, count, seed }) {
 
 async function runWrites(ctx) {
   const { config, log } = ctx;
-  if ((await storedCount(ctx.mongo, 'transactions')) === 0) {
-    log(`writes: nothing stored yet, seeding ${config.sizes[0]} records first`);
+  if (!ctx.seeded.transactions) {
+    log(`writes: the reads phase did not seed, seeding ${config.sizes[0]} records first`);
     await fillTo(ctx, config.sizes[0], Date.now());
   }
   const sample = ctx.samples.transactions ?? (await sampleRecords(ctx, 'transactions', Date.now()));
