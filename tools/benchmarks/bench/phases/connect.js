@@ -1,9 +1,10 @@
 'use strict';
 /**
  * The peer a user would pick instead: the MongoDB Kafka sink connector (Kafka Connect standalone),
- * run by tools/benchmarks/connect-sink/run.js, on the pipeline's own transactions topic into the
- * same server: InsertOne mode (not idempotent) over BENCH_PIPELINE_RECORDS records, and the
- * idempotent upsert mode over BENCH_CONNECT_UPSERT_RECORDS (it is far slower).
+ * run by tools/benchmarks/connect-sink/run.js into the same server, with the transactions
+ * consumer's indexes: InsertOne mode (not idempotent) over the pipeline's own transactions topic
+ * (every message of it), and the idempotent upsert mode over a topic of its own holding
+ * BENCH_CONNECT_UPSERT_RECORDS transactions (it is far slower; the runner consumes a whole topic).
  */
 const { eventChunks } = require('../events');
 const { produceAll, messageCount } = require('../kafka');
@@ -11,19 +12,21 @@ const { runTool, lastJsonLine } = require('../external-tool');
 
 const RUNNER = 'tools/benchmarks/connect-sink/run.js';
 
-async function sinkRun(ctx, mode, expect) {
+async function sinkRun(ctx, mode, topic, expect) {
   const { config, infra } = ctx;
   const args = [
-    '--topic', ctx.topic('transactions'),
+    '--topic', topic,
     '--mongo-uri', infra.mongoUri,
     '--kafka', infra.kafka,
     '--database', ctx.connectDatabase,
     '--collection', `transactions_${mode}`,
     '--mode', mode,
     '--expect', String(expect),
+    '--indexes', 'consumer',
+    '--timeout', String(config.connectTimeoutSeconds),
   ];
   ctx.log(`connect sink (${mode}): node ${RUNNER} ${args.join(' ')}`);
-  const run = await runTool(RUNNER, args, { timeoutSeconds: config.connectTimeoutSeconds });
+  const run = await runTool(RUNNER, args, { timeoutSeconds: config.connectTimeoutSeconds + 120 });
   if (!run.available) return { mode, expect, available: false, why: run.why };
   const result = lastJsonLine(run.stdout);
   if (run.code !== 0 || !result || !Number.isFinite(result.recordsPerSecond)) {
@@ -34,20 +37,30 @@ async function sinkRun(ctx, mode, expect) {
   return { mode, expect, available: true, ...result };
 }
 
+async function produceTransactions(ctx, topic, count, idPrefix) {
+  const { config } = ctx;
+  for (const chunk of eventChunks({ topic: 'transactions', count, days: config.transactionDays, end: Date.now(), idPrefix, seed: 4_242, customers: config.customers })) {
+    await produceAll(ctx.kafka.producer, topic, chunk);
+  }
+}
+
 async function runConnect(ctx) {
   const { config } = ctx;
+  const pipelineTopic = ctx.topic('transactions');
   // The topic holds the pipeline's records; when the pipeline phase did not run, it gets its own.
-  const present = await messageCount(ctx.kafka.admin, ctx.topic('transactions'));
+  const present = await messageCount(ctx.kafka.admin, pipelineTopic);
   if (present < config.pipelineRecords) {
-    ctx.log(`connect: producing ${config.pipelineRecords - present} transactions to ${ctx.topic('transactions')} first`);
-    for (const chunk of eventChunks({ topic: 'transactions', count: config.pipelineRecords - present, days: config.transactionDays, end: Date.now(), idPrefix: `${ctx.runId}-k`, seed: 4_242, customers: config.customers })) {
-      await produceAll(ctx.kafka.producer, ctx.topic('transactions'), chunk);
-    }
+    ctx.log(`connect: producing ${config.pipelineRecords - present} transactions to ${pipelineTopic} first`);
+    await produceTransactions(ctx, pipelineTopic, config.pipelineRecords - present, `${ctx.runId}-k`);
   }
   ctx.sampler.setPhase('connect');
   try {
-    const insert = await sinkRun(ctx, 'insert', config.pipelineRecords);
-    const upsert = insert.available || !/not in this checkout/.test(insert.why) ? await sinkRun(ctx, 'upsert', config.connectUpsertRecords) : { mode: 'upsert', available: false, why: insert.why };
+    const insert = await sinkRun(ctx, 'insert', pipelineTopic, await messageCount(ctx.kafka.admin, pipelineTopic));
+    if (!insert.available && /not in this checkout/.test(insert.why)) return { insert, upsert: { mode: 'upsert', expect: config.connectUpsertRecords, available: false, why: insert.why } };
+    const upsertTopic = ctx.topic('connect-upsert');
+    await ctx.kafka.admin.createTopics({ topics: [{ topic: upsertTopic, numPartitions: 3 }] });
+    await produceTransactions(ctx, upsertTopic, config.connectUpsertRecords, `${ctx.runId}-u`);
+    const upsert = await sinkRun(ctx, 'upsert', upsertTopic, config.connectUpsertRecords);
     return { insert, upsert };
   } finally {
     ctx.sampler.setPhase('between');
