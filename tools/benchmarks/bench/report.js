@@ -83,8 +83,10 @@ function goalRows(results) {
     rows.push(['pipeline / ceiling, CSV inbox', `≥ ${GOALS.pipelineRatio}`, spreadText(pipeline.csvRatio, ratio), BEFORE.pipelineRatio, met(pipeline.csvRatio.median >= GOALS.pipelineRatio)]);
   }
   if (connect?.insert?.available && pipeline) {
-    const best = Math.max(pipeline.http.median, pipeline.csv.median);
-    rows.push(['pipeline / Kafka Connect sink InsertOne', `≥ ${GOALS.connectRatio}`, ratio(best / connect.insert.recordsPerSecond), '0.43–0.51', met(best / connect.insert.recordsPerSecond >= GOALS.connectRatio)]);
+    for (const [name, rate, before] of [['HTTP push', pipeline.http.median, '0.43'], ['CSV inbox', pipeline.csv.median, '0.51']]) {
+      const value = rate / connect.insert.recordsPerSecond;
+      rows.push([`pipeline (${name}) / Kafka Connect sink InsertOne`, `≥ ${GOALS.connectRatio}`, ratio(value), before, met(value >= GOALS.connectRatio)]);
+    }
   } else if (connect) {
     rows.push(['pipeline / Kafka Connect sink InsertOne', `≥ ${GOALS.connectRatio}`, `not available: ${connect.insert.why}`, '0.43–0.51', '–']);
   }

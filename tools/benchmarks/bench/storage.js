@@ -87,10 +87,11 @@ module.exports = { STORES, connectMongo, storedCount, freshStorage, storedDocume
  * On shared servers: removes the records of this run (ids and connection tags carry the run id),
  * so other users of the servers do not read through them afterwards.
  */
-async function removeRunRecords(client, runId) {
+async function removeRunRecords(client, runId, { transactionsOnly = false, idPattern = '' } = {}) {
   const escaped = runId.replace(/[^A-Za-z0-9]/g, '\\$&');
   const removed = {};
-  removed.transactions = (await storeOf(client, 'transactions').deleteMany({ transactionId: { $regex: `^${escaped}-` } })).deletedCount;
+  removed.transactions = (await storeOf(client, 'transactions').deleteMany({ transactionId: { $regex: `^${escaped}-${idPattern}` } })).deletedCount;
+  if (transactionsOnly) return removed;
   removed.network_logs = (await storeOf(client, 'network_logs').deleteMany({ message: { $regex: `conn=${escaped}-` } })).deletedCount;
   return removed;
 }
