@@ -190,9 +190,9 @@ function connectSection({ connect, pipeline }) {
     '## The peer: MongoDB Kafka sink connector',
     '',
     '`tools/benchmarks/connect-sink/run.js` (mongo-kafka-connect on a Kafka Connect standalone worker, `--indexes consumer`: the transactions ' +
-      'consumer\'s indexes created first) into the same server. InsertOne mode reads the pipeline\'s own transactions topic (every message of it); ' +
-      'upsert mode a topic of its own with BENCH_CONNECT_UPSERT_RECORDS transactions. Timed from the task running until its group has committed ' +
-      'the topic\'s end. Records/s, and this pipeline\'s median rate divided by it:',
+      'consumer\'s indexes created first) into the same server and Kafka, on topics shaped like the services\' own (the same event envelopes keyed by ' +
+      'transactionId, 3 partitions): InsertOne over as many transactions as a pipeline run, upsert over BENCH_CONNECT_UPSERT_RECORDS. ' +
+      'Timed from the task running until its group has committed the topic\'s end. Records/s, and this pipeline\'s median rate divided by it:',
     '',
     table(
       ['mode', 'records', 'records/s', 'our HTTP / it', 'our CSV / it', 'worker RSS peak (MiB)', 'before (issue 10)'],

@@ -2,9 +2,10 @@
 /**
  * The peer a user would pick instead: the MongoDB Kafka sink connector (Kafka Connect standalone),
  * run by tools/benchmarks/connect-sink/run.js into the same server, with the transactions
- * consumer's indexes: InsertOne mode (not idempotent) over the pipeline's own transactions topic
- * (every message of it), and the idempotent upsert mode over a topic of its own holding
- * BENCH_CONNECT_UPSERT_RECORDS transactions (it is far slower; the runner consumes a whole topic).
+ * consumer's indexes: InsertOne mode (not idempotent) over BENCH_PIPELINE_RECORDS transactions, as
+ * many as a pipeline run, and the idempotent upsert mode over BENCH_CONNECT_UPSERT_RECORDS (it is
+ * far slower). The runner consumes a whole topic, so each mode gets a topic holding just those,
+ * produced like the services' topics (event envelopes keyed by transactionId, 3 partitions).
  */
 const { eventChunks } = require('../events');
 const { produceAll, messageCount } = require('../kafka');
@@ -46,16 +47,14 @@ async function produceTransactions(ctx, topic, count, idPrefix) {
 
 async function runConnect(ctx) {
   const { config } = ctx;
-  const pipelineTopic = ctx.topic('transactions');
-  // The topic holds the pipeline's records; when the pipeline phase did not run, it gets its own.
-  const present = await messageCount(ctx.kafka.admin, pipelineTopic);
-  if (present < config.pipelineRecords) {
-    ctx.log(`connect: producing ${config.pipelineRecords - present} transactions to ${pipelineTopic} first`);
-    await produceTransactions(ctx, pipelineTopic, config.pipelineRecords - present, `${ctx.runId}-k`);
-  }
   ctx.sampler.setPhase('connect');
   try {
-    const insert = await sinkRun(ctx, 'insert', pipelineTopic, await messageCount(ctx.kafka.admin, pipelineTopic));
+    // Topics of its own with exactly the records each mode is timed on (the pipeline's topic holds
+    // every repeat's records by now): the same envelopes, keys and partitions as the services' topic.
+    const insertTopic = ctx.topic('connect-insert');
+    await ctx.kafka.admin.createTopics({ topics: [{ topic: insertTopic, numPartitions: 3 }] });
+    await produceTransactions(ctx, insertTopic, config.pipelineRecords, `${ctx.runId}-k`);
+    const insert = await sinkRun(ctx, 'insert', insertTopic, await messageCount(ctx.kafka.admin, insertTopic));
     if (!insert.available && /not in this checkout/.test(insert.why)) return { insert, upsert: { mode: 'upsert', expect: config.connectUpsertRecords, available: false, why: insert.why } };
     const upsertTopic = ctx.topic('connect-upsert');
     await ctx.kafka.admin.createTopics({ topics: [{ topic: upsertTopic, numPartitions: 3 }] });
