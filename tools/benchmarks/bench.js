@@ -27,6 +27,7 @@ const { dirname, join, resolve } = require('node:path');
 const { loadConfig, benchEnvironment } = require('./bench/config');
 const { startInfra } = require('./bench/infra');
 const { startStack, stopAllServices } = require('./bench/stack');
+const { stopAllTools } = require('./bench/external-tool');
 const { connectKafka } = require('./bench/kafka');
 const { connectMongo, removeRunRecords } = require('./bench/storage');
 const { RssSampler } = require('./bench/rss-sampler');
@@ -51,12 +52,20 @@ function log(message) {
 
 /** Cleanups of what the run started, newest first; also run on Ctrl-C / SIGTERM. */
 const cleanups = [];
-async function cleanUp() {
-  await stopAllServices();
-  while (cleanups.length) await Promise.resolve().then(cleanups.shift()).catch((error) => log(`cleanup: ${error.message}`));
+let interrupted = false;
+let cleaning;
+/** Runs once, whoever asks first (the end of main, or a signal). */
+function cleanUp() {
+  cleaning ??= (async () => {
+    await stopAllTools();
+    await stopAllServices();
+    while (cleanups.length) await Promise.resolve().then(cleanups.shift()).catch((error) => log(`cleanup: ${error.message}`));
+  })();
+  return cleaning;
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     log(`${signal}: stopping what the run started`);
     cleanUp().finally(() => process.exit(130));
   });
@@ -116,6 +125,7 @@ async function main() {
       groupId: (topic) => `${stack.prefix}${topic}-consumer`,
     };
     for (const phase of config.phases) {
+      if (interrupted) break;
       try {
         results[phase] = await PHASE_RUNNERS[phase](ctx);
       } catch (error) {
@@ -130,6 +140,7 @@ async function main() {
   } finally {
     await cleanUp();
   }
+  if (interrupted) return;
   results.durationSeconds = (Date.now() - startedAt) / 1000;
   if (!results.machine) throw new Error('the benchmark did not get as far as measuring anything');
   const report = renderReport(results);
