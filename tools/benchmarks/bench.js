@@ -76,7 +76,8 @@ async function main() {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const runDir = mkdtempSync(join(tmpdir(), 'datalake-bench-'));
   log(`run ${runId}: phases ${config.phases.join(', ')}, sizes ${config.sizes.join(', ')}, repeats ${config.repeats}; work dir ${runDir}`);
-  const results = { config, notes: [], environment: benchEnvironment() };
+  // BENCH_NOTE: a line of context for the report's notes (what was merged, what else ran).
+  const results = { config, notes: process.env.BENCH_NOTE ? [process.env.BENCH_NOTE] : [], environment: benchEnvironment() };
   let stack;
   try {
     const infra = await startInfra(config, log);

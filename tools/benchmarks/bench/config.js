@@ -76,7 +76,7 @@ function loadConfig() {
 /** The BENCH_* variables set for this run, for the report's "commands" section. */
 function benchEnvironment() {
   return Object.entries(process.env)
-    .filter(([name]) => name.startsWith('BENCH_'))
+    .filter(([name]) => name.startsWith('BENCH_') && name !== 'BENCH_NOTE')
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${value}`);
 }
