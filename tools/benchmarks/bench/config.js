@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Settings of `npm run bench`, all from the environment (documented in docs/BENCHMARKS.md and
- * docs/notes/bench.md). BENCH_QUICK=1 gives a small run that finishes in a few minutes.
+ * tools/benchmarks/README.md). BENCH_QUICK=1 gives a small run that finishes in a few minutes.
  */
 
 const PHASES = ['pipeline', 'connect', 'reads', 'quota', 'writes', 'overhead'];
