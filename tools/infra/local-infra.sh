@@ -104,6 +104,7 @@ usage: tools/infra/local-infra.sh up|down|status|reset      (instance: $INSTANCE
   reset   stop the servers and delete their data (topics, offsets, databases)
   stop kafka|ferretdb|postgres   stop that one server of this checkout (\`up\` starts it again)
   pause ferretdb        SIGSTOP the FerretDB process (connections stay open, nothing answers)
+  kill ferretdb         SIGKILL the FerretDB process (a crash; \`up\` starts it again)
   resume ferretdb       SIGCONT it
 
 environment:
@@ -916,7 +917,7 @@ cmd_stop() {
 # signal_server SIGNAL NAME: SIGSTOP/SIGCONT our FerretDB (a paused Kafka would also stall its controller)
 signal_server() {
   local signal="$1" pid
-  [[ "${2:-}" == ferretdb ]] || die "only ferretdb can be paused or resumed"
+  [[ "${2:-}" == ferretdb ]] || die "only ferretdb can be paused, resumed or killed"
   server_args ferretdb
   pid="$(our_pid "$FERRET_PID" "$FERRET_DATA")" || die "ferretdb: not running (no process of this checkout)"
   kill "-$signal" "$pid"
@@ -928,6 +929,7 @@ case "${1:-}" in
   stop) with_lock cmd_stop "${2:-}" ;;
   pause) signal_server STOP "${2:-}" ;;
   resume) signal_server CONT "${2:-}" ;;
+  kill) signal_server KILL "${2:-}" ;;
   down) with_lock cmd_down ;;
   reset) with_lock cmd_reset ;;
   status) cmd_status ;;

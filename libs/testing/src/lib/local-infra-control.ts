@@ -40,6 +40,11 @@ export class LocalInfraControl {
     return this.infra('stop', 'ferretdb');
   }
 
+  /** SIGKILL: the server crashes; its connections are cut at once. */
+  killMongo(): Promise<void> {
+    return this.infra('kill', 'ferretdb');
+  }
+
   /** SIGSTOP: the server keeps its connections open and answers nothing. */
   pauseMongo(): Promise<void> {
     return this.infra('pause', 'ferretdb');
