@@ -4,3 +4,4 @@ export * from './lib/service-process';
 export * from './lib/tcp-proxy';
 export * from './lib/local-infra-control';
 export * from './lib/delivery-tally';
+export * from './lib/service-table';

@@ -68,29 +68,25 @@ function commandLine(pid) {
   }
 }
 
-/** VmRSS in KiB, or undefined once the process is gone. */
-function rssKiB(pid) {
+/** The value in KiB of a `Name:  N kB` line of a /proc file of `pid`; 0 without it, undefined once the process is gone. */
+function procKiB(pid, file, name) {
   try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
     return match ? Number(match[1]) : 0;
   } catch {
     return undefined;
   }
 }
 
+/** VmRSS in KiB, or undefined once the process is gone. */
+const rssKiB = (pid) => procKiB(pid, 'status', 'VmRSS');
+
 /**
  * Proportional set size in KiB (shared pages split between the processes sharing them), or
  * undefined once the process is gone. For PostgreSQL, whose backends all map the shared buffers,
  * the RSS sum counts those buffers once per backend; the PSS sum does not.
  */
-function pssKiB(pid) {
-  try {
-    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return undefined;
-  }
-}
+const pssKiB = (pid) => procKiB(pid, 'smaps_rollup', 'Pss');
 
 /**
  * The PostgreSQL postmaster behind a FerretDB process started with a PostgreSQL backend: the

@@ -9,25 +9,9 @@ const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, openSync, closeSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { freePorts, waitFor } = require('./ts-libs').testing();
+const { ALL_APPS: APPS, freePorts, serviceAddressEnv, waitFor } = require('./ts-libs').testing();
 
 const ROOT = join(__dirname, '..', '..', '..');
-const APPS = ['auth-service', 'ingest-producer-service', 'network-logs-consumer', 'social-posts-consumer', 'transactions-consumer', 'api-gateway'];
-const PORT_VARIABLE = {
-  'api-gateway': 'GATEWAY_PORT',
-  'auth-service': 'AUTH_PORT',
-  'ingest-producer-service': 'INGEST_PORT',
-  'network-logs-consumer': 'NETWORK_LOGS_PORT',
-  'social-posts-consumer': 'SOCIAL_POSTS_PORT',
-  'transactions-consumer': 'TRANSACTIONS_PORT',
-};
-const URL_VARIABLE = {
-  'auth-service': 'AUTH_SERVICE_URL',
-  'ingest-producer-service': 'INGEST_SERVICE_URL',
-  'network-logs-consumer': 'NETWORK_LOGS_SERVICE_URL',
-  'social-posts-consumer': 'SOCIAL_POSTS_SERVICE_URL',
-  'transactions-consumer': 'TRANSACTIONS_SERVICE_URL',
-};
 /** The gateway's quota for the pipeline and read figures: high enough for every request of a run, still counted. */
 const RAISED_QUOTA = 1_000_000;
 
@@ -134,8 +118,7 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     AUTH_RATE_PER_MINUTE: '100000',
     // Tokens outlive a full run (about an hour and a half).
     JWT_EXPIRES_IN: String(6 * 3600),
-    ...Object.fromEntries(APPS.map((app) => [PORT_VARIABLE[app], String(portOf[app])])),
-    ...Object.fromEntries(Object.entries(URL_VARIABLE).map(([app, variable]) => [variable, `http://127.0.0.1:${portOf[app]}`])),
+    ...serviceAddressEnv((app) => portOf[app]),
   };
   const services = new Map(APPS.map((app) => [app, new ServiceProcess(app, app, portOf[app], env, join(logDir, `${app}.log`))]));
   const quotaPort = ports[APPS.length + 1];

@@ -15,36 +15,26 @@
 'use strict';
 
 const { randomUUID } = require('node:crypto');
+const { parseArgs } = require('node:util');
 const { CompressionTypes, Kafka, Partitioners, logLevel } = require('kafkajs');
 const { GENERATORS, parseCount, random } = require('../../sample-data/generate.js');
 
 const BATCH = 1000;
 
 function args(argv) {
-  const options = {
-    kafka: process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092',
-    topic: undefined,
-    count: 20_000,
-    partitions: 3,
-    prefix: `bench${Date.now().toString(36)}`,
-    seed: 42,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const next = () => {
-      const value = argv[++i];
-      if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-      return value;
-    };
-    switch (argv[i]) {
-      case '--kafka': options.kafka = next(); break;
-      case '--topic': options.topic = next(); break;
-      case '--count': options.count = parseCount(next()); break;
-      case '--partitions': options.partitions = Number(next()); break;
-      case '--prefix': options.prefix = next(); break;
-      case '--seed': options.seed = Number(next()); break;
-      default: throw new Error(`unknown option ${argv[i]}`);
-    }
-  }
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      kafka: { type: 'string', default: process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092' },
+      topic: { type: 'string' },
+      count: { type: 'string', default: '20000' },
+      partitions: { type: 'string', default: '3' },
+      prefix: { type: 'string', default: `bench${Date.now().toString(36)}` },
+      seed: { type: 'string', default: '42' },
+    },
+  });
+  const options = { ...values, count: parseCount(values.count), partitions: Number(values.partitions), seed: Number(values.seed) };
   if (!options.topic) throw new Error('--topic is required');
   if (!(options.count > 0)) throw new Error('--count must be a positive number');
   return options;

@@ -37,6 +37,7 @@ const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
+const { parseArgs } = require('node:util');
 const { MongoClient } = require('mongodb');
 const { ensureConnectJars } = require('./jars');
 const { connectorProperties, defaultBatchSize, workerProperties } = require('./properties');
@@ -54,31 +55,36 @@ const CONSUMER_INDEXES = {
   amountValue: { key: { amountValue: 1 }, name: 'amountValue' },
 };
 
-function parseArgs(argv) {
-  const options = { tasks: 1, timeout: 900, heap: '-Xms256M -Xmx2G', indexes: [], keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const next = () => {
-      const value = argv[++i];
-      if (value === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-      return value;
-    };
-    switch (argv[i]) {
-      case '--kafka': options.kafka = next(); break;
-      case '--topic': options.topic = next(); break;
-      case '--mongo-uri': options.mongoUri = next(); break;
-      case '--database': options.database = next(); break;
-      case '--collection': options.collection = next(); break;
-      case '--mode': options.mode = next(); break;
-      case '--expect': options.expect = Number(next()); break;
-      case '--indexes': options.indexes = indexesOf(next()); break;
-      case '--tasks': options.tasks = Number(next()); break;
-      case '--batch-size': options.batchSize = Number(next()); break;
-      case '--timeout': options.timeout = Number(next()); break;
-      case '--heap': options.heap = next(); break;
-      case '--keep': options.keep = true; break;
-      default: throw new Error(`unknown option ${argv[i]}`);
-    }
-  }
+function optionsOf(argv) {
+  const text = { type: 'string' };
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      kafka: text,
+      topic: text,
+      'mongo-uri': text,
+      database: text,
+      collection: text,
+      mode: text,
+      expect: text,
+      indexes: text,
+      tasks: { type: 'string', default: '1' },
+      'batch-size': text,
+      timeout: { type: 'string', default: '900' },
+      heap: { type: 'string', default: '-Xms256M -Xmx2G' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const options = {
+    ...values,
+    mongoUri: values['mongo-uri'],
+    expect: Number(values.expect),
+    indexes: values.indexes === undefined ? [] : indexesOf(values.indexes),
+    tasks: Number(values.tasks),
+    batchSize: values['batch-size'] === undefined ? undefined : Number(values['batch-size']),
+    timeout: Number(values.timeout),
+  };
   for (const name of ['kafka', 'topic', 'mongoUri', 'database', 'collection', 'mode']) {
     if (!options[name]) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is required`);
   }
@@ -330,7 +336,7 @@ async function run(options) {
 async function main() {
   let options;
   try {
-    options = parseArgs(process.argv.slice(2));
+    options = optionsOf(process.argv.slice(2));
   } catch (error) {
     log(`${error.message}\nusage: run.js --kafka HOST:PORT --topic T --mongo-uri URI --database D --collection C --mode insert|upsert --expect N [--indexes consumer|customerId,…] [--tasks N] [--batch-size N] [--timeout S] [--heap FLAGS] [--keep]`);
     return 2;

@@ -2,34 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freePorts, getTestInfra, startServiceProcess, type ServiceProcess } from '@datalake/testing';
+import {
+  ALL_APPS,
+  PORT_VARIABLE,
+  freePort,
+  freePorts,
+  getTestInfra,
+  serviceAddressEnv,
+  startServiceProcess,
+  type AppName,
+  type ServiceProcess,
+} from '@datalake/testing';
 
-export const ALL_APPS = [
-  'auth-service',
-  'ingest-producer-service',
-  'network-logs-consumer',
-  'social-posts-consumer',
-  'transactions-consumer',
-  'api-gateway',
-] as const;
-export type AppName = (typeof ALL_APPS)[number];
-
-const PORT_VARIABLE: Record<AppName, string> = {
-  'api-gateway': 'GATEWAY_PORT',
-  'auth-service': 'AUTH_PORT',
-  'ingest-producer-service': 'INGEST_PORT',
-  'network-logs-consumer': 'NETWORK_LOGS_PORT',
-  'social-posts-consumer': 'SOCIAL_POSTS_PORT',
-  'transactions-consumer': 'TRANSACTIONS_PORT',
-};
-
-const URL_VARIABLE: Partial<Record<AppName, string>> = {
-  'auth-service': 'AUTH_SERVICE_URL',
-  'ingest-producer-service': 'INGEST_SERVICE_URL',
-  'network-logs-consumer': 'NETWORK_LOGS_SERVICE_URL',
-  'social-posts-consumer': 'SOCIAL_POSTS_SERVICE_URL',
-  'transactions-consumer': 'TRANSACTIONS_SERVICE_URL',
-};
+export { ALL_APPS, type AppName } from '@datalake/testing';
 
 export interface Stack {
   env: Record<string, string>;
@@ -67,10 +52,7 @@ export async function startStack(apps: readonly AppName[] = ALL_APPS, extraEnv: 
     // Every e2e request comes from 127.0.0.1 and the per-address /register + /token counter lives in
     // the shared gateway database: a low limit would make test files throttle each other.
     AUTH_RATE_PER_MINUTE: '100000',
-    ...Object.fromEntries(ALL_APPS.map((app) => [PORT_VARIABLE[app], String(ports.get(app))])),
-    ...Object.fromEntries(
-      Object.entries(URL_VARIABLE).map(([app, variable]) => [variable, `http://127.0.0.1:${ports.get(app as AppName)}`]),
-    ),
+    ...serviceAddressEnv((app) => ports.get(app) as number),
     ...extraEnv,
   };
   const services = new Map<AppName, ServiceProcess>();

@@ -62,10 +62,10 @@ export interface ConsumerStatus {
 }
 
 /**
- * Messages per step: one storage call (RecordRepository splits it into small writes). Each step
- * also updates the partition catalogue once, so steps much smaller than this pay that per step.
+ * Messages per step: one storage call (RecordRepository splits it into writes of 250). Measured on
+ * the local FerretDB, 100k records end to end: 500 per step stored ~10 % more per second than 200.
  */
-export const DEFAULT_STEP_MESSAGES = 200;
+export const DEFAULT_STEP_MESSAGES = 500;
 
 /** Longest time stored steps of one batch stay uncommitted (lost to a `kill -9` only, then redone). */
 const STEP_COMMIT_INTERVAL_MS = 1000;

@@ -25,30 +25,46 @@ function collidedUpserts(error: unknown, statements: number): number[] {
   throw error;
 }
 
+/** How long count changes wait to be written together (a flush also runs before any catalogue read). */
+export const DEFAULT_COUNT_FLUSH_MS = 1_000;
+/** Partitions this process remembers as existing; beyond it, it forgets them all and re-learns. */
+const KNOWN_PARTITIONS_MAX = 200_000;
+
 /**
  * The catalogue of a record collection's time partitions (years … minutes), with record counts, so
  * that a read walks only partitions that hold records, newest first, and knows which ones are
  * small enough to read whole. Kept in `<collection>_partitions` by the service that owns the
  * records.
  *
- * Counts are a guide for the reader, never a filter: a partition is read when it overlaps the
- * query, whatever its count. They are exact on MongoDB; FerretDB applies `$inc` as a
- * read-modify-write, so this process serializes its own catalogue writes, and concurrent writers
- * (several replicas on FerretDB) can make a count drift — which costs speed, never a record.
+ * A partition is created before any record is written in it, so a stored record is never in an
+ * unlisted partition. Counts are a guide for the reader, never a filter: a partition is read when
+ * it overlaps the query, whatever its count. So count changes are gathered in memory and written
+ * together, at most `countFlushMs` later (before any catalogue read of this process, and when the
+ * service stops): a backfill of sparse history touches a new minute every few records, and one
+ * `$inc` per minute per batch cost more than the records' own insert. A crash loses the pending
+ * changes, and concurrent writers on FerretDB (which applies `$inc` as a read-modify-write) can
+ * make a count drift: either costs read speed, never a record.
  */
 export class PartitionCatalogue {
   private queue: Promise<unknown> = Promise.resolve();
   /** Children lists recently read, by parent: most reads walk the same few newest partitions. */
   private readonly cache = new Map<string, { entries: CatalogueEntry[]; readAt: number }>();
+  /** Partitions known to exist in the catalogue (created or seen by this process). */
+  private readonly known = new Set<string>();
+  /** Count changes not written yet, by partition. */
+  private pending = new Map<string, { partition: Partition; by: number }>();
+  private flushTimer?: NodeJS.Timeout;
 
   /**
    * @param cacheMs how long a children list read from the server is reused. Writes through this
    *   object drop the lists they change at once; a partition created by another replica becomes
    *   visible within this time.
+   * @param countFlushMs how long count changes may wait before they are written.
    */
   constructor(
     private readonly collection: Collection<CatalogueEntry>,
     private readonly cacheMs = DEFAULT_CATALOGUE_CACHE_MS,
+    private readonly countFlushMs = DEFAULT_COUNT_FLUSH_MS,
   ) {}
 
   async ensureIndexes(existing: Set<string>): Promise<void> {
@@ -64,44 +80,112 @@ export class PartitionCatalogue {
   }
 
   /**
-   * Adds `delta` records at each timestamp to the count of every partition it falls in, creating the
-   * partitions that are missing. Called with +1 per record before the records are written (so a
-   * stored record is never in an uncatalogued partition) and -1 for those that turn out to exist.
+   * Makes sure every partition of these timestamps exists before records are written there, and
+   * counts one more record at each (written later). Called with the records about to be inserted;
+   * those that turn out to exist already are taken back with `uncount`.
    */
-  adjust(timestamps: readonly Date[], delta: 1 | -1): Promise<void> {
-    const run = this.queue.then(() => this.write(timestamps, delta));
-    this.queue = run.catch(() => undefined);
-    return run;
+  async count(timestamps: readonly Date[]): Promise<void> {
+    const missing = new Map<string, Partition>();
+    for (const timestamp of timestamps) {
+      for (const partition of cataloguedPartitionsOf(timestamp)) {
+        if (!this.known.has(partition.id)) missing.set(partition.id, partition);
+      }
+    }
+    // Not queued behind a count flush: inserting a partition never conflicts with an `$inc` of it.
+    if (missing.size > 0) await this.create([...missing.values()]);
+    this.change(timestamps, 1);
   }
 
-  /** The partitions directly inside `parent` (`''`: the years). */
+  /** Counts one record less at each timestamp (written later). */
+  uncount(timestamps: readonly Date[]): void {
+    this.change(timestamps, -1);
+  }
+
+  /** Writes the pending count changes now (e.g. before the service stops). */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) return this.queue.then(() => undefined);
+    const changes = this.pending;
+    this.pending = new Map();
+    return this.serialized(() => this.write(changes)).catch((error: unknown) => {
+      // Not lost: merged back, and written with the next flush.
+      for (const [id, change] of changes) {
+        const later = this.pending.get(id);
+        this.pending.set(id, { partition: change.partition, by: change.by + (later?.by ?? 0) });
+      }
+      this.scheduleFlush();
+      throw error;
+    });
+  }
+
+  /** The partitions directly inside `parent` (`''`: the years), with the counts of this process's writes. */
   async children(parent: string, maxTimeMS: number): Promise<CatalogueEntry[]> {
     const cached = this.cache.get(parent);
     if (cached && Date.now() - cached.readAt < this.cacheMs) return cached.entries;
+    if (this.pending.size > 0) await this.flush();
     const readAt = Date.now();
     const entries = await this.collection.find({ parent }).maxTimeMS(maxTimeMS).toArray();
     if (this.cache.size >= CACHED_PARENTS) this.cache.clear();
     this.cache.set(parent, { entries, readAt });
+    this.remember(entries.map((entry) => entry._id));
     return entries;
   }
 
-  private async write(timestamps: readonly Date[], delta: 1 | -1): Promise<void> {
-    const changes = new Map<string, { partition: Partition; by: number }>();
+  private change(timestamps: readonly Date[], delta: 1 | -1): void {
     for (const timestamp of timestamps) {
-      for (const partition of partitionsOf(timestamp)) {
-        if (!CATALOGUED_LEVELS.includes(partition.level)) continue;
-        const change = changes.get(partition.id) ?? { partition, by: 0 };
+      for (const partition of cataloguedPartitionsOf(timestamp)) {
+        const change = this.pending.get(partition.id) ?? { partition, by: 0 };
         change.by += delta;
-        changes.set(partition.id, change);
+        this.pending.set(partition.id, change);
       }
     }
-    const operations: AnyBulkWriteOperation<CatalogueEntry>[] = [...changes.values()].map(({ partition, by }) => ({
-      updateOne: {
-        filter: { _id: partition.id },
-        update: { $inc: { count: by }, $setOnInsert: { ...partition } },
-        upsert: true,
-      },
-    }));
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.pending.size === 0) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      // A failed flush keeps its changes and is tried again; the next batch or read reports an outage.
+      this.flush().catch(() => undefined);
+    }, this.countFlushMs);
+    this.flushTimer.unref();
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private remember(ids: readonly string[]): void {
+    if (this.known.size + ids.length > KNOWN_PARTITIONS_MAX) this.known.clear();
+    for (const id of ids) this.known.add(id);
+  }
+
+  /** Inserts the partitions (count 0); those another writer created meanwhile are left as they are. */
+  private async create(partitions: Partition[]): Promise<void> {
+    const entries = partitions.map((partition) => ({ ...partition, _id: partition.id, count: 0 }));
+    try {
+      await this.collection.insertMany(entries, { ordered: false });
+    } catch (error) {
+      collidedInserts(error);
+    }
+    this.remember(partitions.map((partition) => partition.id));
+    for (const partition of partitions) this.cache.delete(partition.parent);
+  }
+
+  private async write(changes: Map<string, { partition: Partition; by: number }>): Promise<void> {
+    const operations: AnyBulkWriteOperation<CatalogueEntry>[] = [...changes.values()]
+      .filter(({ by }) => by !== 0)
+      .map(({ partition, by }) => ({
+        updateOne: {
+          filter: { _id: partition.id },
+          update: { $inc: { count: by }, $setOnInsert: { ...partition } },
+          upsert: true,
+        },
+      }));
     for (let start = 0; start < operations.length; start += MATCHED_UPDATES_PER_CALL) {
       const chunk = operations.slice(start, start + MATCHED_UPDATES_PER_CALL);
       try {
@@ -116,4 +200,18 @@ export class PartitionCatalogue {
     // After the write, so that no read made during it keeps the old list.
     for (const { partition } of changes.values()) this.cache.delete(partition.parent);
   }
+}
+
+function cataloguedPartitionsOf(timestamp: Date): Partition[] {
+  return partitionsOf(timestamp).filter((partition) => CATALOGUED_LEVELS.includes(partition.level));
+}
+
+/** Accepts an insert that failed only on duplicate keys (partitions that exist); rethrows anything else. */
+function collidedInserts(error: unknown): void {
+  if (error instanceof MongoBulkWriteError) {
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY)) return;
+  }
+  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return;
+  throw error;
 }

@@ -1,5 +1,5 @@
 import type { CatalogueEntry } from './partition-catalogue';
-import { partitionsToRead } from './partition-walk';
+import { cheaperWhole, partitionsToRead } from './partition-walk';
 import { partitionsOf, type TimeBounds } from './time-partitions';
 
 /** A catalogue built from timestamps, as the repository keeps it, with a log of what was asked. */
@@ -75,3 +75,27 @@ function secondsBetween(high: number, low: number): string[] {
   for (let second = high; second >= low; second--) ids.push(`2026-12-01T03:27:${String(second).padStart(2, '0')}`);
   return ids;
 }
+
+describe('cheaperWhole', () => {
+  it('reads a sparse hour whole rather than minute by minute', () => {
+    // 100k records over 30 days: ~140 an hour, 2–3 a minute
+    expect(cheaperWhole({ level: 'hour', count: 140 }, 51)).toBe(true);
+  });
+
+  it('walks a busy hour, whose few newest minutes fill the page', () => {
+    // 1M records over 30 days: ~1,400 an hour, ~23 a minute
+    expect(cheaperWhole({ level: 'hour', count: 1_400 }, 51)).toBe(false);
+  });
+
+  it('reads a minute whole rather than querying its 60 seconds, unless it is very busy', () => {
+    expect(cheaperWhole({ level: 'minute', count: 150 }, 51)).toBe(true);
+    expect(cheaperWhole({ level: 'minute', count: 3_000 }, 51)).toBe(false);
+  });
+
+  it('lets the walk read such a partition whole when told how many records the page needs', async () => {
+    const sparseHour = Array.from({ length: 140 }, (_, n) => new Date(Date.UTC(2026, 11, 1, 3, 0, 0) + n * 25_000).toISOString());
+    const ids: string[] = [];
+    for await (const partition of partitionsToRead(catalogueOf(sparseHour), {}, 100, () => 51)) ids.push(partition.id);
+    expect(ids).toEqual(['2026-12-01T03']);
+  });
+});

@@ -80,6 +80,10 @@ export class RecordConsumer implements OnApplicationBootstrap, BeforeApplication
     if (!this.consumer) return;
     const outcome = await this.consumer.stop();
     this.unwatch?.();
+    // Partition counts wait up to a second to be written together; they are written before leaving.
+    await this.repository.flushCounts().catch((error: unknown) =>
+      this.logger.warn({ topic: this.topic, error: (error as Error).message }, 'partition counts could not be written before stopping (they guide reads only)'),
+    );
     const context = { topic: this.topic, signal, givenBack: outcome.givenBack };
     if (!outcome.committed) {
       this.logger.warn(context, 'stopped consuming; the last stored step could not be committed and will be delivered again (stored once, by natural key)');

@@ -97,6 +97,7 @@ describe('RecordRepository on time partitions (real MongoDB wire server)', () =>
 
   it('counts each partition once per record, whatever the number of deliveries', async () => {
     expect(await repository.upsertMany(records.slice(0, 20))).toEqual([]);
+    await repository.flushCounts();
     const catalogue = db.collection<CatalogueEntry>('things_partitions');
     const minute = await catalogue.findOne({ _id: '2026-12-01T03:27' });
     expect(minute?.count).toBe(12);
@@ -120,10 +121,47 @@ describe('RecordRepository on time partitions (real MongoDB wire server)', () =>
   it('takes a deleted record out of its partitions and its listing', async () => {
     const [gone] = records.splice(0, 1);
     await repository.delete(gone._id);
+    await repository.flushCounts();
     const catalogue = db.collection<CatalogueEntry>('things_partitions');
     expect((await catalogue.findOne({ _id: '2026-12-01T03:27' }))?.count).toBe(11);
     expect(await listAll({})).toEqual(expected(records));
     await expect(repository.findById(gone._id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('stores a redelivered batch once, whether it finds the stored records by insert or by reading their minutes', async () => {
+    const fresh = new RecordRepository(db, { ...definition, collection: 'redelivered' } as RecordDefinition);
+    await fresh.ensureIndexes();
+    const start = Date.UTC(2026, 10, 2, 8);
+    const batch = Array.from({ length: 60 }, (_, n) => record(1_000 + n, new Date(start + n * 7_000)));
+    expect(await fresh.upsertMany(batch)).toEqual([]);
+    // first redelivery: inserted blind, the duplicate keys tell; the second reads the minutes first
+    for (let delivery = 0; delivery < 2; delivery++) {
+      expect(await fresh.upsertMany(batch.map((r) => ({ ...r, ingestedAt: new Date() })))).toEqual([]);
+    }
+    // a changed record in a redelivered batch is still written
+    const changed = batch.map((r, n) => (n === 3 ? { ...r, eventId: 'e-fix', kind: 'fixed' } : r));
+    expect(await fresh.upsertMany(changed)).toEqual([]);
+    expect((await fresh.findById(batch[3]._id))['kind']).toBe('fixed');
+    expect(await db.collection('redelivered').countDocuments()).toBe(60);
+    await fresh.flushCounts();
+    const catalogue = db.collection<CatalogueEntry>('redelivered_partitions');
+    expect((await catalogue.findOne({ _id: '2026-11-02T08' }))?.count).toBe(60);
+  });
+
+  it('writes partition counts together, within a second, and before its own catalogue reads', async () => {
+    const quick = new RecordRepository(db, { ...definition, collection: 'counted' } as RecordDefinition);
+    await quick.ensureIndexes();
+    const at = Date.UTC(2026, 10, 3, 9, 30);
+    expect(await quick.upsertMany([record(2_000, new Date(at)), record(2_001, new Date(at + 1_000))])).toEqual([]);
+    const catalogue = db.collection<CatalogueEntry>('counted_partitions');
+    // the partition exists before its records are written; its count follows
+    expect(await catalogue.findOne({ _id: '2026-11-03T09:30' })).not.toBeNull();
+    // the repository's own reads see its counts at once
+    expect((await quick.list({ limit: 5 } as ListQueryDto)).items).toHaveLength(2);
+    expect((await catalogue.findOne({ _id: '2026-11-03T09:30' }))?.count).toBe(2);
+    expect(await quick.upsertMany([record(2_002, new Date(at + 2_000))])).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await catalogue.findOne({ _id: '2026-11-03T09:30' }))?.count).toBe(3);
   });
 
   it('answers a read that outlives its time limit with UNAVAILABLE, not a server error', async () => {

@@ -91,6 +91,8 @@ export class RecordRepository {
   private readonly catalogue: PartitionCatalogue;
   private readonly readTimeoutMs: number;
   private readonly partitionReadLimit: number;
+  /** Whether the last batch was mostly records already stored (see upsertMany). */
+  private expectRedeliveries = false;
 
   constructor(
     db: Db,
@@ -130,26 +132,35 @@ export class RecordRepository {
    */
   async upsertMany(records: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
     const documents = records.map((record) => ({ ...record, [PARTITIONS_FIELD]: recordPartitionIds(record.timestamp) }));
-    const stored = await storedRecordsOf(this.collection, this.catalogue, documents, this.readTimeoutMs);
+    const stored = this.expectRedeliveries
+      ? await storedRecordsOf(this.collection, this.catalogue, documents, this.readTimeoutMs)
+      : new Map<string, RecordDocument>();
     // Catalogued before they are written, as new: a stored record is never in an unlisted partition.
-    const countedAsNew = documents.filter((document) => !stored.has(document._id));
-    await this.catalogue.adjust(
-      countedAsNew.map((document) => document.timestamp),
-      1,
-    );
+    await this.catalogue.count(documents.filter((document) => !stored.has(document._id)).map((document) => document.timestamp));
     const rejected: RejectedWrite[] = [];
     const notNew: Date[] = [];
+    let foundStored = stored.size;
     for (let start = 0; start < documents.length; start += UPSERT_CHUNK_SIZE) {
       const chunk = documents.slice(start, start + UPSERT_CHUNK_SIZE);
       const outcome = await this.upsertChunkOrEach(chunk, stored);
+      foundStored += outcome.foundStored.length;
       for (const refusal of outcome.rejected) rejected.push({ ...refusal, index: start + refusal.index });
       for (const index of [...outcome.foundStored, ...outcome.rejected.map((refusal) => refusal.index)]) {
         if (!stored.has(chunk[index]._id)) notNew.push(chunk[index].timestamp);
       }
       await onChunk?.();
     }
-    if (notNew.length > 0) await this.catalogue.adjust(notNew, -1);
+    if (notNew.length > 0) this.catalogue.uncount(notNew);
+    // New records are inserted blind (a duplicate key tells the few stored ones); once a batch is
+    // mostly stored records (a redelivery, a re-ingest), the next ones are checked first, minute by
+    // minute, which costs far less than a failed insert and a look-up per record.
+    this.expectRedeliveries = foundStored * 2 > documents.length;
     return rejected;
+  }
+
+  /** Writes the partition counts still pending (before the service stops). */
+  flushCounts(): Promise<void> {
+    return this.catalogue.flush();
   }
 
   /**
@@ -245,7 +256,8 @@ export class RecordRepository {
       if (plan.narrow) return this.findSorted(plan.filter, plan.limit + 1, deadline);
       const page: RecordDocument[] = [];
       const catalogue = { children: (parent: string) => this.catalogue.children(parent, this.msLeft(deadline)) };
-      for await (const partition of partitionsToRead(catalogue, plan.bounds, this.partitionReadLimit)) {
+      const wanted = () => plan.limit + 1 - page.length;
+      for await (const partition of partitionsToRead(catalogue, plan.bounds, this.partitionReadLimit, wanted)) {
         const filter = { ...plan.filter, [PARTITIONS_FIELD]: partition.id } as Filter<RecordDocument>;
         page.push(...(await this.findSorted(filter, plan.limit + 1 - page.length, deadline)));
         if (page.length > plan.limit) break;
@@ -309,6 +321,6 @@ export class RecordRepository {
   async delete(id: string): Promise<void> {
     const deleted = await this.collection.findOneAndDelete({ _id: id });
     if (!deleted) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
-    await this.catalogue.adjust([deleted.timestamp], -1);
+    this.catalogue.uncount([deleted.timestamp]);
   }
 }

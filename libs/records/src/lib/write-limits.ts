@@ -1,5 +1,5 @@
-/** Documents per insertMany call: short enough to heartbeat between calls. */
-export const UPSERT_CHUNK_SIZE = 100;
+/** Documents per insertMany call: half a consumer step, short enough to heartbeat between calls. */
+export const UPSERT_CHUNK_SIZE = 250;
 
 /**
  * Updates per bulkWrite. FerretDB 1.24 holds one backend connection for each update of a bulkWrite
