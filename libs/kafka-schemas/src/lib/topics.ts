@@ -32,6 +32,12 @@ export const TOPIC_CATALOGUE = Object.fromEntries(
 /** Catalogues in topic order (network_logs, social_posts, transactions). */
 export const ALL_CATALOGUES: readonly TopicCatalogue[] = TOPIC_DEFINITIONS.map(({ catalogue }) => catalogue);
 
-export function catalogueOf<T extends Topic>(topic: T): (typeof TOPIC_CATALOGUE)[T] {
+/** The catalogue of a topic, typed for generic code (`TOPIC_CATALOGUE[topic]` keeps the literal types). */
+export function catalogueOf(topic: Topic): TopicCatalogue {
   return TOPIC_CATALOGUE[topic];
+}
+
+/** A value for every topic, e.g. `mapTopics((topic) => requiredFieldsOf(catalogueOf(topic)))`. */
+export function mapTopics<V>(value: (topic: Topic) => V): Record<Topic, V> {
+  return Object.fromEntries(ALL_TOPICS.map((topic) => [topic, value(topic)])) as Record<Topic, V>;
 }
