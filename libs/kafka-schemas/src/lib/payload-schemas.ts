@@ -17,10 +17,10 @@ export const PAYLOAD_SCHEMAS = Object.fromEntries(
   ]),
 ) as unknown as { readonly [T in Topic]: PayloadSchema<PayloadOf<T>> };
 
+type PayloadClasses = { [D in TopicDefinitionEntry as D['catalogue']['topic']]: D['payloadClass'] };
+
 /** The payload type a topic carries, so a handler cannot drift from its topic. */
-export type PayloadOf<T extends Topic> = InstanceType<
-  Extract<TopicDefinitionEntry, { catalogue: { topic: T } }>['payloadClass']
->;
+export type PayloadOf<T extends Topic> = InstanceType<PayloadClasses[T]>;
 
 export function payloadSchemaOf<T extends Topic>(topic: T): PayloadSchema<PayloadOf<T>> {
   return PAYLOAD_SCHEMAS[topic];

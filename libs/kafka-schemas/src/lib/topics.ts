@@ -22,12 +22,12 @@ export function isTopic(value: unknown): value is Topic {
 }
 
 /** The catalogue of a topic (fields, aliases, enums, natural key, example, resource, storage). */
-export type CatalogueOf<T extends Topic> = Extract<TopicDefinitionEntry, { catalogue: { topic: T } }>['catalogue'];
+export type CatalogueOf<T extends Topic> = (typeof TOPIC_CATALOGUE)[T];
 
 /** Every topic's catalogue, by topic name. */
 export const TOPIC_CATALOGUE = Object.fromEntries(
   TOPIC_DEFINITIONS.map(({ catalogue }) => [catalogue.topic, catalogue]),
-) as { readonly [T in Topic]: CatalogueOf<T> };
+) as { readonly [D in TopicDefinitionEntry as D['catalogue']['topic']]: D['catalogue'] };
 
 /** Catalogues in topic order (network_logs, social_posts, transactions). */
 export const ALL_CATALOGUES: readonly TopicCatalogue[] = TOPIC_DEFINITIONS.map(({ catalogue }) => catalogue);
