@@ -1,6 +1,7 @@
 #!/usr/bin/env node
- * Writes realistic sample data for DataLake's topics (libs/kafka-schemas/catalogue.json) as CSV, NDJSON, JSON and SQLite files,
- * Writes realistic sample data for DataLake's three topics as CSV, NDJSON, JSON and SQLite files,
+/**
+ * Writes realistic sample data for DataLake's topics (libs/kafka-schemas/catalogue.json) as CSV, NDJSON,
+ * JSON and SQLite files,
  * from 10 rows to millions: rows are generated and written in a stream (SQLite in transactions of
  * 10,000), so memory stays flat whatever the size.
  *
