@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /**
- * Writes realistic sample data for DataLake's topics (libs/kafka-schemas/catalogue.json) as CSV, NDJSON,
- * JSON and SQLite files,
- * from 10 rows to millions: rows are generated and written in a stream (SQLite in transactions of
- * 10,000), so memory stays flat whatever the size.
+ * Writes realistic sample data for DataLake's topics (libs/kafka-schemas/catalogue.json) as CSV,
+ * NDJSON, JSON and SQLite files, from 10 rows to millions: rows are generated and written in a stream
+ * (SQLite in transactions of 10,000), so memory stays flat whatever the size.
  *
  *   node tools/sample-data/generate.js                       # 100 rows of each topic in each format
  *   node tools/sample-data/generate.js --rows 1m --topics transactions --formats csv
