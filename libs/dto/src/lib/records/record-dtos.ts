@@ -1,11 +1,11 @@
-import type { Topic } from '@datalake/kafka-schemas';
+import { mapTopics, type Topic } from '@datalake/kafka-schemas';
 import {
-  type ListQueryDto,
+  ListQueryDto,
   NetworkLogListQueryDto,
   SocialPostListQueryDto,
   TransactionListQueryDto,
 } from './list-query.dto';
-import { NetworkLogUpdateDto, SocialPostUpdateDto, TransactionUpdateDto, type RecordUpdate } from './update.dto';
+import { type RecordUpdate, updateDtoOf } from './update.dto';
 
 /** The request DTOs of one record resource. */
 export interface RecordDtos {
@@ -13,9 +13,15 @@ export interface RecordDtos {
   updateBody: new () => RecordUpdate;
 }
 
-/** Per topic, the DTOs the gateway and the owning service validate the same requests with. */
-export const RECORD_DTOS: Readonly<Record<Topic, RecordDtos>> = {
-  network_logs: { listQuery: NetworkLogListQueryDto, updateBody: NetworkLogUpdateDto },
-  social_posts: { listQuery: SocialPostListQueryDto, updateBody: SocialPostUpdateDto },
-  transactions: { listQuery: TransactionListQueryDto, updateBody: TransactionUpdateDto },
+/** List query DTOs with per-resource filters; a topic without one lists with paging and from/to only. */
+const LIST_QUERIES: Partial<Record<Topic, new () => ListQueryDto>> = {
+  network_logs: NetworkLogListQueryDto,
+  social_posts: SocialPostListQueryDto,
+  transactions: TransactionListQueryDto,
 };
+
+/** Per topic, the DTOs the gateway and the owning service validate the same requests with. */
+export const RECORD_DTOS: Readonly<Record<Topic, RecordDtos>> = mapTopics((topic) => ({
+  listQuery: LIST_QUERIES[topic] ?? ListQueryDto,
+  updateBody: updateDtoOf(topic),
+}));

@@ -38,13 +38,19 @@ function apiPropertyOf(field: FieldSpec): ApiPropertyOptions {
   } as ApiPropertyOptions;
 }
 
+const built = new Map<Topic, new () => RecordUpdate>();
+
 /**
- * The update DTO of a topic, built from its catalogue's `mutable` fields: each optional, validated
- * as the catalogue describes it, and documented for OpenAPI; any other body field is refused by the
- * whitelisting ValidationPipe. `name` is the class (and OpenAPI schema) name.
+ * The update DTO of a topic, `<typeName>UpdateDto`, built once from its catalogue's `mutable` fields:
+ * each optional, validated as the catalogue describes it, and documented for OpenAPI; any other body
+ * field is refused by the whitelisting ValidationPipe.
  */
-export function updateDtoOf(topic: Topic, name: string): new () => RecordUpdate {
+export function updateDtoOf(topic: Topic): new () => RecordUpdate {
+  const existing = built.get(topic);
+  if (existing) return existing;
+  const name = `${catalogueOf(topic).typeName}UpdateDto`;
   const dto = { [name]: class {} }[name] as new () => RecordUpdate;
+  built.set(topic, dto);
   for (const field of mutableFieldsOf(catalogueOf(topic))) {
     // Decorators run bottom-up: constraints first, then @IsOptional and the OpenAPI property.
     const decorators = [ApiPropertyOptional(apiPropertyOf(field)), IsOptional(), ...constraintsOf(field)];
@@ -53,6 +59,6 @@ export function updateDtoOf(topic: Topic, name: string): new () => RecordUpdate 
   return dto;
 }
 
-export const TransactionUpdateDto = updateDtoOf(TOPICS.transactions, 'TransactionUpdateDto');
-export const SocialPostUpdateDto = updateDtoOf(TOPICS.socialPosts, 'SocialPostUpdateDto');
-export const NetworkLogUpdateDto = updateDtoOf(TOPICS.networkLogs, 'NetworkLogUpdateDto');
+export const TransactionUpdateDto = updateDtoOf(TOPICS.transactions);
+export const SocialPostUpdateDto = updateDtoOf(TOPICS.socialPosts);
+export const NetworkLogUpdateDto = updateDtoOf(TOPICS.networkLogs);

@@ -66,6 +66,8 @@ export interface TopicCatalogue {
   readonly resource: string;
   /** One record in words, for API docs ("customer transaction"). */
   readonly title: string;
+  /** PascalCase singular for class and schema names (`TransactionUpdateDto`). */
+  readonly typeName: string;
   /** Owning service (app name), its Mongo database and collection (DESIGN.md's table). */
   readonly service: string;
   readonly database: string;

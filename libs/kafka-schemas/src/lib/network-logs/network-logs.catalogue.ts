@@ -12,6 +12,7 @@ export const networkLogsCatalogue = defineTopicCatalogue({
   schema: 'network_logs.v1',
   resource: 'network-logs',
   title: 'network log',
+  typeName: 'NetworkLog',
   service: 'network-logs-consumer',
   database: 'network_logs',
   collection: 'network_logs',

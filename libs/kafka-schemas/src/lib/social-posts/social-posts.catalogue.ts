@@ -9,6 +9,7 @@ export const socialPostsCatalogue = defineTopicCatalogue({
   schema: 'social_posts.v1',
   resource: 'social-posts',
   title: 'social media post',
+  typeName: 'SocialPost',
   service: 'social-posts-consumer',
   database: 'social_posts',
   collection: 'social_posts',

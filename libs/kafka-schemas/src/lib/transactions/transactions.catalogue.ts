@@ -18,6 +18,7 @@ export const transactionsCatalogue = defineTopicCatalogue({
   schema: 'transactions.v1',
   resource: 'transactions',
   title: 'customer transaction',
+  typeName: 'Transaction',
   service: 'transactions-consumer',
   database: 'transactions',
   collection: 'transactions',
