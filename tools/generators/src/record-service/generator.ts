@@ -146,13 +146,14 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
   if (tree.exists(manifest)) tree.write(`k8s/base/${names.app}.yaml`, rename(tree.read(manifest, 'utf-8')!));
 
   return () => {
+    logger.info(`${names.app} created on port ${port}. Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`);
     if (!options.skipCatalogueJson) {
+      logger.info('Rewriting libs/kafka-schemas/catalogue.json (the catalogue spec checks the new folder too):');
       execSync('npx jest --ci libs/kafka-schemas/src/lib/catalogue', {
         stdio: 'inherit',
         env: { ...process.env, TEST_TIER: 'unit', UPDATE_CATALOGUE_JSON: '1' },
       });
     }
-    logger.info(`${names.app} created on port ${port}. Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`);
   };
 }
 

@@ -14,7 +14,8 @@ describe('update DTOs from the topic catalogue', () => {
   it.each(ALL_TOPICS)('%s: accepts every mutable field and nothing else', (topic) => {
     const dto = RECORD_DTOS[topic].updateBody;
     const fields = mutableFieldsOf(catalogueOf(topic));
-    expect(fields.length).toBeGreaterThan(0);
+    // A type with no mutable fields (a new one, say) refuses every update body.
+    if (fields.length === 0) return expect(errorsOf(dto, { timestamp: 'changed' })).not.toEqual([]);
     expect(errorsOf(dto, Object.fromEntries(fields.map((field) => [field.name, field.example])))).toEqual([]);
     expect(errorsOf(dto, {})).toEqual([]);
     const immutable = catalogueOf(topic).fields.find((field) => !field.mutable);

@@ -22,8 +22,9 @@ function classFields(payloadClass: new () => object): { all: string[]; optional:
 
 describe('topic catalogue', () => {
   it('derives TOPICS from the topic folders, in the order of the registry', () => {
-    expect(TOPICS).toEqual({ networkLogs: 'network_logs', socialPosts: 'social_posts', transactions: 'transactions' });
-    expect(ALL_TOPICS).toEqual(['network_logs', 'social_posts', 'transactions']);
+    expect(TOPICS).toMatchObject({ networkLogs: 'network_logs', socialPosts: 'social_posts', transactions: 'transactions' });
+    expect(ALL_TOPICS.slice(0, 3)).toEqual(['network_logs', 'social_posts', 'transactions']);
+    expect(ALL_TOPICS).toEqual(TOPIC_DEFINITIONS.map(({ catalogue }) => catalogue.topic));
     expect(catalogueOf(TOPICS.transactions).resource).toBe('transactions');
   });
 
