@@ -22,6 +22,8 @@ const INPUTS = [
   'apps/datalake-e2e/src/support/stack.ts',
   'docker/healthcheck.js',
   'tools/scripts/start.sh',
+  'k8s/base/kafka-topics-job.yaml',
+  'docker/compose.yaml',
 ];
 
 function copyIntoTree(tree: Tree, path: string): void {
@@ -125,6 +127,10 @@ describe('record-service generator', () => {
     expect(read('tools/deploy-checks/src/lib/workspace.ts')).toContain(`'transactions', 'sensor_readings'`);
     expect(read('apps/datalake-e2e/src/support/stack.ts')).toContain(`'sensor-readings-consumer': 'SENSOR_READINGS_PORT'`);
     expect(read('tools/scripts/start.sh')).toContain('transactions-consumer sensor-readings-consumer');
+    for (const jobs of ['k8s/base/kafka-topics-job.yaml', 'docker/compose.yaml']) {
+      expect(read(jobs)).toContain(' transactions sensor_readings network_logs.dlq');
+      expect(read(jobs)).toMatch(/ transactions\.dlq sensor_readings\.dlq$/m);
+    }
   });
 
   it('is idempotent for registrations and refuses an existing app', async () => {

@@ -25,7 +25,9 @@ const COPIED_FILES = [
  * Lines naming the template app that a new app needs beside them. `copy`: insert the renamed line
  * after it; `inline`: add the renamed quoted name after the template's on that same line.
  */
-const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: 'copy' | 'inline' }[] = [
+type Mode = 'copy' | 'inline' | 'topics';
+
+const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: Mode }[] = [
   { path: 'apps/api-gateway/src/app/gateway.env.ts', find: (n) => `${n.constant}_SERVICE_URL:`, mode: 'copy' },
   { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `export type UpstreamName`, mode: 'inline' },
   { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `'${n.app}': client(`, mode: 'copy' },
@@ -38,11 +40,14 @@ const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: 'co
   { path: 'docker/healthcheck.js', find: (n) => `'${n.app}': [`, mode: 'copy' },
   { path: 'tools/scripts/start.sh', find: (n) => `    ${n.app}) echo`, mode: 'copy' },
   { path: 'tools/scripts/start.sh', find: () => 'APPS=(', mode: 'inline' },
+  // space-separated topic lists of the topic-creating jobs: `… transactions … transactions.dlq`
+  { path: 'k8s/base/kafka-topics-job.yaml', find: (n) => ` ${n.topic}.dlq`, mode: 'topics' },
+  { path: 'docker/compose.yaml', find: (n) => ` ${n.topic}.dlq`, mode: 'topics' },
 ];
 
 /** What the generator cannot write safely (multi-line blocks of deployment files): printed as a checklist. */
 export const MANUAL_STEPS = (n: RecordNames, port: number): string[] => [
-  `docker/compose.yaml: a "${n.app}" service (copy the template's block), its URL ${n.constant}_SERVICE_URL for the gateway, and ${n.topic} ${n.topic}.dlq in the topics job`,
+  `docker/compose.yaml: a "${n.app}" service (copy the template's block) and its URL ${n.constant}_SERVICE_URL for the gateway`,
   `docker/prometheus/prometheus.yml: a scrape job for ${n.app}:${port}`,
   `k8s/base/hpa.yaml, pdb.yaml, networkpolicies.yaml and k8s/overlays/*/kustomization.yaml: the template's blocks for ${n.app}`,
   `.env.example: ${n.constant}_PORT=${port} and ${n.constant}_SERVICE_URL=http://127.0.0.1:${port}`,
@@ -50,12 +55,20 @@ export const MANUAL_STEPS = (n: RecordNames, port: number): string[] => [
 ];
 
 /** A line-level edit of a registration file (idempotent); false when its anchor is missing. */
-function register(tree: Tree, path: string, anchor: string, mode: 'copy' | 'inline', rename: (text: string) => string, template: RecordNames, names: RecordNames): boolean {
+function register(tree: Tree, path: string, anchor: string, mode: Mode, rename: (text: string) => string, template: RecordNames, names: RecordNames): boolean {
   if (!tree.exists(path)) return false;
   const lines = tree.read(path, 'utf-8')!.split('\n');
   const found = lines.filter((line) => line.includes(anchor));
   if (found.length === 0) return false;
-  if (mode === 'copy') {
+  if (mode === 'topics') {
+    for (const line of found) {
+      if (line.includes(` ${names.topic}.dlq`)) continue;
+      const listed = line
+        .replace(` ${template.topic} `, ` ${template.topic} ${names.topic} `)
+        .replace(` ${template.topic}.dlq`, ` ${template.topic}.dlq ${names.topic}.dlq`);
+      lines[lines.indexOf(line)] = listed;
+    }
+  } else if (mode === 'copy') {
     for (const line of found) {
       const copy = rename(line);
       if (!lines.includes(copy)) lines.splice(lines.indexOf(line) + 1, 0, copy);
