@@ -102,7 +102,7 @@ describe('record-service generator', () => {
   });
 
   it('creates the consumer app from the template app, renamed, on the next port', () => {
-    const project = JSON.parse(tree.read('apps/sensor-readings-consumer/project.json', 'utf-8')!);
+    const project = JSON.parse(tree.read('apps/sensor-readings-consumer/project.json', 'utf-8') ?? '{}');
     expect(project.name).toBe('sensor-readings-consumer');
     expect(project.tags).toEqual(JSON.parse(readFileSync(join(ROOT, 'apps/transactions-consumer/project.json'), 'utf8')).tags);
     const main = tree.read('apps/sensor-readings-consumer/src/main.ts', 'utf-8');

@@ -29,7 +29,7 @@ type Mode = 'copy' | 'inline' | 'topics';
 
 const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: Mode }[] = [
   { path: 'apps/api-gateway/src/app/gateway.env.ts', find: (n) => `${n.constant}_SERVICE_URL:`, mode: 'copy' },
-  { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `export type UpstreamName`, mode: 'inline' },
+  { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: () => 'export type UpstreamName', mode: 'inline' },
   { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `'${n.app}': client(`, mode: 'copy' },
   { path: 'k8s/base/kustomization.yaml', find: (n) => `  - ${n.app}.yaml`, mode: 'copy' },
   { path: 'k8s/base/kustomization.yaml', find: (n) => `${n.constant}_SERVICE_URL=`, mode: 'copy' },
@@ -57,7 +57,7 @@ export const MANUAL_STEPS = (n: RecordNames, port: number): string[] => [
 /** A line-level edit of a registration file (idempotent); false when its anchor is missing. */
 function register(tree: Tree, path: string, anchor: string, mode: Mode, rename: (text: string) => string, template: RecordNames, names: RecordNames): boolean {
   if (!tree.exists(path)) return false;
-  const lines = tree.read(path, 'utf-8')!.split('\n');
+  const lines = (tree.read(path, 'utf-8') ?? '').split('\n');
   const found = lines.filter((line) => line.includes(anchor));
   if (found.length === 0) return false;
   if (mode === 'topics') {
@@ -115,7 +115,7 @@ function nextPort(tree: Tree): number {
   const ports = tree
     .children('apps')
     .filter((app) => app.endsWith('-consumer') && tree.exists(`apps/${app}/src/main.ts`))
-    .map((app) => Number(/defaultPort:\s*(\d+)/.exec(tree.read(`apps/${app}/src/main.ts`, 'utf-8')!)?.[1] ?? 0));
+    .map((app) => Number(/defaultPort:\s*(\d+)/.exec(tree.read(`apps/${app}/src/main.ts`, 'utf-8') ?? '')?.[1] ?? 0));
   return Math.max(3013, ...ports) + 1;
 }
 
@@ -142,7 +142,7 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
   for (const file of COPIED_FILES) {
     const source = joinPathFragments(templateRoot, file);
     if (!tree.exists(source)) continue;
-    const content = rename(tree.read(source, 'utf-8')!);
+    const content = rename(tree.read(source, 'utf-8') ?? '');
     const leftover = new RegExp(template.typeName, 'i').exec(content);
     if (leftover) throw new Error(`${source}: "${leftover[0]}" is not a spelling of the app's name; update the generator`);
     tree.write(joinPathFragments(appRoot, file), content);
@@ -156,7 +156,7 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
     if (!done) manual.push(`${path}: add ${names.app} beside ${template.app} (its line was not found)`);
   }
   const manifest = `k8s/base/${template.app}.yaml`;
-  if (tree.exists(manifest)) tree.write(`k8s/base/${names.app}.yaml`, rename(tree.read(manifest, 'utf-8')!));
+  if (tree.exists(manifest)) tree.write(`k8s/base/${names.app}.yaml`, rename(tree.read(manifest, 'utf-8') ?? ''));
 
   return () => {
     logger.info(`${names.app} created on port ${port}. Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`);
