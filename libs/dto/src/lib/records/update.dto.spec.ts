@@ -1,6 +1,7 @@
-import { ALL_TOPICS, catalogueOf, mutableFieldsOf } from '@datalake/kafka-schemas';
+import { ALL_TOPICS, catalogueOf, mutableFieldsOf, TOPICS } from '@datalake/kafka-schemas';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { apiPropertyOf } from './catalogue-property';
 import { RECORD_DTOS } from './record-dtos';
 import { NetworkLogUpdateDto, SocialPostUpdateDto, TransactionUpdateDto } from './update.dto';
 
@@ -62,5 +63,18 @@ describe('update DTOs from the topic catalogue', () => {
       'severity must be a string',
     ]);
     expect(errorsOf(NetworkLogUpdateDto, { sourceIp: '10.0.0.1' })).toEqual(['property sourceIp should not exist']);
+  });
+});
+
+describe(apiPropertyOf.name, () => {
+  it('documents a catalogue field for OpenAPI, input types as oneOf', () => {
+    const fields = catalogueOf(TOPICS.transactions).fields;
+    const status = fields.find((field) => field.name === 'status');
+    const amount = fields.find((field) => field.name === 'amount');
+    if (!status || !amount) throw new Error('catalogue fields missing');
+    expect(apiPropertyOf(status)).toMatchObject({ type: 'string', enum: ['pending', 'completed', 'failed', 'refunded'], default: 'completed' });
+    expect(apiPropertyOf(amount, { input: true })).toMatchObject({ oneOf: [{ type: 'string' }, { type: 'number' }], example: '12.50' });
+    const riskFlags = catalogueOf(TOPICS.transactions).derived.find((field) => field.name === 'riskFlags');
+    expect(riskFlags && apiPropertyOf(riskFlags)).toMatchObject({ type: 'array', items: { type: 'string' } });
   });
 });

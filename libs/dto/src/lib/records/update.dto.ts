@@ -1,12 +1,7 @@
-import {
-  catalogueOf,
-  mutableFieldsOf,
-  TOPICS,
-  type FieldSpec,
-  type Topic,
-} from '@datalake/kafka-schemas';
-import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { catalogueOf, mutableFieldsOf, TOPICS, type FieldSpec, type Topic } from '@datalake/kafka-schemas';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { apiPropertyOf } from './catalogue-property';
 
 /** Body of `PUT /<resource>/:id`: some of the record's mutable fields. */
 export type RecordUpdate = Record<string, unknown>;
@@ -24,20 +19,6 @@ function constraintsOf(field: FieldSpec): PropertyDecorator[] {
   return [type, ...limits];
 }
 
-function apiPropertyOf(field: FieldSpec): ApiPropertyOptions {
-  return {
-    type: field.type === 'integer' ? 'integer' : field.type === 'number' ? Number : String,
-    description: field.description,
-    example: field.example,
-    ...(field.enum ? { enum: [...field.enum] } : {}),
-    ...(field.minLength !== undefined ? { minLength: field.minLength } : {}),
-    ...(field.maxLength !== undefined ? { maxLength: field.maxLength } : {}),
-    ...(field.minimum !== undefined ? { minimum: field.minimum } : {}),
-    ...(field.maximum !== undefined ? { maximum: field.maximum } : {}),
-    ...(field.pattern ? { pattern: field.pattern.source } : {}),
-  } as ApiPropertyOptions;
-}
-
 const built = new Map<Topic, new () => RecordUpdate>();
 
 /**
@@ -52,8 +33,10 @@ export function updateDtoOf(topic: Topic): new () => RecordUpdate {
   const dto = { [name]: class {} }[name] as new () => RecordUpdate;
   built.set(topic, dto);
   for (const field of mutableFieldsOf(catalogueOf(topic))) {
+    // No default to document: an update keeps what it leaves out.
+    const { default: _none, ...property } = apiPropertyOf(field);
     // Decorators run bottom-up: constraints first, then @IsOptional and the OpenAPI property.
-    const decorators = [ApiPropertyOptional(apiPropertyOf(field)), IsOptional(), ...constraintsOf(field)];
+    const decorators = [ApiPropertyOptional(property), IsOptional(), ...constraintsOf(field)];
     for (const decorate of decorators.reverse()) decorate(dto.prototype, field.name);
   }
   return dto;

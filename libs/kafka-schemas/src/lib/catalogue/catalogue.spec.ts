@@ -4,7 +4,7 @@ import { getMetadataStorage } from 'class-validator';
 import { createEvent } from '../envelope';
 import { TOPIC_DEFINITIONS } from '../topic-registry';
 import { ALL_CATALOGUES, ALL_TOPICS, catalogueOf, TOPICS } from '../topics';
-import { inputSchemaOf, requiredFieldsOf, storedFieldsSchemaOf, type TopicCatalogue } from './topic-catalogue';
+import { fieldSchema, inputSchemaOf, requiredFieldsOf, storedFieldsSchemaOf, type TopicCatalogue } from './topic-catalogue';
 
 /** The catalogue as the plain-JS tools read it (tools/sample-data/generate.js). */
 const CATALOGUE_JSON_PATH = join(__dirname, '..', '..', '..', 'catalogue.json');
@@ -99,5 +99,21 @@ describe('topic catalogue', () => {
         'libs/kafka-schemas/catalogue.json is out of date: run UPDATE_CATALOGUE_JSON=1 TEST_TIER=unit npx jest --ci libs/kafka-schemas/src/lib/catalogue',
       );
     }
+  });
+});
+
+describe(fieldSchema.name, () => {
+  it('carries type, limits, enum and example; input types and defaults by use', () => {
+    const fields = catalogueOf(TOPICS.transactions).fields;
+    const field = (name: string) => {
+      const found = fields.find((candidate) => candidate.name === name);
+      if (!found) throw new Error(`no field ${name}`);
+      return found;
+    };
+    expect(fieldSchema(field('merchant'))).toEqual({ type: 'string', maxLength: 256, description: 'Merchant name', example: 'Whole Foods' });
+    expect(fieldSchema(field('status'))).toMatchObject({ enum: ['pending', 'completed', 'failed', 'refunded'], default: 'completed' });
+    expect(fieldSchema(field('status'), { input: true })['default']).toBeUndefined();
+    expect(fieldSchema(field('timestamp'), { input: true })).toMatchObject({ type: ['string', 'integer'], format: 'date-time' });
+    expect(fieldSchema(field('cardNumber'))['pattern']).toBe('^\\d(?:[ -]?\\d){11,18}$');
   });
 });

@@ -128,7 +128,7 @@ export function fieldSchema(field: FieldSpec | DerivedFieldSpec, options: { inpu
   if (format) schema['format'] = format;
   if (field.enum) schema['enum'] = [...field.enum];
   if ('default' in field && field.default !== undefined && !options.input) schema['default'] = field.default;
-  if ('minLength' in field) {
+  if ('required' in field) {
     for (const key of ['minLength', 'maxLength', 'minimum', 'maximum'] as const) {
       if (field[key] !== undefined) schema[key] = field[key];
     }
