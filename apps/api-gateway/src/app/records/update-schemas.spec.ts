@@ -8,9 +8,15 @@ describe('update bodies in OpenAPI', () => {
     const [logs, posts, transactions] = RECORD_RESOURCES;
     @Controller('probe')
     class ProbeController {
-      @Put('a') @ApiBody({ type: logs.updateBody }) a(@Body() _body: object): void {}
-      @Put('b') @ApiBody({ type: posts.updateBody }) b(@Body() _body: object): void {}
-      @Put('c') @ApiBody({ type: transactions.updateBody }) c(@Body() _body: object): void {}
+      @Put('a') @ApiBody({ type: logs.updateBody }) a(@Body() body: object): object {
+        return body;
+      }
+      @Put('b') @ApiBody({ type: posts.updateBody }) b(@Body() body: object): object {
+        return body;
+      }
+      @Put('c') @ApiBody({ type: transactions.updateBody }) c(@Body() body: object): object {
+        return body;
+      }
     }
     const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
