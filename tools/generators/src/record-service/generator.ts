@@ -22,11 +22,13 @@ const COPIED_FILES = [
 ];
 
 /**
- * Lines naming the template app that a new app needs beside them. `copy`: insert the renamed line
- * after it; `inline`: add the renamed quoted name after the template's on that same line.
+ * How a registration line gets the new app: `copy` inserts the renamed line after it; `inline` adds
+ * the new name after the template's on that line; `topics` adds the topic and its DLQ to a
+ * space-separated topic list.
  */
 type Mode = 'copy' | 'inline' | 'topics';
 
+/** Lines naming the template app (or topic) that a new app needs beside them. */
 const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: Mode }[] = [
   { path: 'apps/api-gateway/src/app/gateway.env.ts', find: (n) => `${n.constant}_SERVICE_URL:`, mode: 'copy' },
   { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: () => 'export type UpstreamName', mode: 'inline' },
@@ -55,7 +57,15 @@ export const MANUAL_STEPS = (n: RecordNames, port: number): string[] => [
 ];
 
 /** A line-level edit of a registration file (idempotent); false when its anchor is missing. */
-function register(tree: Tree, path: string, anchor: string, mode: Mode, rename: (text: string) => string, template: RecordNames, names: RecordNames): boolean {
+function register(
+  tree: Tree,
+  path: string,
+  anchor: string,
+  mode: Mode,
+  rename: (text: string) => string,
+  template: RecordNames,
+  names: RecordNames,
+): boolean {
   if (!tree.exists(path)) return false;
   const lines = (tree.read(path, 'utf-8') ?? '').split('\n');
   const found = lines.filter((line) => line.includes(anchor));
