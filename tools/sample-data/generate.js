@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Writes realistic sample data for DataLake's three topics as CSV, NDJSON, JSON and SQLite files,
- * from 10 rows to millions: rows are generated and written in a stream (SQLite in transactions of
- * 10,000), so memory stays flat whatever the size.
+ * Writes realistic sample data for DataLake's topics (libs/kafka-schemas/catalogue.json) as CSV,
+ * NDJSON, JSON and SQLite files, from 10 rows to millions: rows are generated and written in a stream
+ * (SQLite in transactions of 10,000), so memory stays flat whatever the size.
  *
  *   node tools/sample-data/generate.js                       # 100 rows of each topic in each format
  *   node tools/sample-data/generate.js --rows 1m --topics transactions --formats csv
@@ -31,7 +31,9 @@ const { createWriteStream, mkdirSync, renameSync, rmSync } = require('node:fs');
 const { once } = require('node:events');
 const { join, resolve } = require('node:path');
 
-const TOPICS = ['transactions', 'social_posts', 'network_logs'];
+/** The topic catalogue (libs/kafka-schemas), as its spec checks it in: fields, columns, examples. */
+const CATALOGUE = require('../../libs/kafka-schemas/catalogue.json');
+
 const FORMATS = ['csv', 'ndjson', 'json', 'sqlite'];
 const EXTENSIONS = { csv: 'csv', ndjson: 'ndjson', json: 'json', sqlite: 'sqlite' };
 
@@ -115,10 +117,12 @@ function amountFor(r, currency) {
   return ZERO_DECIMAL.has(currency) ? String(Math.max(1, Math.round(value))) : Math.max(0.5, value).toFixed(2);
 }
 
-/** Row generators: the n-th row of each topic, plus an invalid variant for --invalid-rate. */
-const GENERATORS = {
+/**
+ * Hand-written row makers, for realistic values: the n-th row of a topic, plus an invalid variant
+ * for --invalid-rate. Their order fixes each topic's random seed, so it never changes.
+ */
+const ROW_MAKERS = {
   transactions: {
-    columns: ['transactionId', 'customerId', 'amount', 'currency', 'timestamp', 'merchant', 'category', 'status', 'paymentMethod', 'cardNumber'],
     row(r, n, prefix) {
       const currency = r.weighted(CURRENCIES);
       const [merchant, category] = r.pick(MERCHANTS);
@@ -141,7 +145,6 @@ const GENERATORS = {
     },
   },
   social_posts: {
-    columns: ['postId', 'platform', 'author', 'content', 'timestamp', 'likes', 'shares', 'lang'],
     row(r, n, prefix) {
       const author = `${r.pick(FIRST)}_${r.int(1, 999)}`;
       const tags = Array.from({ length: r.int(0, 3) }, () => `#${r.pick(TOPICS_WORDS)}`);
@@ -165,7 +168,6 @@ const GENERATORS = {
     },
   },
   network_logs: {
-    columns: ['timestamp', 'sourceIp', 'destIp', 'sourcePort', 'destPort', 'protocol', 'action', 'bytes', 'host', 'severity', 'message'],
     row(r, n, prefix) {
       const outbound = r.next() < 0.6;
       const sourceIp = outbound ? privateIp(r) : publicIp(r);
@@ -193,6 +195,39 @@ const GENERATORS = {
     },
   },
 };
+
+/**
+ * Rows of a topic that has no hand-written maker (a newly added data type): its catalogue example,
+ * with unique natural-key values and a timestamp that advances; the invalid variant has a broken timestamp.
+ */
+function exampleRows(catalogue) {
+  const uniqueFields = catalogue.naturalKey.fields.length > 0 ? catalogue.naturalKey.fields : [];
+  return {
+    row(r, n, prefix) {
+      const row = { ...catalogue.example, timestamp: new Date(START + n * 1000 + r.int(0, 999)).toISOString() };
+      for (const field of uniqueFields) row[field] = `${prefix}-${row[field]}-${n}`;
+      return row;
+    },
+    invalid(row) {
+      return { ...row, timestamp: 'not a time' };
+    },
+  };
+}
+
+/** Topics: those with hand-written rows first (as before), then any other topic of the catalogue. */
+const TOPICS = [
+  ...Object.keys(ROW_MAKERS).filter((topic) => CATALOGUE.some((entry) => entry.topic === topic)),
+  ...CATALOGUE.map((entry) => entry.topic).filter((topic) => !(topic in ROW_MAKERS)),
+];
+
+/** Per topic: its sample columns (catalogue fields, without those only some sources fill) and rows. */
+const GENERATORS = Object.fromEntries(
+  TOPICS.map((topic) => {
+    const catalogue = CATALOGUE.find((entry) => entry.topic === topic);
+    const columns = catalogue.fields.filter((field) => field.sample !== false).map((field) => field.name);
+    return [topic, { columns, ...(ROW_MAKERS[topic] ?? exampleRows(catalogue)) }];
+  }),
+);
 
 /** Column names in SQLite samples: snake_case, as a real database would have them. */
 const snake = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -1,5 +1,7 @@
 export * from './lib/records/list-query.dto';
 export * from './lib/records/update.dto';
+export * from './lib/records/record-dtos';
+export * from './lib/records/catalogue-property';
 export * from './lib/records/record-page.dto';
 export * from './lib/ingest/ingest-result.dto';
 export * from './lib/errors/error-response.dto';

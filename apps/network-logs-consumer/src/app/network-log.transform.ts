@@ -1,8 +1,9 @@
 import { BlockList } from 'node:net';
-import { normalizeNetworkLog, type KeyedEvent, type TOPICS } from '@datalake/kafka-schemas';
+import { normalizeNetworkLog, type KeyedEvent, type NETWORK_DIRECTIONS, type TOPICS } from '@datalake/kafka-schemas';
 import { TransformError, type RecordDocument } from '@datalake/records';
 
-export type Direction = 'internal' | 'inbound' | 'outbound' | 'external';
+/** Values listed in the topic catalogue (its derived field `direction`). */
+export type Direction = (typeof NETWORK_DIRECTIONS)[number];
 
 /** Private, loopback, link-local and shared address ranges (RFC 1918, 6598, 4193, 3927, 4291). */
 const PRIVATE_RANGES = new BlockList();

@@ -1,18 +1,19 @@
-import { NetworkLogListQueryDto, NetworkLogUpdateDto } from '@datalake/dto';
-import { normalizeIp, normalizeSeverity, TOPICS } from '@datalake/kafka-schemas';
+import { RECORD_DTOS } from '@datalake/dto';
+import { normalizeIp, normalizeSeverity, TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { toNetworkLogDocument } from './network-log.transform';
 
+const catalogue = TOPIC_CATALOGUE[TOPICS.networkLogs];
 const byTime = { timestamp: -1, _id: -1 } as const;
 
 export const networkLogsDefinition: RecordDefinition<typeof TOPICS.networkLogs> = {
-  topic: TOPICS.networkLogs,
-  resource: 'network-logs',
-  database: 'network_logs',
-  collection: 'network_logs',
+  // topic, resource path, database and collection: the topic catalogue (DESIGN.md's table)
+  topic: catalogue.topic,
+  resource: catalogue.resource,
+  database: catalogue.database,
+  collection: catalogue.collection,
   toDocument: toNetworkLogDocument,
-  listQuery: NetworkLogListQueryDto,
-  updateBody: NetworkLogUpdateDto,
+  ...RECORD_DTOS[TOPICS.networkLogs],
   filters: {
     sourceIp: (value) => ({ sourceIp: normalizeIp(value) ?? value }),
     destIp: (value) => ({ destIp: normalizeIp(value) ?? value }),

@@ -1,18 +1,19 @@
-import { SocialPostListQueryDto, SocialPostUpdateDto } from '@datalake/dto';
-import { TOPICS } from '@datalake/kafka-schemas';
+import { RECORD_DTOS } from '@datalake/dto';
+import { TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { extractEntities, toSocialPostDocument } from './social-post.transform';
 
+const catalogue = TOPIC_CATALOGUE[TOPICS.socialPosts];
 const byTime = { timestamp: -1, _id: -1 } as const;
 
 export const socialPostsDefinition: RecordDefinition<typeof TOPICS.socialPosts> = {
-  topic: TOPICS.socialPosts,
-  resource: 'social-posts',
-  database: 'social_posts',
-  collection: 'social_posts',
+  // topic, resource path, database and collection: the topic catalogue (DESIGN.md's table)
+  topic: catalogue.topic,
+  resource: catalogue.resource,
+  database: catalogue.database,
+  collection: catalogue.collection,
   toDocument: toSocialPostDocument,
-  listQuery: SocialPostListQueryDto,
-  updateBody: SocialPostUpdateDto,
+  ...RECORD_DTOS[TOPICS.socialPosts],
   filters: {
     postId: (value) => ({ postId: value }),
     platform: (value) => ({ platform: value.toLowerCase() }),

@@ -5,13 +5,15 @@ import {
   toMinorUnits,
   type KeyedEvent,
   type TOPICS,
+  type TRANSACTION_RISK_FLAGS,
 } from '@datalake/kafka-schemas';
 import { TransformError, type RecordDocument } from '@datalake/records';
 
 /** Amount (major units, any currency) from which a transaction is flagged `high_amount`. */
 export const HIGH_AMOUNT_THRESHOLD = 10_000;
 
-export type RiskFlag = 'high_amount' | 'round_amount' | 'negative_amount' | 'failed_payment' | 'invalid_card_checksum';
+/** Values listed in the topic catalogue (its derived field `riskFlags`). */
+export type RiskFlag = (typeof TRANSACTION_RISK_FLAGS)[number];
 
 /** Luhn checksum of a card number's digits. */
 export function passesLuhn(digits: string): boolean {

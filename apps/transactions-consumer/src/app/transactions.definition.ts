@@ -1,18 +1,19 @@
-import { TransactionListQueryDto, TransactionUpdateDto } from '@datalake/dto';
-import { TOPICS } from '@datalake/kafka-schemas';
+import { RECORD_DTOS } from '@datalake/dto';
+import { TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { riskFlagsOf, toTransactionDocument } from './transaction.transform';
 
+const catalogue = TOPIC_CATALOGUE[TOPICS.transactions];
 const byTime = { timestamp: -1, _id: -1 } as const;
 
 export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions> = {
-  topic: TOPICS.transactions,
-  resource: 'transactions',
-  database: 'transactions',
-  collection: 'transactions',
+  // topic, resource path, database and collection: the topic catalogue (DESIGN.md's table)
+  topic: catalogue.topic,
+  resource: catalogue.resource,
+  database: catalogue.database,
+  collection: catalogue.collection,
   toDocument: toTransactionDocument,
-  listQuery: TransactionListQueryDto,
-  updateBody: TransactionUpdateDto,
+  ...RECORD_DTOS[TOPICS.transactions],
   filters: {
     // the natural key: stored as _id, the index every server has
     transactionId: (value) => ({ _id: value }),

@@ -1,17 +1,11 @@
 import type { Type } from '@nestjs/common';
-import {
-  type ListQueryDto,
-  NetworkLogListQueryDto,
-  NetworkLogUpdateDto,
-  SocialPostListQueryDto,
-  SocialPostUpdateDto,
-  TransactionListQueryDto,
-  TransactionUpdateDto,
-} from '@datalake/dto';
+import { type ListQueryDto, RECORD_DTOS } from '@datalake/dto';
+import { ALL_TOPICS, catalogueOf, type Topic } from '@datalake/kafka-schemas';
 import type { UpstreamName } from '../upstream/upstreams';
 
 /** A record resource of the public API and the service that owns it. */
 export interface RecordResource {
+  topic: Topic;
   resource: string;
   title: string;
   upstream: UpstreamName;
@@ -19,26 +13,8 @@ export interface RecordResource {
   updateBody: Type<object>;
 }
 
-export const RECORD_RESOURCES: readonly RecordResource[] = [
-  {
-    resource: 'network-logs',
-    title: 'network log',
-    upstream: 'network-logs-consumer',
-    listQuery: NetworkLogListQueryDto,
-    updateBody: NetworkLogUpdateDto,
-  },
-  {
-    resource: 'social-posts',
-    title: 'social media post',
-    upstream: 'social-posts-consumer',
-    listQuery: SocialPostListQueryDto,
-    updateBody: SocialPostUpdateDto,
-  },
-  {
-    resource: 'transactions',
-    title: 'customer transaction',
-    upstream: 'transactions-consumer',
-    listQuery: TransactionListQueryDto,
-    updateBody: TransactionUpdateDto,
-  },
-];
+/** One resource per topic: path, title and owning service from the topic catalogue, DTOs from libs/dto. */
+export const RECORD_RESOURCES: readonly RecordResource[] = ALL_TOPICS.map((topic) => {
+  const { resource, title, service } = catalogueOf(topic);
+  return { topic, resource, title, upstream: service as UpstreamName, ...RECORD_DTOS[topic] };
+});

@@ -1,7 +1,9 @@
-import { ALL_TOPICS, createEvent, TOPICS, type Topic } from '@datalake/kafka-schemas';
+import { ALL_TOPICS, catalogueOf, createEvent, mapTopics, TOPICS, type Topic } from '@datalake/kafka-schemas';
 import { fieldForColumn, mapColumns, rowToRecord, TOPIC_FIELDS } from './field-mapping';
 
+/** Per topic, a record with every field set: the catalogue's per-field examples, CSV-like for the known ones. */
 const VALID: Record<Topic, Record<string, unknown>> = {
+  ...mapTopics((topic) => Object.fromEntries(catalogueOf(topic).fields.map((field) => [field.name, field.example]))),
   transactions: {
     transactionId: 'tx-1', customerId: 'c-1', amount: '12.50', currency: 'EUR', timestamp: '2026-11-24T10:00:00Z',
     merchant: 'Shop', category: 'food', status: 'completed', paymentMethod: 'card', cardNumber: '4111111111111111',

@@ -1,33 +1,17 @@
-import { TOPICS, type Topic } from '@datalake/kafka-schemas';
-
-/** Input fields of each topic's payload (DESIGN.md "Event contract"); `required` ones must be columns. */
-export const TOPIC_FIELDS: Readonly<Record<Topic, { required: readonly string[]; optional: readonly string[] }>> = {
-  [TOPICS.transactions]: {
-    required: ['transactionId', 'customerId', 'amount', 'currency', 'timestamp'],
-    optional: ['merchant', 'category', 'status', 'paymentMethod', 'cardNumber'],
-  },
-  [TOPICS.socialPosts]: {
-    required: ['postId', 'platform', 'author', 'content', 'timestamp'],
-    optional: ['likes', 'shares', 'lang'],
-  },
-  [TOPICS.networkLogs]: {
-    required: ['timestamp', 'sourceIp'],
-    optional: ['destIp', 'sourcePort', 'destPort', 'protocol', 'action', 'bytes', 'host', 'severity', 'facility', 'app', 'message'],
-  },
-};
-
-/** Common column names of exports that mean one of our fields. */
-const ALIASES: Readonly<Record<string, string>> = {
-  srcip: 'sourceIp', srcaddr: 'sourceIp', src: 'sourceIp', clientip: 'sourceIp',
-  dstip: 'destIp', dstaddr: 'destIp', dst: 'destIp', destinationip: 'destIp',
-  srcport: 'sourcePort', dstport: 'destPort', destinationport: 'destPort',
-  ts: 'timestamp', time: 'timestamp', datetime: 'timestamp', eventtime: 'timestamp', createdat: 'timestamp', occurredat: 'timestamp',
-  hostname: 'host', level: 'severity', msg: 'message', proto: 'protocol',
-  txid: 'transactionId', txnid: 'transactionId', customer: 'customerId',
-  user: 'author', username: 'author', text: 'content', body: 'content', language: 'lang',
-};
+import { catalogueOf, mapTopics, optionalFieldsOf, requiredFieldsOf, type Topic } from '@datalake/kafka-schemas';
 
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Input fields of each topic's payload, from the topic catalogue; `required` ones must be columns. */
+export const TOPIC_FIELDS: Readonly<Record<Topic, { required: readonly string[]; optional: readonly string[] }>> = mapTopics(
+  (topic) => ({ required: requiredFieldsOf(catalogueOf(topic)), optional: optionalFieldsOf(catalogueOf(topic)) }),
+);
+
+/** Per topic: squashed column alias → field (the catalogue's `aliases`, e.g. `src_ip` → `sourceIp`). */
+const ALIASES: Readonly<Record<Topic, ReadonlyMap<string, string>>> = mapTopics(
+  (topic) =>
+    new Map(catalogueOf(topic).fields.flatMap((field) => (field.aliases ?? []).map((alias) => [squash(alias), field.name]))),
+);
 
 /**
  * Maps a column name to the payload field it holds, case- and separator-insensitively
@@ -38,8 +22,7 @@ export function fieldForColumn(topic: Topic, column: string): string | undefined
   const key = squash(column.replace(/^\uFEFF/, ''));
   const field = [...required, ...optional].find((candidate) => squash(candidate) === key);
   if (field) return field;
-  const alias = ALIASES[key];
-  return alias && (required.includes(alias) || optional.includes(alias)) ? alias : undefined;
+  return ALIASES[topic].get(key);
 }
 
 export interface ColumnMapping {

@@ -2,13 +2,12 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, MaxLength, Min, Matches } from 'class-validator';
 import { blankToUndefined, numericStringToNumber } from '../normalize';
 import { IsTimestamp } from '../validation';
-
-export const MAX_POST_CONTENT_LENGTH = 10_000;
+import { MAX_POST_CONTENT_LENGTH } from './social-posts.catalogue';
 
 const idLike = ({ value }: { value: unknown }) =>
   typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : value;
 
-/** Input fields of a social media post (DESIGN.md "Event contract"). */
+/** Validation of a post's input fields; the fields themselves are listed in social-posts.catalogue.ts. */
 export class SocialPostPayload {
   @Transform(idLike)
   @IsString()

@@ -12,9 +12,7 @@ import {
 import { blankToUndefined } from '../normalize';
 import { IsTimestamp } from '../validation';
 import { toDecimalString, toMinorUnits } from './amount';
-
-export const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'refunded'] as const;
-export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+import { TRANSACTION_STATUSES, type TransactionStatus } from './transactions.catalogue';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const optional = ({ value }: { value: unknown }) => {
@@ -22,7 +20,7 @@ const optional = ({ value }: { value: unknown }) => {
   return typeof cleaned === 'string' ? cleaned.trim() : cleaned;
 };
 
-/** Input fields of a customer transaction (DESIGN.md "Event contract"). */
+/** Validation of a transaction's input fields; the fields themselves are listed in transactions.catalogue.ts. */
 export class TransactionPayload {
   @Transform(trimmed)
   @IsString()

@@ -1,0 +1,25 @@
+import { GatewayEnv } from '../gateway.env';
+import { Upstreams } from '../upstream/upstreams';
+import { RECORD_RESOURCES } from './record-resources';
+
+describe('RECORD_RESOURCES', () => {
+  it('serves the three resources DESIGN.md names, each from its owning service', () => {
+    expect(RECORD_RESOURCES.slice(0, 3).map(({ resource, upstream }) => [resource, upstream])).toEqual([
+      ['network-logs', 'network-logs-consumer'],
+      ['social-posts', 'social-posts-consumer'],
+      ['transactions', 'transactions-consumer'],
+    ]);
+    expect(RECORD_RESOURCES.slice(0, 3).map(({ updateBody }) => updateBody.name)).toEqual([
+      'NetworkLogUpdateDto',
+      'SocialPostUpdateDto',
+      'TransactionUpdateDto',
+    ]);
+  });
+
+  it('names only upstreams the gateway has a client for', () => {
+    const upstreams = new Upstreams(new GatewayEnv());
+    for (const { upstream } of RECORD_RESOURCES) {
+      expect({ upstream, client: upstreams.get(upstream) }).toEqual({ upstream, client: expect.anything() });
+    }
+  });
+});

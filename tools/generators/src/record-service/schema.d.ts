@@ -1,0 +1,8 @@
+export interface RecordServiceSchema {
+  name: string;
+  title?: string;
+  typeName?: string;
+  port?: number;
+  template?: string;
+  skipCatalogueJson?: boolean;
+}
