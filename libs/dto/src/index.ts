@@ -5,7 +5,6 @@ export * from './lib/records/record-responses.dto';
 export * from './lib/ingest/ingest-result.dto';
 export * from './lib/errors/error-response.dto';
 export * from './lib/errors/problem-details.dto';
-export * from './lib/contract/payload-json-schema';
 export * from './lib/auth/role';
 export * from './lib/auth/jwt-claims';
 export * from './lib/auth/register.dto';

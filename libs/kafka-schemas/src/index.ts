@@ -11,3 +11,4 @@ export * from './lib/transactions/transaction.payload';
 export * from './lib/social-posts/social-post.payload';
 export * from './lib/network-logs/network-log.payload';
 export * from './lib/network-logs/network-log.normalize';
+export * from './lib/contract/payload-json-schema';

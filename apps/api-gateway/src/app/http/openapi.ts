@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { payloadJsonSchema } from '@datalake/dto';
-import { ALL_TOPICS } from '@datalake/kafka-schemas';
+import { ALL_TOPICS, payloadJsonSchema } from '@datalake/kafka-schemas';
 import { PROBLEM_CONTENT_TYPE } from '@datalake/service-kit';
 import { payloadSchemaName } from '../ingest/ingest-proxy.controller';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './api-docs';

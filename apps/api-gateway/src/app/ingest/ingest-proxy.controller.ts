@@ -1,8 +1,8 @@
 import { Controller, Headers, HttpCode, NotFoundException, Param, Post, Req, Res, type Type } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { IngestResultDto, topicTypeName } from '@datalake/dto';
-import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
+import { IngestResultDto } from '@datalake/dto';
+import { ALL_TOPICS, isTopic, type Topic, topicTypeName } from '@datalake/kafka-schemas';
 import { ApiAuthenticatedRoute, type RouteDoc } from '../http/api-docs';
 import { Authenticated } from '../http/authenticated.decorator';
 import { forwardedHeaders, relay, Upstreams } from '../upstream/upstreams';

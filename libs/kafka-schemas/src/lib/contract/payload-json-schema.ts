@@ -2,7 +2,8 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { defaultConverters, type ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import type { SchemaObject } from 'openapi3-ts';
-import { ALL_TOPICS, PAYLOAD_SCHEMAS, type Topic } from '@datalake/kafka-schemas';
+import { PAYLOAD_SCHEMAS } from '../payload-schemas';
+import { ALL_TOPICS, type Topic } from '../topics';
 
 /** A JSON Schema (draft 2020-12 subset shared with OpenAPI 3.1 / 3.0 schema objects). */
 export type JsonSchema = SchemaObject;
