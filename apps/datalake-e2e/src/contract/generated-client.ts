@@ -74,7 +74,6 @@ export interface GeneratedClient {
  */
 export async function generateClient(openApiDocument: object): Promise<GeneratedClient> {
   // openapi-typescript ships CommonJS too; required here so the e2e project's CommonJS build needs no ESM loader.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { default: openapiTS, astToString } = require('openapi-typescript') as typeof import('openapi-typescript');
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'tmp', 'contract-client-'));
