@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = join(__dirname, '../../../..');
+const OPENAPI_TYPESCRIPT_CLI = join(ROOT, 'node_modules/openapi-typescript/bin/cli.js');
 
 /**
  * A program written against the generated client, as a client developer would write it: it only
@@ -72,13 +73,16 @@ export interface GeneratedClient {
  * Generates TypeScript types from an OpenAPI document with openapi-typescript (a standard generator),
  * compiles the calling program against them and openapi-fetch with strict TypeScript, and runs it.
  */
-export async function generateClient(openApiDocument: object): Promise<GeneratedClient> {
-  // openapi-typescript ships CommonJS too; required here so the e2e project's CommonJS build needs no ESM loader.
-  const { default: openapiTS, astToString } = require('openapi-typescript') as typeof import('openapi-typescript');
+export function generateClient(openApiDocument: object): GeneratedClient {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'tmp', 'contract-client-'));
   writeFileSync(join(dir, 'openapi.json'), JSON.stringify(openApiDocument, null, 2));
-  writeFileSync(join(dir, 'schema.ts'), astToString(await openapiTS(openApiDocument as never)));
+  // The generator's own command line, as a client developer runs it (it is an ES module: not for Jest's loader).
+  const generated = spawnSync(process.execPath, [OPENAPI_TYPESCRIPT_CLI, join(dir, 'openapi.json'), '--output', join(dir, 'schema.ts')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (generated.status !== 0) throw new Error(`openapi-typescript failed: ${generated.stderr}`);
   writeFileSync(join(dir, 'client.ts'), CALLING_PROGRAM);
 
   const program = ts.createProgram([join(dir, 'client.ts')], {
