@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { awaitRoomInWindow, call, claimsOf, newUser, uniqueUsername } from './support/api';
+import { awaitRoomInWindow, call, claimsOf, newUser, uniqueUsername, problemBody } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -61,7 +61,7 @@ describe('auth flows through the gateway', () => {
       expect((await call(gateway, '/register', { json: { username: uniqueUsername('x'), password: 'long-enough-1', admin: true } })).status).toBe(400);
       const malformed = await call(gateway, '/register', { body: '{"username":', headers: { 'content-type': 'application/json' } });
       expect(malformed.status).toBe(400);
-      expect(malformed.body).toEqual({ statusCode: 400, message: expect.any(String) });
+      expect(malformed.body).toEqual(problemBody(400, expect.any(String)));
     });
   });
 
@@ -165,7 +165,7 @@ describe('auth flows through the gateway', () => {
       }
       const blocked = await call(gateway, '/token', { form: { username: user.username, password: user.password } });
       expect(blocked.status).toBe(429);
-      expect(blocked.body).toEqual({ statusCode: 429, message: expect.any(String) });
+      expect(blocked.body).toEqual(problemBody(429, expect.any(String)));
       const retryAfter = Number(blocked.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(15 * 60);
@@ -199,7 +199,7 @@ describe('auth flows through the gateway', () => {
       expect(statuses).toEqual([201, 201, 201, 400, 400]);
       const blocked = await call(limited.url, '/token', { form: { username: 'nobody-here', password: 'whatever-1' }, headers: from(address) });
       expect(blocked.status).toBe(429);
-      expect(blocked.body).toEqual({ statusCode: 429, message: expect.stringContaining('address') });
+      expect(blocked.body).toEqual(problemBody(429, expect.stringContaining('address')));
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
       expect((await call(limited.url, '/register', { json: { username: uniqueUsername('ip'), password: 'long-enough-1' }, headers: from(address) })).status).toBe(429);

@@ -81,7 +81,7 @@ describe('gateway HTTP edge', () => {
       expect(spec.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/token');
       const list = spec.paths['/transactions'].get;
       expect(list.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
-      expect(Object.keys(list.responses['200'].headers)).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+      expect(Object.keys(list.responses['200'].headers)).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Link']);
       expect(list.responses['200'].headers['X-RateLimit-Reset'].description).toMatch(/seconds until/i);
       expect(Object.keys(list.responses['429'].headers)).toContain('Retry-After');
       expect(list.responses['401']).toBeDefined();

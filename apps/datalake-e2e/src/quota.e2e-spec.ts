@@ -1,4 +1,4 @@
-import { awaitRoomInWindow, call, newUser, type ApiAnswer } from './support/api';
+import { awaitRoomInWindow, call, newUser, type ApiAnswer, problemBody } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 const HOUR_MS = 3_600_000;
@@ -42,7 +42,7 @@ describe('hourly quota per user', () => {
     }
     const refused = await call(gateway, '/me', { token: user.token });
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ statusCode: 429, message: expect.stringContaining('quota') });
+    expect(refused.body).toEqual(problemBody(429, expect.stringContaining('quota')));
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(3600);
@@ -106,7 +106,7 @@ describe('hourly quota per user', () => {
     expect(answers.filter((answer) => answer.status === 503)).toHaveLength(QUOTA);
     expect(refused).toHaveLength(50);
     for (const answer of refused) {
-      expect(answer.body).toEqual({ statusCode: 429, message: expect.stringContaining('quota of 100 requests per hour exceeded') });
+      expect(answer.body).toEqual(problemBody(429, expect.stringContaining('quota of 100 requests per hour exceeded')));
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(rateHeaders(answer).remaining).toBe(0);
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@datalake/testing';
-import { call, newUser, token, uniqueUsername, type ApiAnswer, type TestUser } from './support/api';
+import { call, newUser, token, uniqueUsername, type ApiAnswer, type TestUser, problemBody } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 type Caller = 'anonymous' | 'user' | 'admin';
@@ -212,7 +212,7 @@ describe('data routes through the gateway (whole stack)', () => {
     const big = Buffer.alloc(5 * 1024 * 1024 + 10, 'a');
     const answer = await call(gateway, '/ingest/transactions', { token: adminToken, body: big, headers: { 'content-type': 'application/x-ndjson' } });
     expect(answer.status).toBe(413);
-    expect(answer.body).toEqual({ statusCode: 413, message: expect.any(String) });
+    expect(answer.body).toEqual(problemBody(413, expect.any(String)));
   });
 
   it('passes the caller\'s x-request-id to the owning service', async () => {

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { call, newUser, sleep, token, type TestUser } from './support/api';
+import { call, newUser, sleep, token, type TestUser, problemBody } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 /** SESSION_CHECK_CACHE_SECONDS's default: the longest another gateway replica may lag behind. */
@@ -79,7 +79,7 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     const deletedAt = Date.now();
     const { answer } = await until(() => call(gateway, '/transactions?limit=1', { token: user.token }), (status) => status === 401);
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ statusCode: 401, message: 'the user of this token no longer exists', error: 'Unauthorized' });
+    expect(answer.body).toEqual(problemBody(401, 'the user of this token no longer exists', { error: 'Unauthorized' }));
     expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(Date.now() - deletedAt).toBeLessThan(CACHE_MS + 1500);
     expect((await call(stack.url('auth-service'), '/me', { token: user.token })).status).toBe(401);
@@ -108,7 +108,7 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
 
     const viaGateway = await call(gateway, '/token', { form: { username: user.username.toUpperCase(), password: user.password } });
     expect(viaGateway.status).toBe(429);
-    expect(viaGateway.body).toEqual({ statusCode: 429, message: expect.stringMatching(/too many failed attempts/) });
+    expect(viaGateway.body).toEqual(problemBody(429, expect.stringMatching(/too many failed attempts/)));
     expect(Number(viaGateway.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 

@@ -1,4 +1,4 @@
-import { call, newUser, sleep, token, type TestUser } from './support/api';
+import { call, newUser, sleep, token, type TestUser, problemBody } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 /** A JSON document nested `levels` deep, as finding 6 sent it. */
@@ -34,7 +34,7 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
       for (const base of [gateway, stack.url('auth-service')]) {
         const refused = await call(base, '/register', { body: `{"username":"deep_user","password":${deep(6000)}}`, headers: JSON_TYPE });
         expect(refused.status).toBe(400);
-        expect(refused.body).toEqual({ statusCode: 400, message: expect.stringMatching(/nests deeper than 33 levels/) });
+        expect(refused.body).toEqual(problemBody(400, expect.stringMatching(/nests deeper than 33 levels/)));
       }
     });
 
@@ -75,7 +75,7 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
     ])('refuse %s in a /register body as an unknown field (400)', async (key, body) => {
       const refused = await call(gateway, '/register', { body, headers: JSON_TYPE });
       expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({ statusCode: 400, message: `unknown field ${key}` });
+      expect(refused.body).toEqual(problemBody(400, `unknown field ${key}`));
     });
 
     it.each([
@@ -85,7 +85,7 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
     ])('refuse %s in a query string (400)', async (path, key) => {
       const refused = await call(gateway, path, { token: admin });
       expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({ statusCode: 400, message: `unknown field ${key}` });
+      expect(refused.body).toEqual(problemBody(400, `unknown field ${key}`));
     });
   });
 

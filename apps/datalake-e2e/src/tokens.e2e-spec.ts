@@ -1,4 +1,4 @@
-import { call, claimsOf, newUser, sleep, token, type TestUser } from './support/api';
+import { call, claimsOf, newUser, sleep, token, type TestUser, problemBody } from './support/api';
 import { forgeJwt, nowSeconds, tamperJwt } from './support/jwt';
 import { startStack, type Stack } from './support/stack';
 
@@ -23,7 +23,7 @@ describe('bearer tokens at the gateway', () => {
   async function expectRefused(bearer: string, path = '/me'): Promise<void> {
     const answer = await call(gateway, path, { headers: { authorization: bearer } });
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ statusCode: 401, message: expect.any(String), error: 'Unauthorized' });
+    expect(answer.body).toEqual(problemBody(401, expect.any(String), { error: 'Unauthorized' }));
     expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="datalake"/);
     expect(answer.headers.get('x-ratelimit-remaining')).toBeNull();
   }

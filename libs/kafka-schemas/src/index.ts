@@ -17,3 +17,4 @@ export * from './lib/social-posts/social-post.payload';
 export * from './lib/network-logs/network-logs.catalogue';
 export * from './lib/network-logs/network-log.payload';
 export * from './lib/network-logs/network-log.normalize';
+export * from './lib/contract/payload-json-schema';

@@ -1,12 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { JwtAuthModule, SESSION_LOOKUP, TokenFailureLimiter } from '@datalake/auth';
+import { ALL_TOPICS } from '@datalake/kafka-schemas';
 import { type CounterStore, HealthModule, HOUR_MS, MINUTE_MS, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import { AuthServiceAccountLookup } from './auth/account-lookup';
 import { AuthProxyController } from './auth/auth-proxy.controller';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
-import { IngestProxyController } from './ingest/ingest-proxy.controller';
+import { createTopicIngestController, IngestProxyController } from './ingest/ingest-proxy.controller';
 import { CounterStoreModule } from './quota/counter-store.module';
 import { MongoThrottlerStorage } from './quota/mongo-throttler.storage';
 import { ADDRESS_THROTTLER, COUNTER_STORE, QUOTA_THROTTLER } from './quota/quota.constants';
@@ -46,6 +47,7 @@ export class AppModule {
         AuthProxyController,
         UsersProxyController,
         ...RECORD_RESOURCES.map(createRecordsProxyController),
+        ...ALL_TOPICS.map(createTopicIngestController),
         IngestProxyController,
       ],
       providers: [

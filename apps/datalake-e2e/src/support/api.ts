@@ -90,3 +90,20 @@ export async function awaitRoomInWindow(windowMs: number, neededSeconds: number)
   const left = windowMs - (Date.now() % windowMs);
   if (left < neededSeconds * 1000) await sleep(left + 500);
 }
+
+/**
+ * The body of an error answer: RFC 9457 problem details (`type`, `title`, `status`, `detail`,
+ * `instance`) with the `statusCode` and `message` (and `error`) members of earlier releases.
+ */
+export function problemBody(statusCode: number, message: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'about:blank',
+    title: expect.any(String),
+    status: statusCode,
+    detail: expect.any(String),
+    instance: expect.stringMatching(/^\//),
+    statusCode,
+    message,
+    ...extra,
+  };
+}

@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, type Type } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ValidationPipe } from '@nestjs/common';
 import { RecordPageDto } from '@datalake/dto';
+import { createValidationPipe } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import type { RecordDefinition } from './record-definition';
 import { RecordService } from './record.service';
 
-function validating(expectedType: Type) {
-  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, expectedType });
-}
+/** The resource's own DTO; a 400 names each invalid field (`errors[]`). */
+const validating = (expectedType: Type) => createValidationPipe(expectedType);
 
 /** One controller class per resource, built from its definition (list, get, update, delete). */
 export function createRecordsController(definition: RecordDefinition): Type {

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/com
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
-  ErrorResponseDto,
+  ProblemDetailsDto,
   OAUTH_ERRORS,
   OAuthErrorDto,
   parseTokenRequest,
@@ -36,10 +36,10 @@ export class AuthProxyController {
   ) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (role user)', description: STRICT_INPUT_DOC })
+  @ApiOperation({ operationId: 'register', summary: 'Create an account (role user)', description: STRICT_INPUT_DOC })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid username or password, unknown field (`__proto__`, `constructor` and `prototype` included), a `role` field, or a body nested too deep' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Username taken' })
+  @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Invalid username or password, unknown field (`__proto__`, `constructor` and `prototype` included), a `role` field, or a body nested too deep' })
+  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'Username taken' })
   @ApiPublicRouteErrors()
   async register(@Body() body: RegisterDto, @Req() request: Request, @Res() response: Response): Promise<void> {
     const json = jsonBody(body);
@@ -52,6 +52,7 @@ export class AuthProxyController {
   @Post('token')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createToken',
     summary: 'Get an access token (OAuth 2.0 password grant, RFC 6749 §4.3)',
     description:
       'Form-encoded. Errors follow RFC 6749 §5.2: invalid_grant for a wrong password or an unknown user alike, ' +
@@ -63,7 +64,7 @@ export class AuthProxyController {
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ type: TokenResponseDto, headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_grant, invalid_request or unsupported_grant_type' })
-  @ApiResponse({ status: 429, type: ErrorResponseDto, description: 'Too many failed attempts for this username, or too many requests from this address', headers: RETRY_AFTER_DOC })
+  @ApiResponse({ status: 429, type: ProblemDetailsDto, description: 'Too many failed attempts for this username, or too many requests from this address', headers: RETRY_AFTER_DOC })
   @ApiPublicRouteErrors()
   async token(
     @Body() body: Record<string, unknown>,

@@ -1,6 +1,6 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '@datalake/dto';
+import { ProblemDetailsDto } from '@datalake/dto';
 
 export const BEARER_SCHEME = 'bearer';
 export const OAUTH2_SCHEME = 'oauth2';
@@ -12,7 +12,10 @@ export const QUOTA_HEADER_DOCS: HeaderDocs = {
   'X-RateLimit-Limit': { description: 'Requests allowed per hour window (QUOTA_PER_HOUR)', schema: { type: 'integer' } },
   'X-RateLimit-Remaining': { description: 'Requests left in the current window, this one counted', schema: { type: 'integer' } },
   'X-RateLimit-Reset': {
-    description: 'Seconds until the current window ends and the quota is full again (delta seconds, not an epoch time). Windows are fixed UTC hours shared by all gateway replicas.',
+    description:
+      'Seconds until the current window ends and the quota is full again: delta seconds from now, NOT an epoch time ' +
+      '(GitHub sends epoch seconds; DataLake has always sent seconds from now, and keeps it). The epoch time is `quota.resetAt` of `GET /me`. ' +
+      'Windows are fixed UTC hours shared by all gateway replicas.',
     schema: { type: 'integer', minimum: 1 },
   },
 };
@@ -32,13 +35,24 @@ export const STRICT_INPUT_DOC =
   'Every JSON body may nest at most 33 levels (32 per record, plus the array of a batch; each NDJSON line 32) and is refused with 400 past that, before it is parsed. ' +
   'A key named `__proto__`, `constructor` or `prototype` anywhere in a body or query string is an unknown field (400).';
 
+/** RFC 8288 `Link` header of a listing that has a next page. */
+export const NEXT_LINK_DOC: HeaderDocs = {
+  Link: {
+    description:
+      'Present when there is a next page: `<path?query&cursor=…>; rel="next"` (RFC 8288), the same query with `cursor` set to the body\'s `nextCursor`',
+    schema: { type: 'string' },
+  },
+};
+
 export interface RouteDoc {
+  /** Stable name for client generators, e.g. `listTransactions`. */
+  operationId: string;
   summary: string;
   /** More about the operation, before the role and input rules. */
   description?: string;
   /** Roles allowed; undefined = any authenticated user. */
   admin?: boolean;
-  ok: { status: number; type?: Type | [Type]; description: string };
+  ok: { status: number; type?: Type | [Type]; description: string; headers?: HeaderDocs };
   /** Further answers: e.g. 400, 404, 409, 413. */
   errors?: { status: number; description: string }[];
 }
@@ -48,6 +62,7 @@ export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
   const role = doc.admin ? 'admin' : 'user or admin';
   return applyDecorators(
     ApiOperation({
+      operationId: doc.operationId,
       summary: doc.summary,
       description: [doc.description, `Role: ${role} (the account's current role, checked on every request). Counts against the caller's hourly quota.`, STRICT_INPUT_DOC]
         .filter(Boolean)
@@ -55,26 +70,26 @@ export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
     }),
     ApiBearerAuth(BEARER_SCHEME),
     ApiOAuth2([], OAUTH2_SCHEME),
-    ApiResponse({ status: doc.ok.status, type: doc.ok.type, description: doc.ok.description, headers: QUOTA_HEADER_DOCS }),
+    ApiResponse({ status: doc.ok.status, type: doc.ok.type, description: doc.ok.description, headers: { ...QUOTA_HEADER_DOCS, ...doc.ok.headers } }),
     ...(doc.errors ?? []).map((error) =>
-      ApiResponse({ status: error.status, type: ErrorResponseDto, description: error.description, headers: QUOTA_HEADER_DOCS }),
+      ApiResponse({ status: error.status, type: ProblemDetailsDto, description: error.description, headers: QUOTA_HEADER_DOCS }),
     ),
     ApiResponse({
       status: 401,
-      type: ErrorResponseDto,
+      type: ProblemDetailsDto,
       description: 'Missing, malformed, expired or wrongly signed bearer token, or its account no longer exists (no quota headers)',
       headers: { 'WWW-Authenticate': { description: 'Bearer challenge (RFC 6750)', schema: { type: 'string' } } },
     }),
     ...(doc.admin
-      ? [ApiResponse({ status: 403, type: ErrorResponseDto, description: 'The caller is not an admin', headers: QUOTA_HEADER_DOCS })]
+      ? [ApiResponse({ status: 403, type: ProblemDetailsDto, description: 'The caller is not an admin', headers: QUOTA_HEADER_DOCS })]
       : []),
     ApiResponse({
       status: 429,
-      type: ErrorResponseDto,
+      type: ProblemDetailsDto,
       description: 'Hourly quota used up',
       headers: { ...QUOTA_HEADER_DOCS, ...RETRY_AFTER_DOC },
     }),
-    ...UPSTREAM_ERRORS.map((error) => ApiResponse({ ...error, type: ErrorResponseDto, headers: QUOTA_HEADER_DOCS })),
+    ...UPSTREAM_ERRORS.map((error) => ApiResponse({ ...error, type: ProblemDetailsDto, headers: QUOTA_HEADER_DOCS })),
   );
 }
 
@@ -83,11 +98,11 @@ export function ApiPublicRouteErrors(): MethodDecorator {
   return applyDecorators(
     ApiResponse({
       status: 429,
-      type: ErrorResponseDto,
+      type: ProblemDetailsDto,
       description: 'Too many /register and /token requests from this address (AUTH_RATE_PER_MINUTE per minute)',
       headers: RETRY_AFTER_DOC,
     }),
-    ...UPSTREAM_ERRORS.filter((error) => error.status !== 503).map((error) => ApiResponse({ ...error, type: ErrorResponseDto })),
-    ApiResponse({ status: 503, type: ErrorResponseDto, description: 'auth-service is unavailable' }),
+    ...UPSTREAM_ERRORS.filter((error) => error.status !== 503).map((error) => ApiResponse({ ...error, type: ProblemDetailsDto })),
+    ApiResponse({ status: 503, type: ProblemDetailsDto, description: 'auth-service is unavailable' }),
   );
 }

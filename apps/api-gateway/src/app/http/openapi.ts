@@ -1,5 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ALL_TOPICS, payloadJsonSchema } from '@datalake/kafka-schemas';
+import { PROBLEM_CONTENT_TYPE } from '@datalake/service-kit';
+import { payloadSchemaName } from '../ingest/ingest-proxy.controller';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './api-docs';
 
 const DESCRIPTION = `DataLake public REST API.
@@ -12,13 +16,80 @@ Roles: \`user\` reads records and \`/me\`; \`admin\` also updates and deletes re
 Quota: every authenticated request counts against the caller's hourly quota (QUOTA_PER_HOUR, default
 100), shared by all gateway replicas. Windows are fixed UTC hours. Every authenticated answer carries
 \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\` (seconds until the window
-ends); past the quota the answer is 429 with \`Retry-After\` (seconds).
+ends: delta seconds, not GitHub's epoch seconds); past the quota the answer is 429 with \`Retry-After\` (seconds).
 
-Errors are JSON \`{statusCode, message}\`, except the OAuth errors of \`POST /token\` (\`{error}\`, RFC 6749 §5.2).
-Every answer carries \`x-request-id\` (yours when you send a sane one).`;
+Paging: listings answer \`{items, nextCursor}\`; when there is a next page the answer also carries
+\`Link: <…&cursor=…>; rel="next"\` (RFC 8288).
 
-/** OpenAPI at `/docs-json`, Swagger UI at `/docs`, generated from the controllers and DTOs. */
-export function setupOpenApi(app: INestApplication): void {
+Errors are RFC 9457 problem details (\`application/problem+json\`): \`type\`, \`title\`, \`status\`, \`detail\`,
+\`instance\`, plus the \`statusCode\`, \`message\` (and \`error\`) members of earlier releases; validation
+failures add \`errors: [{field, message}]\`. The OAuth errors of \`POST /token\` stay RFC 6749 §5.2
+(\`{error}\`, application/json). Every answer carries \`x-request-id\` (yours when you send a sane one).`;
+
+/** Routes every service has (service-kit), documented here as the gateway serves them. */
+const OPERATIONAL_ROUTES: Record<string, { operationId: string; content: string; schema: SchemaObject }> = {
+  '/health/live': {
+    operationId: 'getLiveness',
+    content: 'application/json',
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
+  },
+  '/health/ready': {
+    operationId: 'getReadiness',
+    content: 'application/json',
+    schema: {
+      type: 'object',
+      description: 'Terminus health report: `status` ok, or 503 with status error',
+      properties: { status: { type: 'string' }, info: { type: 'object' }, error: { type: 'object' }, details: { type: 'object' } },
+      required: ['status'],
+    },
+  },
+  '/metrics': { operationId: 'getMetrics', content: 'text/plain', schema: { type: 'string', description: 'Prometheus text format' } },
+};
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** Fallback for a route without an explicit operationId: `HealthController.live` → `healthLive`. */
+export function fallbackOperationId(controllerKey: string, methodKey: string): string {
+  return lowerFirst(controllerKey.replace(/Controller$/, '')) + methodKey.charAt(0).toUpperCase() + methodKey.slice(1);
+}
+
+type Operation = { operationId?: string; responses: Record<string, ResponseObject> };
+
+function operationsOf(document: OpenAPIObject): { path: string; method: string; operation: Operation }[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, Operation>)
+      .filter(([, operation]) => operation && typeof operation === 'object' && 'responses' in operation)
+      .map(([method, operation]) => ({ path, method, operation })),
+  );
+}
+
+/** Error answers that are problem details are served as application/problem+json: say so. */
+function labelProblemResponses(document: OpenAPIObject): void {
+  for (const { operation } of operationsOf(document)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const json = response.content?.['application/json'];
+      const ref = (json?.schema as { $ref?: string } | undefined)?.$ref ?? '';
+      if (Number(status) >= 400 && json && ref.endsWith('/ProblemDetailsDto')) {
+        response.content = { [PROBLEM_CONTENT_TYPE]: json };
+      }
+    }
+  }
+}
+
+function documentOperationalRoutes(document: OpenAPIObject): void {
+  for (const { path, operation } of operationsOf(document)) {
+    const route = OPERATIONAL_ROUTES[path];
+    if (!route) continue;
+    operation.operationId = route.operationId;
+    const ok = operation.responses['200'] ?? { description: 'OK' };
+    operation.responses['200'] = { ...ok, content: { [route.content]: { schema: route.schema } } };
+  }
+}
+
+/** The OpenAPI document of the gateway, generated from the controllers and DTOs. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('DataLake API')
     .setDescription(DESCRIPTION)
@@ -26,6 +97,17 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/token', scopes: {} } } }, OAUTH2_SCHEME)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: fallbackOperationId });
+  // The ingest operations refer to the payload schemas, generated from the payload classes.
+  document.components ??= {};
+  document.components.schemas ??= {};
+  for (const topic of ALL_TOPICS) document.components.schemas[payloadSchemaName(topic)] = payloadJsonSchema(topic) as SchemaObject;
+  labelProblemResponses(document);
+  documentOperationalRoutes(document);
+  return document;
+}
+
+/** OpenAPI at `/docs-json`, Swagger UI at `/docs`. */
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
 }

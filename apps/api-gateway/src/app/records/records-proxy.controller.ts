@@ -1,17 +1,18 @@
-import { Body, Controller, Delete, Get, Param, Put, Query, Req, Res, type Type, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Query, Req, Res, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { type ListQueryDto, RecordPageDto } from '@datalake/dto';
-import { ApiAuthenticatedRoute } from '../http/api-docs';
+import type { ListQueryDto } from '@datalake/dto';
+import { createValidationPipe } from '@datalake/service-kit';
+import { ApiAuthenticatedRoute, NEXT_LINK_DOC } from '../http/api-docs';
 import { Authenticated } from '../http/authenticated.decorator';
+import { setNextPageLink } from '../http/next-page-link';
 import { afterQuotaClaim } from '../quota/quota.guard';
 import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
 import type { RecordResource } from './record-resources';
+import { recordSchemasOf } from './record-schemas';
 
-/** Validates with the resource's own DTO: unknown fields and non-scalar query values are a 400. */
-function validating(expectedType: Type) {
-  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, expectedType });
-}
+/** Validates with the resource's own DTO: unknown fields and non-scalar query values are a 400 (with `errors[]`). */
+const validating = (expectedType: Type) => createValidationPipe(expectedType);
 
 function recordPath(resource: string, id?: string): string {
   return id === undefined ? `/${resource}` : `/${resource}/${encodeURIComponent(id)}`;
@@ -20,6 +21,7 @@ function recordPath(resource: string, id?: string): string {
 /** List, get, update and delete of one record resource, forwarded to its owning service. */
 export function createRecordsProxyController(definition: RecordResource): Type {
   const { resource, title } = definition;
+  const schemas = recordSchemasOf(resource);
 
   @ApiTags(resource)
   @ApiExtraModels(definition.listQuery, definition.updateBody)
@@ -31,8 +33,9 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @Authenticated({ quotaAlongside: true })
     @ApiQuery({ type: definition.listQuery })
     @ApiAuthenticatedRoute({
+      operationId: `list${schemas.plural}`,
       summary: `List ${title} records, newest first, with cursor paging`,
-      ok: { status: 200, type: RecordPageDto, description: 'A page of records' },
+      ok: { status: 200, type: schemas.page, description: 'A page of records', headers: NEXT_LINK_DOC },
       errors: [{ status: 400, description: 'Invalid query (unknown parameter, non-scalar value, a cursor that is not the nextCursor of a previous page, an impossible date)' }],
     })
     async list(
@@ -43,15 +46,18 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       const read = this.upstreams
         .get(definition.upstream)
         .call({ method: 'GET', path: recordPath(resource), query: toQueryParams(query), headers: forwardedHeaders(request) });
-      relay(response, await afterQuotaClaim(request, read));
+      const answer = await afterQuotaClaim(request, read);
+      setNextPageLink(request, response, query, answer);
+      relay(response, answer);
     }
 
     @Get(':id')
     @Authenticated({ quotaAlongside: true })
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiAuthenticatedRoute({
+      operationId: `get${schemas.singular}`,
       summary: `Get one ${title} record`,
-      ok: { status: 200, description: 'The record' },
+      ok: { status: 200, type: schemas.record, description: 'The record' },
       errors: [{ status: 404, description: 'No such record' }],
     })
     async get(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
@@ -64,9 +70,10 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiBody({ type: definition.updateBody })
     @ApiAuthenticatedRoute({
+      operationId: `update${schemas.singular}`,
       summary: `Update the mutable fields of a ${title} record`,
       admin: true,
-      ok: { status: 200, description: 'The updated record' },
+      ok: { status: 200, type: schemas.record, description: 'The updated record' },
       errors: [
         { status: 400, description: 'Invalid body, unknown field, impossible date (e.g. 2026-02-30), or a body nested too deep' },
         { status: 404, description: 'No such record' },
@@ -94,6 +101,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @Authenticated({ admin: true })
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiAuthenticatedRoute({
+      operationId: `delete${schemas.singular}`,
       summary: `Delete a ${title} record`,
       admin: true,
       ok: { status: 204, description: 'Deleted' },

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { instanceOf, isErrorFields, sendProblem, toProblem } from '@datalake/service-kit';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 import type { UpstreamAnswer } from './upstream-answer';
 import { UpstreamClient } from './upstream.client';
@@ -57,8 +58,15 @@ export function toQueryParams(query: object): Record<string, string> {
   );
 }
 
+/**
+ * Answers with what the service answered. An error `{statusCode, message}` leaves as problem+json
+ * (RFC 9457) whatever the service's version, with `instance` = the path the client called; other
+ * bodies (records, the OAuth `{error}` of /token) stay application/json.
+ */
 export function relay(response: Response, answer: UpstreamAnswer): void {
   if (answer.retryAfter !== undefined) response.setHeader('Retry-After', answer.retryAfter);
   if (answer.body === undefined) response.status(answer.status).end();
-  else response.status(answer.status).json(answer.body);
+  else if (answer.status >= 400 && isErrorFields(answer.body)) {
+    sendProblem(response, { ...toProblem(answer.body, instanceOf(response.req)), status: answer.status, statusCode: answer.status });
+  } else response.status(answer.status).json(answer.body);
 }

@@ -3,7 +3,8 @@ import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { MeDto, UpdateRoleDto, UserDto, UserListQueryDto, UserPageDto } from '@datalake/dto';
 import { AuthServiceAccountLookup } from '../auth/account-lookup';
-import { ApiAuthenticatedRoute } from '../http/api-docs';
+import { ApiAuthenticatedRoute, NEXT_LINK_DOC } from '../http/api-docs';
+import { setNextPageLink } from '../http/next-page-link';
 import { Authenticated } from '../http/authenticated.decorator';
 import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
 
@@ -22,7 +23,7 @@ export class UsersProxyController {
 
   @Get('me')
   @Authenticated()
-  @ApiAuthenticatedRoute({ summary: 'The caller: username, role and current quota', ok: { status: 200, type: MeDto, description: 'The caller' } })
+  @ApiAuthenticatedRoute({ operationId: 'getMe', summary: 'The caller: username, role and current quota', ok: { status: 200, type: MeDto, description: 'The caller' } })
   async me(@Req() request: Request, @Res() response: Response): Promise<void> {
     const answer = await this.upstreams.get('auth-service').call({ method: 'GET', path: '/me', headers: withToken(request) });
     if (answer.status !== 200) return relay(response, answer);
@@ -37,15 +38,17 @@ export class UsersProxyController {
   @Get('users')
   @Authenticated({ admin: true })
   @ApiAuthenticatedRoute({
+    operationId: 'listUsers',
     summary: 'List users by username',
     admin: true,
-    ok: { status: 200, type: UserPageDto, description: 'A page of users' },
+    ok: { status: 200, type: UserPageDto, description: 'A page of users', headers: NEXT_LINK_DOC },
     errors: [{ status: 400, description: 'Invalid query' }],
   })
   async list(@Query() query: UserListQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
     const answer = await this.upstreams
       .get('auth-service')
       .call({ method: 'GET', path: '/users', query: toQueryParams(query), headers: withToken(request) });
+    setNextPageLink(request, response, query, answer);
     relay(response, answer);
   }
 
@@ -53,6 +56,7 @@ export class UsersProxyController {
   @Authenticated({ admin: true })
   @ApiParam({ name: 'username' })
   @ApiAuthenticatedRoute({
+    operationId: 'updateUserRole',
     summary: "Change a user's role",
     description: "Takes effect on the user's next request: tokens carry the role they were signed with, but every request is checked against the account's current role (at most SESSION_CHECK_CACHE_SECONDS, default 2 s, later on other gateway replicas).",
     admin: true,

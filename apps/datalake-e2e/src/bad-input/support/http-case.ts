@@ -43,6 +43,17 @@ export interface HttpCase extends CorpusCase {
 
 const statuses = (status: number | readonly number[]) => (typeof status === 'number' ? [status] : [...status]);
 
+/** An error answer must be RFC 9457 problem details: its media type and the five members. */
+function problemDetailsProblems(answer: ApiAnswer): string[] {
+  const problems: string[] = [];
+  const contentType = answer.headers.get('content-type') ?? '';
+  if (!contentType.startsWith('application/problem+json')) problems.push(`error content-type ${JSON.stringify(contentType)}, documented application/problem+json`);
+  const body = (answer.body ?? {}) as Record<string, unknown>;
+  const wellFormed = typeof body['type'] === 'string' && typeof body['title'] === 'string' && body['status'] === answer.status && typeof body['detail'] === 'string' && typeof body['instance'] === 'string';
+  if (!wellFormed) problems.push(`error body lacks the problem details members type, title, status, detail, instance: ${JSON.stringify(body).slice(0, 300)}`);
+  return problems;
+}
+
 /** Compares an answer with the case's documented one; returns what differs (empty = as documented). */
 export function httpProblems(expectation: HttpExpectation, answer: ApiAnswer, logAfter: string, request: HttpRequest): string[] {
   const problems: string[] = [];
@@ -59,6 +70,7 @@ export function httpProblems(expectation: HttpExpectation, answer: ApiAnswer, lo
     } else if (expectation.message && !expectation.message.test(messageText(body))) {
       problems.push(`message ${JSON.stringify(messageText(body))} does not match ${expectation.message}`);
     }
+    problems.push(...problemDetailsProblems(answer));
   }
   if (expectation.ingest && answer.status === 202) {
     const { accepted, rejected, errors } = expectation.ingest;

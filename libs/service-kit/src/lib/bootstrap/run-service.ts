@@ -1,4 +1,4 @@
-import { type DynamicModule, type INestApplication, type Type, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
@@ -6,23 +6,19 @@ import type { ClassConstructor } from 'class-transformer';
 import type { IncomingMessage, Server } from 'node:http';
 import { isLocalDevelopment, jwtSecretProblem, LOCAL_DEV_FLAG } from '../config/jwt-secret';
 import { ConfigError, loadEnv } from '../config/load-env';
-import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
+import { createValidationPipe } from '../errors/problem-validation.pipe';
 import { bodyErrorHandler } from '../http/body-error.handler';
 import { type JsonDepthLimit, verifyBodyDepth } from '../http/json-body-limits';
 import { refuseReservedKeys } from '../http/reserved-keys';
 import { refuseNulInUrl } from '../http/nul-in-url';
-
-/** The request validation every service uses: unknown fields are refused, types converted. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-}
 
 /** Applies what every DataLake HTTP app shares: logger, validation, error mapping, shutdown hooks. */
 export function configureApp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   (app as NestExpressApplication).disable?.('x-powered-by');
 }

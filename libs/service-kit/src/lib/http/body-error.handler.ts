@@ -1,11 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
+import { answerProblem } from '../errors/problem-details';
 
 /**
- * Body parser failures (413 too large, 400 malformed or too deep, 415 charset) answered as JSON
- * `{statusCode, message}`: Express would otherwise render an HTML page.
+ * Body parser failures (413 too large, 400 malformed or too deep, 415 charset) answered as problem+json
+ * `{statusCode, message, …}`: Express would otherwise render an HTML page.
  */
 export function bodyErrorHandler(bodyLimit: string) {
-  return (error: Error & { status?: number; type?: string }, _request: Request, response: Response, next: NextFunction): void => {
+  return (error: Error & { status?: number; type?: string }, request: Request, response: Response, next: NextFunction): void => {
     const statusCode = error.status ?? 0;
     if (statusCode < 400 || statusCode >= 500 || response.headersSent) return next(error);
     const message =
@@ -14,6 +15,6 @@ export function bodyErrorHandler(bodyLimit: string) {
         : error.type === 'entity.parse.failed'
           ? 'request body is not valid JSON'
           : error.message;
-    response.status(statusCode).json({ statusCode, message });
+    answerProblem(request, response, statusCode, message);
   };
 }

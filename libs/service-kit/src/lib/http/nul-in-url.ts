@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { answerProblem } from '../errors/problem-details';
 
 const NUL = '\u0000';
 
@@ -29,5 +30,5 @@ export function urlHoldsNul(url: string): boolean {
 /** Refuses a URL holding the NUL character (U+0000) with a 400 that says so. */
 export function refuseNulInUrl(request: Request, response: Response, next: NextFunction): void {
   if (!urlHoldsNul(request.originalUrl ?? request.url ?? '')) return next();
-  response.status(400).json({ statusCode: 400, message: 'the URL must not contain the NUL character (U+0000)' });
+  answerProblem(request, response, 400, 'the URL must not contain the NUL character (U+0000)');
 }

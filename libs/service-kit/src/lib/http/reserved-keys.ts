@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { answerProblem } from '../errors/problem-details';
 
 /** Names that reach JavaScript object internals: never a field of any DataLake body or query. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -37,5 +38,5 @@ export function reservedQueryKey(url: string): string | undefined {
 export function refuseReservedKeys(request: Request, response: Response, next: NextFunction): void {
   const key = reservedQueryKey(request.originalUrl ?? request.url ?? '') ?? reservedKeyIn(request.body);
   if (key === undefined) return next();
-  response.status(400).json({ statusCode: 400, message: `unknown field ${key}` });
+  answerProblem(request, response, 400, `unknown field ${key}`);
 }
