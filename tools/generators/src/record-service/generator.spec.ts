@@ -19,7 +19,7 @@ const INPUTS = [
   'k8s/base/kustomization.yaml',
   'k8s/base/transactions-consumer.yaml',
   'tools/deploy-checks/src/lib/workspace.ts',
-  'apps/datalake-e2e/src/support/stack.ts',
+  'libs/testing/src/lib/service-table.ts',
   'docker/healthcheck.js',
   'tools/scripts/start.sh',
   'k8s/base/kafka-topics-job.yaml',
@@ -125,7 +125,7 @@ describe('record-service generator', () => {
     expect(read('k8s/base/kustomization.yaml')).toContain('SENSOR_READINGS_SERVICE_URL=http://sensor-readings-consumer:3014');
     expect(read('k8s/base/sensor-readings-consumer.yaml')).not.toMatch(/transaction|3013/i);
     expect(read('tools/deploy-checks/src/lib/workspace.ts')).toContain(`'transactions', 'sensor_readings'`);
-    expect(read('apps/datalake-e2e/src/support/stack.ts')).toContain(`'sensor-readings-consumer': 'SENSOR_READINGS_PORT'`);
+    expect(read('libs/testing/src/lib/service-table.ts')).toContain(`'sensor-readings-consumer': 'SENSOR_READINGS_PORT'`);
     expect(read('tools/scripts/start.sh')).toContain('transactions-consumer sensor-readings-consumer');
     for (const jobs of ['k8s/base/kafka-topics-job.yaml', 'docker/compose.yaml']) {
       expect(read(jobs)).toContain(' transactions sensor_readings network_logs.dlq');

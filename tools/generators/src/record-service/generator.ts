@@ -38,7 +38,7 @@ const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: Mod
   { path: 'tools/deploy-checks/src/lib/workspace.ts', find: (n) => `{ app: '${n.app}'`, mode: 'copy' },
   { path: 'tools/deploy-checks/src/lib/workspace.ts', find: (n) => `  '${n.app}',`, mode: 'copy' },
   { path: 'tools/deploy-checks/src/lib/workspace.ts', find: () => 'export const TOPICS = [', mode: 'inline' },
-  { path: 'apps/datalake-e2e/src/support/stack.ts', find: (n) => `  '${n.app}'`, mode: 'copy' },
+  { path: 'libs/testing/src/lib/service-table.ts', find: (n) => `  '${n.app}'`, mode: 'copy' },
   { path: 'docker/healthcheck.js', find: (n) => `'${n.app}': [`, mode: 'copy' },
   { path: 'tools/scripts/start.sh', find: (n) => `    ${n.app}) echo`, mode: 'copy' },
   { path: 'tools/scripts/start.sh', find: () => 'APPS=(', mode: 'inline' },

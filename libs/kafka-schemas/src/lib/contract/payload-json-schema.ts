@@ -6,7 +6,7 @@ import { PAYLOAD_SCHEMAS } from '../payload-schemas';
 import { ALL_TOPICS, type Topic } from '../topics';
 
 /** A JSON Schema (draft 2020-12 subset shared with OpenAPI 3.1 / 3.0 schema objects). */
-export type JsonSchema = SchemaObject;
+type JsonSchema = SchemaObject;
 
 /**
  * Schemas of the project's own validators, which class-validator only knows by name (their
