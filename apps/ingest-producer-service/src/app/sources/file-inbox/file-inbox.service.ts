@@ -125,7 +125,9 @@ export class FileInboxService extends IngestSource {
       {
         fields: { file: path, retryInMs },
         message: (_problem, transient) =>
-          transient ? `cannot ingest ${basename(path)} now (Kafka or MongoDB unavailable); will retry` : `ingesting ${basename(path)} failed; will retry`,
+          transient
+            ? `cannot ingest ${basename(path)} now (Kafka or MongoDB unavailable); will retry`
+            : `ingesting ${basename(path)} failed; will retry`,
         recovered: `${name} can be ingested again`,
       },
     );

@@ -90,10 +90,7 @@ export class LiveFileTailService extends IngestSource {
 
   protected async start(): Promise<void> {
     for (const topic of ALL_TOPICS) await mkdir(this.liveDir(topic), { recursive: true });
-    this.watchFolders(
-      ALL_TOPICS.map((topic) => this.liveDir(topic)),
-      (path) => this.kick(path),
-    );
+    this.watchFolders(ALL_TOPICS.map((topic) => this.liveDir(topic)), (path) => this.kick(path));
     this.every(this.config.pollIntervalMs, () => void this.scan());
     void this.scan();
     this.logger.info({ inbox: this.config.inboxDir }, `tailing growing files in ${this.config.inboxDir}/<topic>/live/`);
@@ -125,16 +122,18 @@ export class LiveFileTailService extends IngestSource {
     if (!format || !TAILABLE_FORMATS.includes(format)) {
       return this.warnOnce(path, 'live/ follows only .ndjson, .jsonl and .csv files; ignoring this one');
     }
+    const name = `${topic}/${INBOX_SUBDIRS.live}/${basename(path)}`;
     const file = await lstat(path).catch(() => undefined);
     if (!file) {
+      // Gone (rotated away, removed): not ours to follow any more, so not stalled either.
       this.lastSeen.delete(path);
-      return;
+      this.stalls.idle(this.kind, name);
+      return this.problems.forget(name);
     }
     const kind = nonRegularKind(file);
     if (kind) return this.warnOnce(path, `live/ follows only regular files; not following ${kind}`);
     const seen = `${file.ino}:${file.size}:${file.mtimeMs}`;
     if (this.lastSeen.get(path) === seen) return;
-    const name = `${topic}/${INBOX_SUBDIRS.live}/${basename(path)}`;
     const id = `tail:${topic}:${basename(path)}`;
     await this.attempt(
       name,

@@ -8,10 +8,22 @@ import { IngestSource } from './ingest-source';
 import { retryDelayMs } from './retry-delay';
 
 const testLogger = () =>
-  ({ setContext: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() }) as unknown as PinoLogger & Record<'info' | 'warn' | 'error', jest.Mock>;
+  ({ setContext: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() }) as unknown as PinoLogger &
+    Record<'info' | 'warn' | 'error', jest.Mock>;
 
 const configFor = (enabled: SourceName[]) =>
-  new SourcesConfig(new Set(enabled), '/tmp', 1000, 0, 500, false, {}, [], { host: '127.0.0.1', port: 0, flushMs: 20 }, 120);
+  new SourcesConfig(
+    new Set(enabled),
+    '/tmp',
+    1000,
+    0,
+    500,
+    false,
+    {},
+    [],
+    { host: '127.0.0.1', port: 0, flushMs: 20 },
+    120,
+  );
 
 const describeProblem = {
   fields: { source: 'shop' },
@@ -154,10 +166,16 @@ describe(IngestSource.name, () => {
   });
 
   it('tells an outage from a verdict by error type, and reports the blocked input with its reason', async () => {
-    const outage = await sut.tryOnce('shop', () => Promise.reject(new KafkaUnavailableError('Kafka acknowledged 3 of 10 rows')));
+    const outage = await sut.tryOnce('shop', () =>
+      Promise.reject(new KafkaUnavailableError('Kafka acknowledged 3 of 10 rows')),
+    );
     expect(outage).toMatchObject({ ok: false, transient: true });
-    expect(stalls.stalls(Date.now() + 121_000)).toEqual([expect.objectContaining({ name: 'shop', reason: 'Kafka acknowledged 3 of 10 rows' })]);
-    await expect(sut.tryOnce('mongo', () => Promise.reject(new CheckpointStoreUnavailableError('MongoDB is not connected')))).resolves.toMatchObject({
+    expect(stalls.stalls(Date.now() + 121_000)).toEqual([
+      expect.objectContaining({ name: 'shop', reason: 'Kafka acknowledged 3 of 10 rows' }),
+    ]);
+    await expect(
+      sut.tryOnce('mongo', () => Promise.reject(new CheckpointStoreUnavailableError('MongoDB is not connected'))),
+    ).resolves.toMatchObject({
       transient: true,
     });
     const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
@@ -167,7 +185,10 @@ describe(IngestSource.name, () => {
     expect(verdict).toMatchObject({ ok: false, transient: false });
     expect(logger.warn).toHaveBeenCalledTimes(3);
     expect(logger.error).toHaveBeenCalledTimes(1);
-    expect(logger.error).toHaveBeenCalledWith({ source: 'shop', error: 'MongoDB is not connected' }, 'verdict: MongoDB is not connected');
+    expect(logger.error).toHaveBeenCalledWith(
+      { source: 'shop', error: 'MongoDB is not connected' },
+      'verdict: MongoDB is not connected',
+    );
 
     await expect(sut.tryOnce('shop', async () => undefined)).resolves.toEqual({ ok: true });
     expect(stalls.stalls(Date.now() + 121_000).map((stall) => stall.name)).not.toContain('shop');
@@ -178,7 +199,10 @@ describe(IngestSource.name, () => {
       await sut.tryOnce('shop', () => Promise.reject(new KafkaUnavailableError(`Kafka acknowledged ${i} of 10 rows`)));
     }
     expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn).toHaveBeenCalledWith({ source: 'shop', error: 'Kafka acknowledged 1 of 10 rows' }, 'outage: Kafka acknowledged 1 of 10 rows');
+    expect(logger.warn).toHaveBeenCalledWith(
+      { source: 'shop', error: 'Kafka acknowledged 1 of 10 rows' },
+      'outage: Kafka acknowledged 1 of 10 rows',
+    );
 
     await sut.tryOnce('shop', async () => undefined);
     await sut.tryOnce('shop', async () => undefined);
@@ -188,7 +212,10 @@ describe(IngestSource.name, () => {
     await sut.tryOnce('shop', () => Promise.reject(new Error('no such table: orders')));
     await sut.tryOnce('shop', () => Promise.reject(new Error('no such table: orders')));
     await sut.tryOnce('shop', () => Promise.reject(new Error('no such column: updated_at')));
-    expect(logger.error.mock.calls.map((call) => call[1])).toEqual(['verdict: no such table: orders', 'verdict: no such column: updated_at']);
+    expect(logger.error.mock.calls.map((call) => call[1])).toEqual([
+      'verdict: no such table: orders',
+      'verdict: no such column: updated_at',
+    ]);
   });
 
   it('logs a work unit that throws past attempt instead of leaving the rejection unhandled', async () => {
@@ -199,7 +226,9 @@ describe(IngestSource.name, () => {
 
 describe(retryDelayMs.name, () => {
   it('waits 1 s after the first failure, doubling up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((failures) => retryDelayMs(failures, 30_000))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((failures) => retryDelayMs(failures, 30_000))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+    ]);
     expect(retryDelayMs(1_000, 10_000)).toBe(10_000);
   });
 });

@@ -84,7 +84,9 @@ export abstract class IngestSource implements OnApplicationBootstrap, BeforeAppl
     await this.stopTakingInput();
     const drain = Promise.allSettled(this.inFlight.values());
     const timeout = this.drainTimeoutMs;
-    await (timeout === undefined ? drain : Promise.race([drain, new Promise((resolve) => setTimeout(resolve, timeout).unref())]));
+    await (timeout === undefined
+      ? drain
+      : Promise.race([drain, new Promise((resolve) => setTimeout(resolve, timeout).unref())]));
     await this.drained();
   }
 
@@ -105,7 +107,9 @@ export abstract class IngestSource implements OnApplicationBootstrap, BeforeAppl
     const running = this.inFlight.get(key);
     if (running) return running;
     const settled = work()
-      .catch((error: unknown) => this.logger.error({ input: key, error: errorMessage(error) }, `${this.kind} ${key} failed unexpectedly`))
+      .catch((error: unknown) =>
+        this.logger.error({ input: key, error: errorMessage(error) }, `${this.kind} ${key} failed unexpectedly`),
+      )
       .finally(() => {
         this.inFlight.delete(key);
         after?.();
@@ -136,7 +140,11 @@ export abstract class IngestSource implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** Watches folders (one level deep) with the configured polling; closed at shutdown. */
-  protected watchFolders(dirs: string[], onEntry: (path: string) => void, options: { awaitWriteFinishMs?: number } = {}): void {
+  protected watchFolders(
+    dirs: string[],
+    onEntry: (path: string) => void,
+    options: { awaitWriteFinishMs?: number } = {},
+  ): void {
     const watcher = watch(dirs, {
       depth: 0,
       ignoreInitial: true,
@@ -148,7 +156,9 @@ export abstract class IngestSource implements OnApplicationBootstrap, BeforeAppl
     });
     watcher.on('add', onEntry);
     watcher.on('change', onEntry);
-    watcher.on('error', (error) => this.logger.warn({ error: errorMessage(error) }, `${this.kind} folder watcher error`));
+    watcher.on('error', (error) =>
+      this.logger.warn({ error: errorMessage(error) }, `${this.kind} folder watcher error`),
+    );
     this.watchers.push(watcher);
   }
 
@@ -158,7 +168,11 @@ export abstract class IngestSource implements OnApplicationBootstrap, BeforeAppl
    * the problem is logged once, and the caller learns whether it was an outage (keep the input,
    * retry later) or a verdict on the input.
    */
-  protected async attempt(input: string, work: () => Promise<void>, describe: ProblemDescription): Promise<AttemptResult> {
+  protected async attempt(
+    input: string,
+    work: () => Promise<void>,
+    describe: ProblemDescription,
+  ): Promise<AttemptResult> {
     try {
       await work();
     } catch (error) {

@@ -58,7 +58,8 @@ export class SqlitePollerService extends IngestSource {
     while (!this.stopping) {
       const attempt = await this.attempt(source.name, () => this.poll(source), {
         fields: { source: source.name, path: source.path },
-        message: (problem) => `SQLite source ${source.name}: ${problem}; retrying every ${this.config.pollIntervalMs} ms`,
+        message: (problem) =>
+          `SQLite source ${source.name}: ${problem}; retrying every ${this.config.pollIntervalMs} ms`,
         recovered: `SQLite source ${source.name} is polled again`,
       });
       // Reopened on the next poll: the file may have been replaced, or its lock released.

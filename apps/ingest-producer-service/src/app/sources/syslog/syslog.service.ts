@@ -201,7 +201,8 @@ export class SyslogService extends IngestSource {
         message: (problem, transient) =>
           transient
             ? 'cannot produce syslog messages now; retrying'
-            : `a syslog batch of ${batch.length} failed: ${problem}; ${batch.length > 1 ? 'retrying it in smaller batches' : 'dropping the message'}`,
+            : `a syslog batch of ${batch.length} failed: ${problem}; ` +
+              (batch.length > 1 ? 'retrying it in smaller batches' : 'dropping the message'),
         recovered: 'syslog batches reach Kafka again',
       });
       if (!attempt.ok && attempt.transient) {
