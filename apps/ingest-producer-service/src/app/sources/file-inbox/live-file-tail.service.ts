@@ -6,11 +6,8 @@ import { PinoLogger } from 'nestjs-pino';
 import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
 import { IngestSource } from '../lifecycle/ingest-source';
-import { SourceEvents } from '../progress/source-events';
-import { SourceRun } from '../progress/source-run';
+import { SourcePump } from '../lifecycle/source-pump';
 import { SourceStallMonitor } from '../progress/source-stalls';
-import { pumpRows } from '../pump-rows';
-import { RowIngestor } from '../row-ingestor';
 import { isTransientError } from '../source-errors';
 import { emptyStats, UnreadableFileError, type SourcePosition } from '../source-row';
 import { SourcesConfig } from '../sources.config';
@@ -75,8 +72,7 @@ export class LiveFileTailService extends IngestSource {
   constructor(
     config: SourcesConfig,
     private readonly checkpoints: CheckpointStore,
-    private readonly rowIngestor: RowIngestor,
-    private readonly events: SourceEvents,
+    private readonly pump: SourcePump,
     stalls: SourceStallMonitor,
     logger: PinoLogger,
   ) {
@@ -138,12 +134,8 @@ export class LiveFileTailService extends IngestSource {
     await this.attempt(
       name,
       async () => {
-        if (!(await this.checkpoints.claim(id))) return;
-        try {
-          if (await this.follow(topic, path, name, id, format, file)) this.lastSeen.set(path, seen);
-        } finally {
-          await this.checkpoints.release(id).catch(() => undefined);
-        }
+        const done = await this.checkpoints.withLease(id, () => this.follow(topic, path, name, id, format, file));
+        if (done) this.lastSeen.set(path, seen);
       },
       {
         fields: { file: name },
@@ -173,23 +165,21 @@ export class LiveFileTailService extends IngestSource {
     if (end <= offset) return false;
 
     const stats = !reset && checkpoint ? { ...checkpoint.stats } : emptyStats();
-    const run = new SourceRun(this.logger, this.events, 'tail', topic, name, stats);
-    this.stalls.working('tail', name);
-    const identity = { ino: position.ino, ...(position.born ? { born: position.born } : {}) };
     let committed = position;
     const rows = format === 'csv' ? csvRows(path, topic, position, { end, tail: true }) : ndjsonRows(path, position, { completeOnly: true, end });
     try {
-      const outcome = await pumpRows(rows, {
-        chunkSize: this.config.chunkSize,
+      const { outcome } = await this.pump.pump(rows, {
+        kind: 'tail',
+        topic,
+        name,
+        checkpointId: id,
+        source: { kind: 'file', name },
+        correlationId: `tail-${topic}-${basename(path)}`.slice(0, 128),
         stats,
+        logger: this.logger,
         shouldStop: () => this.stopping,
-        ingest: (chunk) => this.rowIngestor.ingestRows(topic, { kind: 'file', name }, `tail-${topic}-${basename(path)}`.slice(0, 128), chunk),
-        commit: async (at, totals, chunk) => {
-          committed = { ...at, ...identity };
-          await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'active', position: committed, stats: totals });
-          this.stalls.progressed('tail', name);
-          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
-        },
+        identity: { ino: position.ino, ...(position.born ? { born: position.born } : {}) },
+        onCommitted: (at) => (committed = at),
       });
       // A partial last line (or CSV record) is read again once complete: not done with this size.
       return outcome === 'completed' && (committed.offset ?? 0) >= end && end === file.size;

@@ -3,11 +3,8 @@ import type Database from 'better-sqlite3';
 import { PinoLogger } from 'nestjs-pino';
 import { CheckpointStore } from '../checkpoint/checkpoint.store';
 import { IngestSource } from '../lifecycle/ingest-source';
-import { SourceEvents } from '../progress/source-events';
-import { SourceRun } from '../progress/source-run';
+import { SourcePump } from '../lifecycle/source-pump';
 import { SourceStallMonitor } from '../progress/source-stalls';
-import { pumpRows } from '../pump-rows';
-import { RowIngestor } from '../row-ingestor';
 import { emptyStats } from '../source-row';
 import { SourcesConfig } from '../sources.config';
 import type { SqliteSourceConfig } from './sqlite-source.config';
@@ -30,8 +27,7 @@ export class SqlitePollerService extends IngestSource {
   constructor(
     config: SourcesConfig,
     private readonly checkpoints: CheckpointStore,
-    private readonly rowIngestor: RowIngestor,
-    private readonly events: SourceEvents,
+    private readonly pump: SourcePump,
     stalls: SourceStallMonitor,
     logger: PinoLogger,
   ) {
@@ -86,33 +82,27 @@ export class SqlitePollerService extends IngestSource {
   async poll(source: SqliteSourceConfig): Promise<void> {
     const id = sqliteCheckpointId(source);
     const db = this.database(source);
-    if (!(await this.checkpoints.claim(id))) return;
-    try {
+    await this.checkpoints.withLease(id, async () => {
       const checkpoint = await this.checkpoints.get(id);
       const position = checkpoint?.position ?? { rows: 0 };
       const stats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
-      const run = new SourceRun(this.logger, this.events, 'sqlite', source.topic, source.name, stats);
-      this.stalls.working('sqlite', source.name);
-      const rows = sqliteRows(db, source, position, this.config.chunkSize);
       let committed = position;
-      await pumpRows(rows, {
-        chunkSize: this.config.chunkSize,
+      const { run } = await this.pump.pump(sqliteRows(db, source, position, this.config.chunkSize), {
+        kind: 'sqlite',
+        topic: source.topic,
+        name: source.name,
+        checkpointId: id,
+        source: { kind: 'sqlite', name: source.name },
+        correlationId: `sqlite-${source.name}`,
         stats,
+        logger: this.logger,
         shouldStop: () => this.stopping,
-        ingest: (chunk) => this.rowIngestor.ingestRows(source.topic, { kind: 'sqlite', name: source.name }, `sqlite-${source.name}`, chunk),
-        commit: async (at, totals, chunk) => {
-          await this.checkpoints.save(id, { kind: 'sqlite', source: source.name, status: 'active', position: at, stats: totals });
-          committed = at;
-          this.stalls.progressed('sqlite', source.name);
-          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
-        },
+        onCommitted: (at) => (committed = at),
       });
       const newRows = stats.read - (checkpoint?.stats.read ?? 0);
       if (newRows > 0) {
         this.logger.info({ ...run.summary(), newRows, lastRowid: committed.rowid }, `SQLite source ${source.name}: ${newRows} new rows`);
       }
-    } finally {
-      await this.checkpoints.release(id).catch(() => undefined);
-    }
+    });
   }
 }
