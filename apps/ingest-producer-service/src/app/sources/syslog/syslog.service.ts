@@ -203,7 +203,7 @@ export class SyslogService extends IngestSource {
             ? 'cannot produce syslog messages now; retrying'
             : `a syslog batch of ${batch.length} failed: ${problem}; ` +
               (batch.length > 1 ? 'retrying it in smaller batches' : 'dropping the message'),
-        recovered: 'syslog batches reach Kafka again',
+        recovered: 'syslog batches go through again',
       });
       if (!attempt.ok && attempt.transient) {
         // An outage: the batch waits at the head; new input is bounded by the buffer meanwhile.
