@@ -1,7 +1,7 @@
 import type { PinoLogger } from 'nestjs-pino';
 import { KafkaUnavailableError } from '@datalake/kafka';
 import type { SourceName } from '../../ingest.env';
-import { SourceStallMonitor } from '../progress/source-stalls';
+import { SourcesReadinessCheck, SourceStallMonitor } from '../progress/source-stalls';
 import { CheckpointStoreUnavailableError } from '../source-errors';
 import { SourcesConfig } from '../sources.config';
 import { IngestSource } from './ingest-source';
@@ -88,13 +88,17 @@ describe(IngestSource.name, () => {
   });
   afterEach(() => stalls.onApplicationShutdown());
 
-  it('starts only when INGEST_SOURCES names it, and a source never started stops at once', async () => {
+  it('starts only when INGEST_SOURCES names it, says so in readiness, and a source never started stops at once', async () => {
     expect(sut.starts).toBe(1);
     const off = new ScriptedSource(configFor(['files']), stalls, logger);
     await off.onApplicationBootstrap();
     expect(off.starts).toBe(0);
+    await expect(new SourcesReadinessCheck(stalls).check()).resolves.toMatchObject({ running: ['sqlite'] });
     await off.beforeApplicationShutdown();
     expect(off.closedAfterDrain).toBe(false);
+    await sut.beforeApplicationShutdown();
+    expect(sut.closedAfterDrain).toBe(true);
+    expect(stalls.runningSources).toEqual([]);
   });
 
   it('stops between chunks: shutdown waits for the chunk in flight, and no further chunk starts', async () => {

@@ -72,11 +72,13 @@ export abstract class IngestSource implements OnApplicationBootstrap, BeforeAppl
     if (!this.config.isEnabled(this.setting)) return;
     this.started = true;
     await this.start();
+    this.stalls.sourceStarted(this.kind);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.started) return;
     this.stopRequested = true;
+    this.stalls.sourceStopped(this.kind);
     for (const timer of this.timers) clearInterval(timer);
     this.timers.clear();
     for (const wake of this.sleepers) wake();
