@@ -1,8 +1,16 @@
 import { KafkaUnavailableError } from '@datalake/kafka';
 import { DomainError, isMongoOutage } from '@datalake/service-kit';
 
+/**
+ * A source's own outage error: says nothing about the input, which is kept and tried again later.
+ * Outages of Kafka (KafkaUnavailableError) and MongoDB (driver errors) keep their own classes.
+ */
+export class TransientIngestError extends Error {
+  override readonly name: string = 'TransientIngestError';
+}
+
 /** The checkpoint store has no MongoDB connection (yet, or any more): an outage, not the input's fault. */
-export class CheckpointStoreUnavailableError extends Error {
+export class CheckpointStoreUnavailableError extends TransientIngestError {
   override readonly name = 'CheckpointStoreUnavailableError';
 }
 
@@ -13,7 +21,7 @@ export class CheckpointStoreUnavailableError extends Error {
  * for an outage and be retried forever.
  */
 export function isTransientError(error: unknown): boolean {
-  if (error instanceof KafkaUnavailableError || error instanceof CheckpointStoreUnavailableError) return true;
+  if (error instanceof KafkaUnavailableError || error instanceof TransientIngestError) return true;
   if (error instanceof DomainError) return error.code === 'UNAVAILABLE';
   if (isMongoOutage(error)) return true;
   if (!(error instanceof Error)) return false;

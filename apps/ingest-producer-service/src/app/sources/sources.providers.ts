@@ -4,6 +4,7 @@ import { CheckpointStore } from './checkpoint/checkpoint.store';
 import { FileInboxService } from './file-inbox/file-inbox.service';
 import { FileIngestionService } from './file-inbox/file-ingestion.service';
 import { LiveFileTailService } from './file-inbox/live-file-tail.service';
+import { SourcePump } from './lifecycle/source-pump';
 import { SourceEvents } from './progress/source-events';
 import { SourcesReadinessCheck, SourceStallMonitor } from './progress/source-stalls';
 import { RowIngestor } from './row-ingestor';
@@ -40,6 +41,7 @@ export function sourceProviders(): Provider[] {
     SourceEvents,
     CheckpointStore,
     RowIngestor,
+    SourcePump,
     FileIngestionService,
     FileInboxService,
     LiveFileTailService,

@@ -104,6 +104,19 @@ export class CheckpointStore implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Runs `work` holding the input's lease, released after it whatever happens; undefined without
+   * running it while another live instance holds the lease.
+   */
+  async withLease<T>(id: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (!(await this.claim(id))) return undefined;
+    try {
+      return await work();
+    } finally {
+      await this.release(id).catch(() => undefined);
+    }
+  }
+
   async release(id: string): Promise<void> {
     this.held.delete(id);
     await this.serially(id, () => this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } }));

@@ -1,11 +1,11 @@
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { watch, type FSWatcher } from 'chokidar';
+import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
+import { IngestSource } from '../lifecycle/ingest-source';
+import { retryDelayMs } from '../lifecycle/retry-delay';
 import { SourceStallMonitor } from '../progress/source-stalls';
-import { errorMessage, isTransientError } from '../source-errors';
 import { SourcesConfig } from '../sources.config';
 import { FileIngestionService } from './file-ingestion.service';
 import { formatOf, INBOX_SUBDIRS, isTemporaryName } from './inbox-file';
@@ -17,30 +17,30 @@ const MAX_RETRY_DELAY_MS = 30_000;
 interface Pending {
   topic: Topic;
   notBefore: number;
-  attempts: number;
+  failures: number;
 }
 
 /**
  * The file inbox: watches `<INGEST_DIR>/<topic>/` (chokidar, with a periodic rescan as a safety
  * net and for retries) and hands each complete file to FileIngestionService. A file counts as
  * complete once it has not changed for INGEST_FILE_STABLE_MS, so a writer may either write in
- * place or write elsewhere and rename in.
+ * place or write elsewhere and rename in. A file that cannot be ingested now is retried with
+ * backoff (1 s doubling, at most 30 s).
  */
 @Injectable()
-export class FileInboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private watcher?: FSWatcher;
-  private timer?: NodeJS.Timeout;
-  private stopping = false;
+export class FileInboxService extends IngestSource {
+  protected readonly kind = 'file';
+  protected readonly setting = 'files';
   private readonly pending = new Map<string, Pending>();
-  private readonly active = new Map<string, Promise<void>>();
   private readonly warnedUnsupported = new Set<string>();
 
   constructor(
-    private readonly config: SourcesConfig,
+    config: SourcesConfig,
     private readonly ingestion: FileIngestionService,
-    private readonly stalls: SourceStallMonitor,
-    private readonly logger: PinoLogger,
+    stalls: SourceStallMonitor,
+    logger: PinoLogger,
   ) {
+    super(config, stalls, logger);
     this.logger.setContext(FileInboxService.name);
   }
 
@@ -48,36 +48,18 @@ export class FileInboxService implements OnApplicationBootstrap, BeforeApplicati
     return join(this.config.inboxDir, topic);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.isEnabled('files')) return;
+  protected async start(): Promise<void> {
     for (const topic of ALL_TOPICS) {
       for (const sub of Object.values(INBOX_SUBDIRS)) await mkdir(join(this.topicDir(topic), sub), { recursive: true });
     }
-    this.watcher = watch(
+    this.watchFolders(
       ALL_TOPICS.map((topic) => this.topicDir(topic)),
-      {
-        depth: 0,
-        ignoreInitial: true,
-        usePolling: this.config.watchPolling,
-        interval: this.config.pollIntervalMs,
-        awaitWriteFinish: { stabilityThreshold: Math.max(this.config.fileStableMs, 50), pollInterval: 50 },
-      },
+      (path) => this.offer(path),
+      { awaitWriteFinishMs: Math.max(this.config.fileStableMs, 50) },
     );
-    this.watcher.on('add', (path) => this.offer(path));
-    this.watcher.on('change', (path) => this.offer(path));
-    this.watcher.on('error', (error) => this.logger.warn({ error: errorMessage(error) }, 'inbox watcher error'));
     await this.scan();
-    this.timer = setInterval(() => void this.scan(), this.config.pollIntervalMs);
-    this.timer.unref();
+    this.every(this.config.pollIntervalMs, () => void this.scan());
     this.logger.info({ inbox: this.config.inboxDir, topics: ALL_TOPICS }, `file inbox watching ${this.config.inboxDir}/<topic>/`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.watcher?.close();
-    // Files in progress stop after their current chunk and keep their checkpoint.
-    await Promise.allSettled(this.active.values());
   }
 
   /** Lists the inbox folders: picks up files present at start, missed events, and due retries. */
@@ -91,7 +73,7 @@ export class FileInboxService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private offer(path: string): void {
-    if (this.stopping || this.active.has(path)) return;
+    if (this.stopping || this.isRunning(path)) return;
     const topic = basename(dirname(path));
     if (!isTopic(topic) || relative(this.topicDir(topic), path).includes(sep)) return;
     if (isTemporaryName(path) || (Object.values(INBOX_SUBDIRS) as string[]).includes(basename(path))) return;
@@ -102,49 +84,54 @@ export class FileInboxService implements OnApplicationBootstrap, BeforeApplicati
       }
       return;
     }
-    if (!this.pending.has(path)) this.pending.set(path, { topic, notBefore: 0, attempts: 0 });
+    if (!this.pending.has(path)) this.pending.set(path, { topic, notBefore: 0, failures: 0 });
     this.drain();
   }
 
   private drain(): void {
     const now = Date.now();
     for (const [path, item] of this.pending) {
-      if (this.stopping || this.active.size >= CONCURRENT_FILES) return;
+      if (this.stopping || this.runningCount >= CONCURRENT_FILES) return;
       if (item.notBefore > now) continue;
       this.pending.delete(path);
-      const run = this.run(path, item).finally(() => {
-        this.active.delete(path);
-        this.drain();
-      });
-      this.active.set(path, run);
+      // Files in progress at shutdown stop after their current chunk and keep their checkpoint.
+      void this.run(path, () => this.ingest(path, item), () => this.drain());
     }
   }
 
-  private async run(path: string, item: Pending): Promise<void> {
-    const retry = (delayMs: number, failed = true) => {
-      if (this.stopping) return;
-      this.pending.set(path, { ...item, notBefore: Date.now() + delayMs, attempts: item.attempts + (failed ? 1 : 0) });
-    };
+  private retryLater(path: string, item: Pending, delayMs: number, failures = item.failures): void {
+    if (!this.stopping) this.pending.set(path, { ...item, notBefore: Date.now() + delayMs, failures });
+  }
+
+  private async ingest(path: string, item: Pending): Promise<void> {
     const name = `${item.topic}/${basename(path)}`;
-    try {
-      // The entry itself (lstat): a link or FIFO is refused by the ingestion, never followed.
-      const stats = await lstat(path).catch(() => undefined);
-      if (!stats) return this.stalls.idle('file', name);
-      const quietFor = Date.now() - stats.mtimeMs;
-      if (quietFor < this.config.fileStableMs) return retry(this.config.fileStableMs - quietFor, false);
-      const outcome = await this.ingestion.ingestFile(item.topic, path, () => this.stopping);
-      // Done with it, stopped, or another instance holds it: nothing of ours can stall.
-      this.stalls.idle('file', name);
-      if (outcome === 'retry') retry(this.config.pollIntervalMs, false);
-    } catch (error) {
-      const delay = Math.min(1000 * 2 ** item.attempts, MAX_RETRY_DELAY_MS);
-      const transient = isTransientError(error);
-      this.stalls.blocked('file', name, errorMessage(error));
-      this.logger[transient ? 'warn' : 'error'](
-        { file: path, error: errorMessage(error), retryInMs: delay },
-        transient ? `cannot ingest ${basename(path)} now (Kafka or MongoDB unavailable); will retry` : `ingesting ${basename(path)} failed`,
-      );
-      retry(delay);
+    // The entry itself (lstat): a link or FIFO is refused by the ingestion, never followed.
+    const stats = await lstat(path).catch(() => undefined);
+    if (!stats) {
+      this.stalls.idle(this.kind, name);
+      return this.problems.forget(name);
     }
+    const quietFor = Date.now() - stats.mtimeMs;
+    if (quietFor < this.config.fileStableMs) return this.retryLater(path, item, this.config.fileStableMs - quietFor);
+    let outcome: string | undefined;
+    const failures = item.failures + 1;
+    const retryInMs = retryDelayMs(failures, MAX_RETRY_DELAY_MS);
+    const attempt = await this.attempt(
+      name,
+      async () => {
+        // Done with it, stopped, or another instance holds it: nothing of ours can stall.
+        outcome = await this.ingestion.ingestFile(item.topic, path, () => this.stopping);
+      },
+      {
+        fields: { file: path, retryInMs },
+        message: (_problem, transient) =>
+          transient
+            ? `cannot ingest ${basename(path)} now (Kafka or MongoDB unavailable); will retry`
+            : `ingesting ${basename(path)} failed; will retry`,
+        recovered: `${name} can be ingested again`,
+      },
+    );
+    if (!attempt.ok) this.retryLater(path, item, retryInMs, failures);
+    else if (outcome === 'retry') this.retryLater(path, item, this.config.pollIntervalMs);
   }
 }

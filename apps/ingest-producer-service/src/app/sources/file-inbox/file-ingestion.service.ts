@@ -3,14 +3,12 @@ import { access, lstat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import type { EventSource, Topic } from '@datalake/kafka-schemas';
+import type { Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
+import { SourcePump, type SourcePumpResult } from '../lifecycle/source-pump';
 import { sourceMetrics } from '../progress/source-metrics';
 import { SourceEvents, type FileOutcome } from '../progress/source-events';
-import { SourceStallMonitor } from '../progress/source-stalls';
-import { SourceRun } from '../progress/source-run';
-import { pumpRows } from '../pump-rows';
-import { RowIngestor, type RowRejection } from '../row-ingestor';
+import type { RowRejection } from '../row-ingestor';
 import { errorMessage, isTransientError } from '../source-errors';
 import { emptyStats, UnreadableFileError, type RowStats, type SourcePosition, type SourceRow } from '../source-row';
 import { SourcesConfig } from '../sources.config';
@@ -48,9 +46,8 @@ export class FileIngestionService {
   constructor(
     private readonly config: SourcesConfig,
     private readonly checkpoints: CheckpointStore,
-    private readonly rowIngestor: RowIngestor,
+    private readonly pump: SourcePump,
     private readonly events: SourceEvents,
-    private readonly stalls: SourceStallMonitor,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(FileIngestionService.name);
@@ -111,30 +108,29 @@ export class FileIngestionService {
   ): Promise<FileOutcome> {
     const position: SourcePosition = checkpoint?.position ?? { rows: 0 };
     const stats: RowStats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
-    const run = new SourceRun(this.logger, this.events, 'file', topic, name, stats);
-    this.stalls.working('file', name);
     const rejections: RowRejection[] = [];
-    const source: EventSource = { kind: 'file', name };
-    const correlationId = id.replace(/^file:[a-z_]+:/, 'file-');
     this.logger.info(
       { file: name, format, checkpoint: id, ...(position.rows > 0 ? { resumeAfterRows: position.rows, resumeAfterLine: position.line } : {}) },
       position.rows > 0 ? `resuming ${name} after ${position.rows} rows` : `ingesting ${name}`,
     );
     let committed = position;
     const reader = this.readerFor(topic, path, format, position);
-    let outcome: 'completed' | 'stopped';
+    let pumped: SourcePumpResult;
     try {
-      outcome = await pumpRows(reader.rows, {
-        chunkSize: this.config.chunkSize,
+      pumped = await this.pump.pump(reader.rows, {
+        kind: 'file',
+        topic,
+        name,
+        checkpointId: id,
+        source: { kind: 'file', name },
+        correlationId: id.replace(/^file:[a-z_]+:/, 'file-'),
         stats,
+        logger: this.logger,
         shouldStop,
-        ingest: (rows) => this.rowIngestor.ingestRows(topic, source, correlationId, rows),
-        commit: async (at, totals, chunk) => {
-          await this.checkpoints.save(id, { kind: 'file', source: name, status: 'active', position: at, stats: totals });
+        onCommitted: (at, chunk) => {
           committed = at;
-          this.stalls.progressed('file', name);
-          if (rejections.length < MAX_REPORTED_REJECTIONS) rejections.push(...chunk.rejections.slice(0, MAX_REPORTED_REJECTIONS - rejections.length));
-          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
+          const room = MAX_REPORTED_REJECTIONS - rejections.length;
+          if (room > 0) rejections.push(...chunk.rejections.slice(0, room));
         },
       });
     } catch (error) {
@@ -143,6 +139,7 @@ export class FileIngestionService {
     } finally {
       reader.close();
     }
+    const { outcome, run } = pumped;
     if (outcome === 'stopped') {
       this.logger.info({ ...run.summary() }, `stopped ${name} between chunks; it resumes from its checkpoint`);
       return 'interrupted';

@@ -1,17 +1,14 @@
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { watch, type FSWatcher } from 'chokidar';
+import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { ALL_TOPICS, isTopic, type Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
-import { SourceEvents } from '../progress/source-events';
-import { SourceRun } from '../progress/source-run';
+import { IngestSource } from '../lifecycle/ingest-source';
+import { SourcePump } from '../lifecycle/source-pump';
 import { SourceStallMonitor } from '../progress/source-stalls';
-import { pumpRows } from '../pump-rows';
-import { RowIngestor } from '../row-ingestor';
-import { errorMessage, isTransientError } from '../source-errors';
+import { isTransientError } from '../source-errors';
 import { emptyStats, UnreadableFileError, type SourcePosition } from '../source-row';
 import { SourcesConfig } from '../sources.config';
 import { formatOf, INBOX_SUBDIRS, isTemporaryName, nonRegularKind, openRegularFile, TAILABLE_FORMATS } from './inbox-file';
@@ -61,29 +58,25 @@ export function tailStart(
  * Follows growing `.ndjson`/`.jsonl`/`.csv` files in `<INGEST_DIR>/<topic>/live/`: each pass reads
  * the complete lines past the checkpoint (byte offset, persisted after Kafka acknowledged them),
  * so a restart neither resends nor skips a line. Passes run on change events and every poll
- * interval.
+ * interval; a pass that fails is tried again on the next one.
  */
 @Injectable()
-export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private watcher?: FSWatcher;
-  private timer?: NodeJS.Timeout;
-  private stopping = false;
-  private readonly running = new Map<string, Promise<void>>();
+export class LiveFileTailService extends IngestSource {
+  protected readonly kind = 'tail';
+  protected readonly setting = 'tail';
   private readonly again = new Set<string>();
   private readonly warned = new Set<string>();
   /** Size, mtime and inode at the end of the last complete pass: an unchanged file needs no pass. */
   private readonly lastSeen = new Map<string, string>();
-  /** The last problem logged per file, so an outage logs once, not once per poll. */
-  private readonly lastProblem = new Map<string, string>();
 
   constructor(
-    private readonly config: SourcesConfig,
+    config: SourcesConfig,
     private readonly checkpoints: CheckpointStore,
-    private readonly rowIngestor: RowIngestor,
-    private readonly events: SourceEvents,
-    private readonly stalls: SourceStallMonitor,
-    private readonly logger: PinoLogger,
+    private readonly pump: SourcePump,
+    stalls: SourceStallMonitor,
+    logger: PinoLogger,
   ) {
+    super(config, stalls, logger);
     this.logger.setContext(LiveFileTailService.name);
   }
 
@@ -91,27 +84,12 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
     return join(this.config.inboxDir, topic, INBOX_SUBDIRS.live);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.isEnabled('tail')) return;
+  protected async start(): Promise<void> {
     for (const topic of ALL_TOPICS) await mkdir(this.liveDir(topic), { recursive: true });
-    this.watcher = watch(
-      ALL_TOPICS.map((topic) => this.liveDir(topic)),
-      { depth: 0, ignoreInitial: true, usePolling: this.config.watchPolling, interval: this.config.pollIntervalMs },
-    );
-    this.watcher.on('add', (path) => this.kick(path));
-    this.watcher.on('change', (path) => this.kick(path));
-    this.watcher.on('error', (error) => this.logger.warn({ error: errorMessage(error) }, 'live folder watcher error'));
-    this.timer = setInterval(() => void this.scan(), this.config.pollIntervalMs);
-    this.timer.unref();
+    this.watchFolders(ALL_TOPICS.map((topic) => this.liveDir(topic)), (path) => this.kick(path));
+    this.every(this.config.pollIntervalMs, () => void this.scan());
     void this.scan();
     this.logger.info({ inbox: this.config.inboxDir }, `tailing growing files in ${this.config.inboxDir}/<topic>/live/`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.watcher?.close();
-    await Promise.allSettled(this.running.values());
   }
 
   private async scan(): Promise<void> {
@@ -124,15 +102,13 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
   /** One pass per file at a time; a kick during a pass runs another pass right after it. */
   private kick(path: string): void {
     if (this.stopping) return;
-    if (this.running.has(path)) {
+    if (this.isRunning(path)) {
       this.again.add(path);
       return;
     }
-    const pass = this.tail(path).finally(() => {
-      this.running.delete(path);
+    void this.run(path, () => this.tail(path), () => {
       if (this.again.delete(path)) this.kick(path);
     });
-    this.running.set(path, pass);
   }
 
   private async tail(path: string): Promise<void> {
@@ -140,46 +116,39 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
     const format = formatOf(path);
     if (!isTopic(topic) || isTemporaryName(path)) return;
     if (!format || !TAILABLE_FORMATS.includes(format)) {
-      if (!this.warned.has(path)) {
-        this.warned.add(path);
-        this.logger.warn({ file: path }, 'live/ follows only .ndjson, .jsonl and .csv files; ignoring this one');
-      }
-      return;
+      return this.warnOnce(path, 'live/ follows only .ndjson, .jsonl and .csv files; ignoring this one');
     }
+    const name = `${topic}/${INBOX_SUBDIRS.live}/${basename(path)}`;
     const file = await lstat(path).catch(() => undefined);
     if (!file) {
+      // Gone (rotated away, removed): not ours to follow any more, so not stalled either.
       this.lastSeen.delete(path);
-      return;
+      this.stalls.idle(this.kind, name);
+      return this.problems.forget(name);
     }
     const kind = nonRegularKind(file);
-    if (kind) {
-      if (!this.warned.has(path)) {
-        this.warned.add(path);
-        this.logger.warn({ file: path }, `live/ follows only regular files; not following ${kind}`);
-      }
-      return;
-    }
+    if (kind) return this.warnOnce(path, `live/ follows only regular files; not following ${kind}`);
     const seen = `${file.ino}:${file.size}:${file.mtimeMs}`;
     if (this.lastSeen.get(path) === seen) return;
-    const name = `${topic}/${INBOX_SUBDIRS.live}/${basename(path)}`;
     const id = `tail:${topic}:${basename(path)}`;
-    try {
-      if (!(await this.checkpoints.claim(id))) return;
-      try {
-        if (await this.follow(topic, path, name, id, format, file)) this.lastSeen.set(path, seen);
-      } finally {
-        await this.checkpoints.release(id).catch(() => undefined);
-      }
-      this.lastProblem.delete(path);
-      this.stalls.idle('tail', name);
-    } catch (error) {
-      const problem = errorMessage(error);
-      this.stalls.blocked('tail', name, problem);
-      if (this.lastProblem.get(path) !== problem) {
-        this.lastProblem.set(path, problem);
-        this.logger.warn({ file: name, error: problem }, `cannot follow ${name} now; retrying every ${this.config.pollIntervalMs} ms`);
-      }
-    }
+    await this.attempt(
+      name,
+      async () => {
+        const done = await this.checkpoints.withLease(id, () => this.follow(topic, path, name, id, format, file));
+        if (done) this.lastSeen.set(path, seen);
+      },
+      {
+        fields: { file: name },
+        message: () => `cannot follow ${name} now; retrying every ${this.config.pollIntervalMs} ms`,
+        recovered: `following ${name} again`,
+      },
+    );
+  }
+
+  private warnOnce(path: string, message: string): void {
+    if (this.warned.has(path)) return;
+    this.warned.add(path);
+    this.logger.warn({ file: path }, message);
   }
 
   /** One pass; true when everything complete in the file was read (nothing left for now). */
@@ -196,23 +165,21 @@ export class LiveFileTailService implements OnApplicationBootstrap, BeforeApplic
     if (end <= offset) return false;
 
     const stats = !reset && checkpoint ? { ...checkpoint.stats } : emptyStats();
-    const run = new SourceRun(this.logger, this.events, 'tail', topic, name, stats);
-    this.stalls.working('tail', name);
-    const identity = { ino: position.ino, ...(position.born ? { born: position.born } : {}) };
     let committed = position;
     const rows = format === 'csv' ? csvRows(path, topic, position, { end, tail: true }) : ndjsonRows(path, position, { completeOnly: true, end });
     try {
-      const outcome = await pumpRows(rows, {
-        chunkSize: this.config.chunkSize,
+      const { outcome } = await this.pump.pump(rows, {
+        kind: 'tail',
+        topic,
+        name,
+        checkpointId: id,
+        source: { kind: 'file', name },
+        correlationId: `tail-${topic}-${basename(path)}`.slice(0, 128),
         stats,
+        logger: this.logger,
         shouldStop: () => this.stopping,
-        ingest: (chunk) => this.rowIngestor.ingestRows(topic, { kind: 'file', name }, `tail-${topic}-${basename(path)}`.slice(0, 128), chunk),
-        commit: async (at, totals, chunk) => {
-          committed = { ...at, ...identity };
-          await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'active', position: committed, stats: totals });
-          this.stalls.progressed('tail', name);
-          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
-        },
+        identity: { ino: position.ino, ...(position.born ? { born: position.born } : {}) },
+        onCommitted: (at) => (committed = at),
       });
       // A partial last line (or CSV record) is read again once complete: not done with this size.
       return outcome === 'completed' && (committed.offset ?? 0) >= end && end === file.size;

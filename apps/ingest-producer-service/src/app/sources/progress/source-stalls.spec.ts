@@ -44,12 +44,13 @@ describe(SourceStallMonitor.name, () => {
 
   it('reports stalled inputs in the readiness detail, naming each and why, without failing readiness', async () => {
     const check = new SourcesReadinessCheck(sut);
-    await expect(check.check()).resolves.toEqual({ stalled: false, stallSeconds: 120, stalls: [] });
+    await expect(check.check()).resolves.toEqual({ running: [], stalled: false, stallSeconds: 120, stalls: [] });
     jest.spyOn(Date, 'now').mockReturnValue(t0);
     sut.working('syslog', 'buffer');
     sut.blocked('syslog', 'buffer', 'Kafka did not acknowledge');
     jest.spyOn(Date, 'now').mockReturnValue(t0 + 200_000);
     await expect(check.check()).resolves.toEqual({
+      running: [],
       stalled: true,
       stallSeconds: 120,
       stalls: [{ source: 'syslog', name: 'buffer', secondsSinceProgress: 200, reason: 'Kafka did not acknowledge' }],

@@ -35,6 +35,7 @@ export interface SourceStall {
 @Injectable()
 export class SourceStallMonitor implements OnApplicationShutdown {
   private readonly items = new Map<string, WorkItem>();
+  private readonly running = new Set<SourceKindName>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -62,6 +63,19 @@ export class SourceStallMonitor implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+  }
+
+  /** The sources started (INGEST_SOURCES) and not stopped yet, in a fixed order. */
+  get runningSources(): SourceKindName[] {
+    return SOURCE_KINDS.filter((source) => this.running.has(source));
+  }
+
+  sourceStarted(source: SourceKindName): void {
+    this.running.add(source);
+  }
+
+  sourceStopped(source: SourceKindName): void {
+    this.running.delete(source);
   }
 
   /** Work on an input begins (or goes on): it is tracked from now unless it already was. */
@@ -129,7 +143,7 @@ export class SourceStallMonitor implements OnApplicationShutdown {
 }
 
 /**
- * /health/ready detail: `stalled` and each stalled input with how long and why. A stall does not
+ * /health/ready detail: the sources running, `stalled` and each stalled input with how long and why. A stall does not
  * make the service unready, as for the consumers: HTTP ingest still works, taking the pod out of
  * the load balancer would not remove the cause, and an outage fails its own `kafka`/`mongo` check.
  * Alert on `stalled` or on datalake_source_seconds_since_progress > SOURCE_STALL_SECONDS.
@@ -144,6 +158,7 @@ export class SourcesReadinessCheck implements ReadinessCheck {
     const stalls = this.monitor.stalls();
     if (stalls.length > 0) this.monitor.check();
     return {
+      running: this.monitor.runningSources,
       stalled: stalls.length > 0,
       stallSeconds: this.monitor.stallMs / 1000,
       stalls: stalls.slice(0, 20).map((stall) => ({ ...stall, reason: stall.reason.slice(0, 200) })),

@@ -1,13 +1,10 @@
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { PinoLogger } from 'nestjs-pino';
 import { CheckpointStore } from '../checkpoint/checkpoint.store';
-import { SourceEvents } from '../progress/source-events';
-import { SourceRun } from '../progress/source-run';
+import { IngestSource } from '../lifecycle/ingest-source';
+import { SourcePump } from '../lifecycle/source-pump';
 import { SourceStallMonitor } from '../progress/source-stalls';
-import { pumpRows } from '../pump-rows';
-import { RowIngestor } from '../row-ingestor';
-import { errorMessage, isTransientError } from '../source-errors';
 import { emptyStats } from '../source-row';
 import { SourcesConfig } from '../sources.config';
 import type { SqliteSourceConfig } from './sqlite-source.config';
@@ -22,75 +19,49 @@ export const sqliteCheckpointId = (source: Pick<SqliteSourceConfig, 'topic' | 'n
  * updated-at column) are produced in chunks, the checkpoint following each acknowledged chunk.
  */
 @Injectable()
-export class SqlitePollerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private stopping = false;
-  private readonly loops: Promise<void>[] = [];
+export class SqlitePollerService extends IngestSource {
+  protected readonly kind = 'sqlite';
+  protected readonly setting = 'sqlite';
   private readonly databases = new Map<string, Database.Database>();
-  private wake?: () => void;
 
   constructor(
-    private readonly config: SourcesConfig,
+    config: SourcesConfig,
     private readonly checkpoints: CheckpointStore,
-    private readonly rowIngestor: RowIngestor,
-    private readonly events: SourceEvents,
-    private readonly stalls: SourceStallMonitor,
-    private readonly logger: PinoLogger,
+    private readonly pump: SourcePump,
+    stalls: SourceStallMonitor,
+    logger: PinoLogger,
   ) {
+    super(config, stalls, logger);
     this.logger.setContext(SqlitePollerService.name);
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.isEnabled('sqlite') || this.config.sqliteSources.length === 0) return;
+  protected start(): void {
     for (const source of this.config.sqliteSources) {
       this.logger.info(
         { source: source.name, path: source.path, table: source.table, topic: source.topic, mode: source.mode, column: source.column },
         `polling SQLite source ${source.name} every ${this.config.pollIntervalMs} ms`,
       );
-      this.loops.push(this.loop(source));
+      void this.run(source.name, () => this.loop(source));
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await Promise.allSettled(this.loops);
+  protected drained(): void {
     for (const db of this.databases.values()) db.close();
     this.databases.clear();
   }
 
   private async loop(source: SqliteSourceConfig): Promise<void> {
-    let lastProblem: string | undefined;
     while (!this.stopping) {
-      try {
-        await this.poll(source);
-        lastProblem = undefined;
-        this.stalls.idle('sqlite', source.name);
-      } catch (error) {
-        const problem = errorMessage(error);
-        this.stalls.blocked('sqlite', source.name, problem);
-        this.closeDatabase(source);
-        // One line per distinct problem, not one per poll.
-        if (problem !== lastProblem) {
-          const transient = isTransientError(error);
-          this.logger[transient ? 'warn' : 'error'](
-            { source: source.name, path: source.path, error: problem },
-            `SQLite source ${source.name}: ${problem}; retrying every ${this.config.pollIntervalMs} ms`,
-          );
-          lastProblem = problem;
-        }
-      }
+      const attempt = await this.attempt(source.name, () => this.poll(source), {
+        fields: { source: source.name, path: source.path },
+        message: (problem) =>
+          `SQLite source ${source.name}: ${problem}; retrying every ${this.config.pollIntervalMs} ms`,
+        recovered: `SQLite source ${source.name} is polled again`,
+      });
+      // Reopened on the next poll: the file may have been replaced, or its lock released.
+      if (!attempt.ok) this.closeDatabase(source);
       await this.sleep(this.config.pollIntervalMs);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   private database(source: SqliteSourceConfig): Database.Database {
@@ -111,33 +82,27 @@ export class SqlitePollerService implements OnApplicationBootstrap, BeforeApplic
   async poll(source: SqliteSourceConfig): Promise<void> {
     const id = sqliteCheckpointId(source);
     const db = this.database(source);
-    if (!(await this.checkpoints.claim(id))) return;
-    try {
+    await this.checkpoints.withLease(id, async () => {
       const checkpoint = await this.checkpoints.get(id);
       const position = checkpoint?.position ?? { rows: 0 };
       const stats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
-      const run = new SourceRun(this.logger, this.events, 'sqlite', source.topic, source.name, stats);
-      this.stalls.working('sqlite', source.name);
-      const rows = sqliteRows(db, source, position, this.config.chunkSize);
       let committed = position;
-      await pumpRows(rows, {
-        chunkSize: this.config.chunkSize,
+      const { run } = await this.pump.pump(sqliteRows(db, source, position, this.config.chunkSize), {
+        kind: 'sqlite',
+        topic: source.topic,
+        name: source.name,
+        checkpointId: id,
+        source: { kind: 'sqlite', name: source.name },
+        correlationId: `sqlite-${source.name}`,
         stats,
+        logger: this.logger,
         shouldStop: () => this.stopping,
-        ingest: (chunk) => this.rowIngestor.ingestRows(source.topic, { kind: 'sqlite', name: source.name }, `sqlite-${source.name}`, chunk),
-        commit: async (at, totals, chunk) => {
-          await this.checkpoints.save(id, { kind: 'sqlite', source: source.name, status: 'active', position: at, stats: totals });
-          committed = at;
-          this.stalls.progressed('sqlite', source.name);
-          run.chunkDone(chunk.produced + chunk.rejected, chunk, at);
-        },
+        onCommitted: (at) => (committed = at),
       });
       const newRows = stats.read - (checkpoint?.stats.read ?? 0);
       if (newRows > 0) {
         this.logger.info({ ...run.summary(), newRows, lastRowid: committed.rowid }, `SQLite source ${source.name}: ${newRows} new rows`);
       }
-    } finally {
-      await this.checkpoints.release(id).catch(() => undefined);
-    }
+    });
   }
 }

@@ -1,13 +1,15 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { normalizeIp, TOPICS } from '@datalake/kafka-schemas';
+import { IngestSource } from '../lifecycle/ingest-source';
+import { retryDelayMs } from '../lifecycle/retry-delay';
 import { sourceMetrics } from '../progress/source-metrics';
 import { SourceEvents } from '../progress/source-events';
 import { SourceStallMonitor } from '../progress/source-stalls';
 import { RowIngestor } from '../row-ingestor';
-import { errorMessage, isTransientError } from '../source-errors';
+import { errorMessage } from '../source-errors';
 import { emptyStats, type SourceRow } from '../source-row';
 import { SourcesConfig } from '../sources.config';
 import { SYSLOG_BATCH_MAX_BYTES, SyslogBuffer } from './syslog-buffer';
@@ -18,7 +20,6 @@ import { parseSyslog } from './syslog.parser';
 type Transport = 'udp' | 'tcp';
 
 const MAX_RETRY_DELAY_MS = 10_000;
-/** How long shutdown waits for the last batch to be acknowledged. */
 const SHUTDOWN_FLUSH_MS = 10_000;
 
 /** The network_logs record of one syslog message; the sender's address is its sourceIp. */
@@ -46,29 +47,32 @@ const BUFFER_INPUT = 'buffer';
  * found, which is dropped, counted and logged, so nothing blocks the messages behind it.
  */
 @Injectable()
-export class SyslogService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SyslogService extends IngestSource {
+  protected readonly kind = 'syslog';
+  protected readonly setting = 'syslog';
+  /** How long shutdown waits for the last batch to be acknowledged. */
+  protected override readonly drainTimeoutMs = SHUTDOWN_FLUSH_MS;
   private udp?: UdpSocket;
   private tcp?: Server;
   private readonly connections = new Set<Socket>();
   private readonly buffer = new SyslogBuffer<Buffered>();
   private flushTimer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
   private failures = 0;
   /** Largest batch to try next: halved after a refused batch, to isolate the message at fault. */
   private batchLimit: number;
   private paused = false;
-  private stopping = false;
   private readonly stats = emptyStats();
   /** UDP and TCP ports actually bound (SYSLOG_PORT, or the system's pick for port 0 in tests). */
   readonly ports: { udp?: number; tcp?: number } = {};
 
   constructor(
-    private readonly config: SourcesConfig,
+    config: SourcesConfig,
     private readonly rowIngestor: RowIngestor,
     private readonly events: SourceEvents,
-    private readonly stalls: SourceStallMonitor,
-    private readonly logger: PinoLogger,
+    stalls: SourceStallMonitor,
+    logger: PinoLogger,
   ) {
+    super(config, stalls, logger);
     this.logger.setContext(SyslogService.name);
     this.batchLimit = config.chunkSize;
   }
@@ -78,22 +82,22 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
     return this.buffer.length;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.isEnabled('syslog')) return;
+  protected async start(): Promise<void> {
     const { host, port } = this.config.syslog;
     await Promise.all([this.listenUdp(host, port), this.listenTcp(host, port)]);
     this.logger.info({ host, ...this.ports }, `syslog listening on ${host} udp/${this.ports.udp} tcp/${this.ports.tcp}`);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (!this.udp && !this.tcp) return;
-    this.stopping = true;
+  /** Closes the sockets, then produces what is buffered (waited for up to SHUTDOWN_FLUSH_MS). */
+  protected async stopTakingInput(): Promise<void> {
     this.udp?.close();
     for (const socket of this.connections) socket.destroy();
     await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+    void this.flushNow();
+  }
+
+  protected drained(): void {
     clearTimeout(this.flushTimer);
-    const last = this.flushNow();
-    await Promise.race([last, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref())]);
     if (this.buffer.length > 0) {
       this.logger.error({ lost: this.buffer.length }, `shutting down with ${this.buffer.length} syslog messages Kafka did not take`);
     }
@@ -185,30 +189,30 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
   private flushNow(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
-    return this.flushing;
+    return this.run(BUFFER_INPUT, () => this.drain());
   }
 
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       this.stalls.working('syslog', BUFFER_INPUT);
       const batch = this.buffer.take(this.batchLimit, SYSLOG_BATCH_MAX_BYTES);
-      try {
-        await this.produce(batch);
-      } catch (error) {
-        if (isTransientError(error)) {
-          // An outage: the batch waits at the head; new input is bounded by the buffer meanwhile.
-          this.buffer.putBack(batch, (entry) => entry.bytes);
-          this.failures++;
-          this.stalls.blocked('syslog', BUFFER_INPUT, errorMessage(error));
-          if (this.failures === 1) {
-            this.logger.warn({ error: errorMessage(error), buffered: this.buffer.length }, 'cannot produce syslog messages now; retrying');
-          }
-          if (this.stopping) return;
-          await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** this.failures, MAX_RETRY_DELAY_MS)));
-        } else {
-          this.refused(batch, error);
-        }
+      const attempt = await this.attempt(BUFFER_INPUT, () => this.produce(batch), {
+        fields: { buffered: this.buffer.length + batch.length, batch: batch.length, afterFailures: this.failures },
+        message: (problem, transient) =>
+          transient
+            ? 'cannot produce syslog messages now; retrying'
+            : `a syslog batch of ${batch.length} failed: ${problem}; ` +
+              (batch.length > 1 ? 'retrying it in smaller batches' : 'dropping the message'),
+        recovered: 'syslog batches go through again',
+      });
+      if (!attempt.ok && attempt.transient) {
+        // An outage: the batch waits at the head; new input is bounded by the buffer meanwhile.
+        this.buffer.putBack(batch, (entry) => entry.bytes);
+        this.failures++;
+        if (this.stopping) return;
+        await this.sleep(retryDelayMs(this.failures, MAX_RETRY_DELAY_MS));
+      } else if (!attempt.ok) {
+        this.refused(batch, attempt.error);
       }
       if (this.paused && this.buffer.hasRoom) this.setPaused(false);
     }
@@ -222,7 +226,6 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
       `syslog-${Date.now().toString(36)}`,
       batch.map((entry) => entry.row),
     );
-    if (this.failures > 0) this.logger.info({ afterFailures: this.failures }, 'syslog batches reach Kafka again');
     this.failures = 0;
     this.batchLimit = this.config.chunkSize;
     this.stalls.progressed('syslog', BUFFER_INPUT);
@@ -247,7 +250,6 @@ export class SyslogService implements OnApplicationBootstrap, BeforeApplicationS
     if (batch.length > 1) {
       this.buffer.putBack(batch, (entry) => entry.bytes);
       this.batchLimit = Math.ceil(batch.length / 2);
-      this.logger.warn({ error: errorMessage(error), batch: batch.length }, `a syslog batch of ${batch.length} failed: ${errorMessage(error)}; retrying it in smaller batches`);
       return;
     }
     const [entry] = batch;
