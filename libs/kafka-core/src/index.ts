@@ -9,3 +9,4 @@ export * from './lib/partition-progress';
 export * from './lib/batch-consumer';
 export * from './lib/message-size';
 export * from './lib/message-limit';
+export * from './lib/topic-tools';

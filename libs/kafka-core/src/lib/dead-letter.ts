@@ -1,7 +1,13 @@
-import { DLQ_HEADERS, dlqTopicOf, type SchemaError } from '@datalake/kafka-schemas';
+import { DLQ_HEADERS, dlqTopicOf, type SchemaErrorCode } from '@datalake/kafka-schemas';
 import type { EventProducer } from './event-producer';
 import { capDeadLetter, DEFAULT_MAX_MESSAGE_BYTES, messageSize, RECORD_BATCH_OVERHEAD_BYTES } from './message-size';
 import type { OutgoingRecord, RecordHeaders } from './records';
+
+/** Why an input was refused: a SchemaErrorCode, or a source reader's own code (e.g. INVALID_CSV_ROW). */
+export interface DeadLetterReason {
+  code: SchemaErrorCode | (string & NonNullable<unknown>);
+  message: string;
+}
 
 /**
  * A refused input: a consumed Kafka message (with its partition and offset), or a source's row
@@ -17,7 +23,7 @@ export interface DeadLetter {
   };
   /** Partition of the original topic, for a consumed message. */
   partition?: number;
-  error: SchemaError;
+  error: DeadLetterReason;
 }
 
 /** Part of a value a capped DLQ copy keeps at least, before original headers are given up. */

@@ -1,4 +1,4 @@
-import { KafkaUnavailableError } from '@datalake/kafka';
+import { KafkaUnavailableError } from '@datalake/kafka-core';
 import { DomainError, isMongoOutage } from '@datalake/service-kit';
 
 /** The checkpoint store has no MongoDB connection (yet, or any more): an outage, not the input's fault. */

@@ -3,7 +3,7 @@ import { access, lstat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import type { EventSource, Topic } from '@datalake/kafka-schemas';
+import { dlqTopicOf, type EventSource, type Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
 import { sourceMetrics } from '../progress/source-metrics';
 import { SourceEvents, type FileOutcome } from '../progress/source-events';
@@ -157,7 +157,7 @@ export class FileIngestionService {
         rowsRead: stats.read,
         rowsProduced: stats.produced,
         rowsRejected: stats.rejected,
-        deadLetterTopic: `${topic}.dlq`,
+        deadLetterTopic: dlqTopicOf(topic),
         rejections: rejections.map(({ location, code, message }) => ({ location, code, reason: message })),
         ...(stats.rejected > rejections.length ? { moreRejections: stats.rejected - rejections.length } : {}),
       });
