@@ -1,4 +1,4 @@
-import { Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { KafkaClient } from './kafka-client';
 import type { ConsumedMessage, RecordHeaders } from './records';
 
@@ -129,40 +129,68 @@ export interface PartitionOffsets {
   high: string;
 }
 
+/**
+ * Offsets, groups and topics as an outside observer sees them, on one admin connection (for
+ * polling, e.g. a benchmark waiting for a group's lag to reach 0). The module functions below
+ * do the same once each, on a connection of their own.
+ */
+export class KafkaInspector {
+  private readonly admin: Admin;
+
+  constructor(kafka: KafkaClient) {
+    this.admin = kafka.admin();
+  }
+
+  connect(): Promise<void> {
+    return this.admin.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.admin.disconnect();
+  }
+
+  /** Each partition's first and end offsets. */
+  async topicEndOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high }));
+  }
+
+  /** The group's committed offset per partition of a topic ('-1' where nothing is committed). */
+  async committedOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
+    const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return (committed?.partitions ?? []).map(({ partition, offset }) => ({ partition, offset }));
+  }
+
+  listTopics(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
+  /** Number of partitions of a topic, as the cluster's metadata says. */
+  async partitionCount(topic: string): Promise<number> {
+    return (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? 0;
+  }
+
+  /** Deletes consumer groups (e.g. a test's or a benchmark's); a missing group is no error. */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    await this.admin.deleteGroups(groupIds).catch(() => undefined);
+  }
+}
+
 /** Each partition's first and end offsets. */
 export function topicEndOffsets(kafka: KafkaClient, topic: string): Promise<PartitionOffsets[]> {
-  return withAdmin(kafka, async (admin) => (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high })));
+  return inspect(kafka, (inspector) => inspector.topicEndOffsets(topic));
 }
 
 /** The group's committed offset per partition of a topic ('-1' where nothing is committed). */
 export function committedOffsets(kafka: KafkaClient, groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
-  return withAdmin(kafka, async (admin) => {
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (committed?.partitions ?? []).map(({ partition, offset }) => ({ partition, offset }));
-  });
+  return inspect(kafka, (inspector) => inspector.committedOffsets(groupId, topic));
 }
 
-/** Names of the cluster's topics. */
-export function listTopics(kafka: KafkaClient): Promise<string[]> {
-  return withAdmin(kafka, (admin) => admin.listTopics());
-}
-
-/** Number of partitions of a topic, as the cluster's metadata says. */
-export function partitionCount(kafka: KafkaClient, topic: string): Promise<number> {
-  return withAdmin(kafka, async (admin) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? 0);
-}
-
-/** Deletes consumer groups (e.g. a test's or a benchmark's); a missing group is no error. */
-export async function deleteGroups(kafka: KafkaClient, groupIds: string[]): Promise<void> {
-  await withAdmin(kafka, (admin) => admin.deleteGroups(groupIds)).catch(() => undefined);
-}
-
-async function withAdmin<T>(kafka: KafkaClient, work: (admin: ReturnType<KafkaClient['admin']>) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
+async function inspect<T>(kafka: KafkaClient, work: (inspector: KafkaInspector) => Promise<T>): Promise<T> {
+  const inspector = new KafkaInspector(kafka);
+  await inspector.connect();
   try {
-    return await work(admin);
+    return await work(inspector);
   } finally {
-    await admin.disconnect();
+    await inspector.disconnect();
   }
 }
