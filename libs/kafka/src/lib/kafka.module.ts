@@ -122,7 +122,7 @@ export class KafkaModule {
         {
           provide: KAFKA_CLIENT,
           useFactory: (opts: KafkaModuleOptions) =>
-            createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestStructuredLogger(new Logger('kafkajs')) }),
+            createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestStructuredLogger(new Logger('KafkaClient')) }),
           inject: [KAFKA_OPTIONS],
         },
         {
