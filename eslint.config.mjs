@@ -6,6 +6,7 @@ const depConstraints = [
               onlyDependOnLibsWithTags: [
                 'type:feature',
                 'type:data-access',
+                'type:client',
                 'type:dto',
                 'type:schema',
                 'type:util',
@@ -14,22 +15,24 @@ const depConstraints = [
             },
             {
               sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:dto', 'type:schema', 'type:util'],
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:client', 'type:dto', 'type:schema', 'type:util'],
             },
             {
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:schema', 'type:util'],
+              onlyDependOnLibsWithTags: ['type:client', 'type:schema', 'type:util'],
             },
+            // Framework-free Kafka client (libs/kafka-core): the only project that may import kafkajs.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:schema', 'type:util'] },
             { sourceTag: 'type:dto', onlyDependOnLibsWithTags: ['type:schema', 'type:util'] },
             { sourceTag: 'type:schema', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: [] },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:schema', 'type:util'],
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:client', 'type:schema', 'type:util'],
             },
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:dto', 'type:schema', 'type:util'],
+              onlyDependOnLibsWithTags: ['type:testing', 'type:client', 'type:dto', 'type:schema', 'type:util'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:records', onlyDependOnLibsWithTags: ['scope:shared', 'scope:records'] },

@@ -27,7 +27,7 @@ async function seedTopic(ctx, topic, { count, end, idPrefix, seed, keep }) {
     }
   }
   const producedSeconds = (performance.now() - started) / 1000;
-  await waitUntilConsumed(ctx.kafka.admin, ctx.groupId(topic), ctx.topic(topic), { timeoutMs: config.storeTimeoutSeconds * 1000 });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(topic), ctx.topic(topic), { timeoutMs: config.storeTimeoutSeconds * 1000 });
   const seconds = (performance.now() - started) / 1000;
   const after = await storedCount(ctx.mongo, topic);
   return { topic, produced, stored: after - before, total: after, seconds, producedSeconds, recordsPerSecond: produced / seconds };
@@ -38,7 +38,7 @@ async function redeliver(ctx, topic, messages) {
   const before = await storedCount(ctx.mongo, topic);
   const started = performance.now();
   await produceAll(ctx.kafka.producer, ctx.topic(topic), messages);
-  await waitUntilConsumed(ctx.kafka.admin, ctx.groupId(topic), ctx.topic(topic), { timeoutMs: ctx.config.storeTimeoutSeconds * 1000 });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(topic), ctx.topic(topic), { timeoutMs: ctx.config.storeTimeoutSeconds * 1000 });
   const seconds = (performance.now() - started) / 1000;
   const after = await storedCount(ctx.mongo, topic);
   return { produced: messages.length, seconds, recordsPerSecond: messages.length / seconds, countBefore: before, countAfter: after, duplicates: after - before };

@@ -1,8 +1,9 @@
 'use strict';
 /**
  * The project's own TypeScript libraries, loaded from source (SWC) so the benchmark builds its
- * events exactly as the services do: libs/kafka-schemas (envelope, validation, natural keys) and
- * libs/testing (free ports, waits).
+ * events exactly as the services do: libs/kafka-schemas (envelope, validation, natural keys),
+ * libs/kafka-core (the Kafka client: producer, offsets), libs/records (the consumers' storage)
+ * and libs/testing (free ports, waits).
  */
 const { join } = require('node:path');
 
@@ -20,5 +21,9 @@ function load(path) {
 
 module.exports = {
   kafkaSchemas: () => load('libs/kafka-schemas/src/index.ts'),
+  kafkaCore: () => load('libs/kafka-core/src/index.ts'),
+  records: () => load('libs/records/src/index.ts'),
+  /** The transactions consumer's record definition (collection, indexes, transform). */
+  transactionsDefinition: () => load('apps/transactions-consumer/src/app/transactions.definition.ts').transactionsDefinition,
   testing: () => load('libs/testing/src/index.ts'),
 };

@@ -16,7 +16,7 @@
 
 const { randomUUID } = require('node:crypto');
 const { parseArgs } = require('node:util');
-const { CompressionTypes, Kafka, Partitioners, logLevel } = require('kafkajs');
+const { kafkaCore } = require('../bench/ts-libs');
 const { GENERATORS, parseCount, random } = require('../../sample-data/generate.js');
 
 const BATCH = 1000;
@@ -58,19 +58,12 @@ function transactionEvent(row, now) {
 
 async function main() {
   const options = args(process.argv.slice(2));
-  const kafka = new Kafka({ clientId: 'connect-bench-producer', brokers: options.kafka.split(','), logLevel: logLevel.WARN });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = await admin.listTopics();
-    if (!existing.includes(options.topic)) {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: options.topic, numPartitions: options.partitions }] });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  const { createKafkaClient, ensureTopics, PlainProducer } = kafkaCore();
+  const kafka = createKafkaClient({ clientId: 'connect-bench-producer', brokers: options.kafka.split(',') });
+  await ensureTopics(kafka, [{ topic: options.topic, numPartitions: options.partitions }]);
 
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  // Uncompressed, idempotent, acks=all, murmur2 partitioning.
+  const producer = new PlainProducer(kafka, { idempotent: true });
   await producer.connect();
   const r = random(options.seed);
   const generator = GENERATORS.transactions;
@@ -80,7 +73,7 @@ async function main() {
       const now = new Date();
       const messages = [];
       for (let i = n; i < Math.min(n + BATCH, options.count); i++) messages.push(transactionEvent(generator.row(r, i, options.prefix), now));
-      await producer.send({ topic: options.topic, acks: -1, compression: CompressionTypes.None, messages });
+      await producer.send(options.topic, messages);
     }
   } finally {
     await producer.disconnect();

@@ -36,8 +36,8 @@ const { request } = require('node:http');
 const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { Kafka, logLevel } = require('kafkajs');
 const { parseArgs } = require('node:util');
+const { kafkaCore } = require('../bench/ts-libs');
 const { MongoClient } = require('mongodb');
 const { ensureConnectJars } = require('./jars');
 const { connectorProperties, defaultBatchSize, workerProperties } = require('./properties');
@@ -151,9 +151,9 @@ function tail(file, lines = 30) {
 }
 
 /** Offsets of every partition of the topic: its end, and what the group has committed. */
-async function topicProgress(admin, groupId, topic, ends) {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const byPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+async function topicProgress(inspector, groupId, topic, ends) {
+  const committed = await inspector.committedOffsets(groupId, topic);
+  const byPartition = new Map(committed.map((p) => [p.partition, Number(p.offset)]));
   let written = 0;
   for (const { partition, low, high } of ends) {
     const offset = byPartition.get(partition) ?? -1;
@@ -202,10 +202,10 @@ async function prepareCollection(mongo, options) {
   return collection;
 }
 
-async function topicEnds(admin, topic) {
-  const topics = await admin.listTopics();
+async function topicEnds(inspector, topic) {
+  const topics = await inspector.listTopics();
   if (!topics.includes(topic)) throw new Error(`topic ${topic} does not exist (fill it with produce.js first)`);
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await inspector.topicEndOffsets(topic);
   const ends = offsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
   const records = ends.reduce((sum, p) => sum + p.high - p.low, 0);
   if (records === 0) throw new Error(`topic ${topic} is empty`);
@@ -214,8 +214,8 @@ async function topicEnds(admin, topic) {
 
 async function run(options) {
   const jars = ensureConnectJars((line) => process.stderr.write(`${line}\n`));
-  const kafka = new Kafka({ clientId: 'connect-bench-runner', brokers: options.kafka.split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+  const { createKafkaClient, KafkaInspector, silentLogger } = kafkaCore();
+  const admin = new KafkaInspector(createKafkaClient({ clientId: 'connect-bench-runner', brokers: options.kafka.split(','), logger: silentLogger }));
   const mongo = new MongoClient(options.mongoUri, { serverSelectionTimeoutMS: 5000 });
   const dir = mkdtempSync(join(tmpdir(), 'connect-sink-'));
   const name = `connect-bench-${process.pid}-${Date.now().toString(36)}`;
@@ -325,7 +325,7 @@ async function run(options) {
     };
   } finally {
     if (worker) await stopWorker(worker.child);
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteGroups([groupId]);
     await admin.disconnect().catch(() => undefined);
     await mongo.close().catch(() => undefined);
     if (options.keep) log(`worker files kept in ${dir}`);

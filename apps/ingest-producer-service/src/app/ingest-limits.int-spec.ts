@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafkaClient } from '@datalake/kafka';
+import { createKafkaClient } from '@datalake/kafka-core';
 import { DLQ_HEADERS, JSON_LIMITS, TOPICS } from '@datalake/kafka-schemas';
 import { getTestInfra, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { IngestService } from './ingest.service';

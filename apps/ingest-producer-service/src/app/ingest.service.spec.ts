@@ -1,5 +1,5 @@
 import { RecordingProducer, silentLogger as logger } from './sources/testing/recording-producer';
-import { EventProducer, KafkaUnavailableError, ProduceFailedError } from '@datalake/kafka';
+import { EventProducer, KafkaUnavailableError, ProduceFailedError } from '@datalake/kafka-core';
 import { JSON_LIMITS, TOPICS } from '@datalake/kafka-schemas';
 import { DomainError } from '@datalake/service-kit';
 import { IngestService, MAX_RECORDS_PER_REQUEST } from './ingest.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter, register } from 'prom-client';
 import { INGEST_DELIVERY_CODES, type IngestErrorDto, type IngestResultDto } from '@datalake/dto';
-import { EventProducer, KafkaUnavailableError, ProduceFailedError, type OutgoingMessage } from '@datalake/kafka';
+import { EventProducer, KafkaUnavailableError, ProduceFailedError, type OutgoingRecord } from '@datalake/kafka-core';
 import {
   createEvent,
   encodeEvent,
@@ -29,7 +29,7 @@ const rejectedTotal =
 /** A valid record ready to produce, with its position in the request. */
 interface Produceable {
   index: number;
-  message: OutgoingMessage;
+  message: OutgoingRecord;
 }
 
 /** What Kafka did with the produceable records: the first `acknowledged` are stored. */
@@ -97,7 +97,7 @@ export class IngestService {
     source: EventSource,
     correlationId: string,
     now: Date,
-  ): OutgoingMessage | Omit<IngestErrorDto, 'index'> {
+  ): OutgoingRecord | Omit<IngestErrorDto, 'index'> {
     if (record instanceof UnparseableRecord) return { code: record.code, message: record.message };
     if (valueDepth(record, JSON_LIMITS.maxDepth) > JSON_LIMITS.maxDepth) {
       return { code: 'TOO_DEEP', message: `record nested deeper than ${JSON_LIMITS.maxDepth} levels is refused` };
@@ -112,7 +112,7 @@ export class IngestService {
       return { code: 'PROCESSING_FAILED', message: `record could not be validated: ${(error as Error).message}` };
     }
     if (!event.ok) return { code: event.error.code, message: event.error.message };
-    const message: OutgoingMessage = {
+    const message: OutgoingRecord = {
       key: event.value.key,
       value: encodeEvent(event.value.envelope),
       headers: { [EVENT_HEADERS.correlationId]: correlationId, [EVENT_HEADERS.contentType]: JSON_CONTENT_TYPE },

@@ -1,10 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
-import { createKafkaClient, EventProducer, ensureTopics } from '@datalake/kafka';
-import { RecordServiceModule } from '@datalake/records';
+import { createKafkaClient, EventProducer, ensureTopics, PlainProducer, TopicReader, type KafkaClient } from '@datalake/kafka-core';
+import { RecordServiceModule, startRecordConsumer } from '@datalake/records';
 import { configureApp } from '@datalake/service-kit';
 import { getTestInfra, TcpProxy, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { transactionsDefinition } from './transactions.definition';
@@ -16,7 +15,7 @@ import { transactionsDefinition } from './transactions.definition';
  */
 describe('transactions pipeline (real Kafka and MongoDB)', () => {
   let infra: TestInfra;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let producer: EventProducer;
   let mongo: MongoClient;
   let mongoProxy: TcpProxy;
@@ -30,7 +29,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   const STALL_SECONDS = 5;
   /** The source topic takes messages up to 2 MiB (a hostile producer's); its DLQ has Kafka's default. */
   const SOURCE_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
-  let rawProducer: Producer;
+  let rawProducer: PlainProducer;
 
   const collection = () => mongo.db(database).collection('transactions');
   const countFor = (customerId: string) => collection().countDocuments({ customerId });
@@ -54,6 +53,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     );
     configureApp(app);
     await app.listen(0, '127.0.0.1');
+    await startRecordConsumer(app);
     baseUrl = await app.getUrl();
   }
 
@@ -86,18 +86,14 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   beforeAll(async () => {
     infra = await getTestInfra();
     kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: String(SOURCE_MAX_MESSAGE_BYTES) }] }],
-    });
-    await admin.disconnect();
-    await ensureTopics(kafka, [{ topic: dlqTopicOf(topic) }]);
+    await ensureTopics(kafka, [
+      { topic, numPartitions: 3, config: { 'max.message.bytes': String(SOURCE_MAX_MESSAGE_BYTES) } },
+      { topic: dlqTopicOf(topic) },
+    ]);
     producer = new EventProducer(kafka);
     await producer.connect();
-    // A plain kafkajs producer, as an outside client would write what the services never produce.
-    rawProducer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    // A plain producer, as an outside client would write what the services never produce.
+    rawProducer = new PlainProducer(kafka);
     await rawProducer.connect();
     mongo = await MongoClient.connect(infra.mongoUri);
     const target = new URL(infra.mongoUri.replace(/^mongodb(\+srv)?:\/\//, 'http://'));
@@ -134,17 +130,18 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
 
   /** Reads the DLQ from its start until stopped; entries as header map and value. */
   async function readDlq() {
-    const dlqConsumer = kafka.consumer({ groupId: `dlq-${uniqueId()}` });
-    await dlqConsumer.connect();
-    await dlqConsumer.subscribe({ topic: dlqTopicOf(topic), fromBeginning: true });
     const dead: { headers: Record<string, string>; value: string; bytes: number }[] = [];
-    await dlqConsumer.run({
-      eachMessage: async ({ message }) => {
+    const dlqReader = new TopicReader(kafka, {
+      topics: [dlqTopicOf(topic)],
+      from: 'beginning',
+      groupId: `dlq-${uniqueId()}`,
+      onMessage: (message) => {
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
         dead.push({ headers, value: String(message.value), bytes: message.value?.length ?? 0 });
       },
     });
-    return { dead, stop: () => dlqConsumer.disconnect() };
+    await dlqReader.start();
+    return { dead, stop: () => dlqReader.stop() };
   }
 
   it('sends a malformed message to the DLQ with its reason and stores the rest', async () => {
@@ -170,8 +167,8 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     const { dead, stop } = await readDlq();
     const deep = JSON.stringify(transaction(customer, 0)).replace(/}$/, `,"extra":${'{"x":'.repeat(6000)}1${'}'.repeat(6000)}}`);
     // Same key as the records after it: one partition, so those come strictly after the poison.
-    await rawProducer.send({ topic, messages: [{ key: customer, value: deep }] });
-    await rawProducer.send({ topic, messages: [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })) });
+    await rawProducer.send(topic, [{ key: customer, value: deep }]);
+    await rawProducer.send(topic, [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })));
     await waitFor(async () => (await countFor(customer)) === 3, { description: 'the three records after the poison' });
     const letter = await waitFor(() => dead.find((entry) => entry.value === deep), { description: 'the TOO_DEEP DLQ entry' });
     await stop();
@@ -185,8 +182,8 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     const customer = uniqueId('c');
     const { dead, stop } = await readDlq();
     const huge = Buffer.alloc(1_048_400, 'z');
-    await rawProducer.send({ topic, messages: [{ key: customer, value: huge }] });
-    await rawProducer.send({ topic, messages: [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })) });
+    await rawProducer.send(topic, [{ key: customer, value: huge }]);
+    await rawProducer.send(topic, [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })));
     await waitFor(async () => (await countFor(customer)) === 3, { timeoutMs: 60000, description: 'the three records after the huge value' });
     const letter = await waitFor(() => dead.find((entry) => entry.headers[DLQ_HEADERS.originalBytes] === '1048400'), {
       description: 'the capped DLQ entry',

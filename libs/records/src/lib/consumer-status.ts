@@ -1,13 +1,14 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import type { ConsumerStatus } from '@datalake/kafka';
+import type { ConsumerStatus } from '@datalake/kafka-core';
 import type { ReadinessCheck } from '@datalake/service-kit';
 
 /** Where the running consumer publishes its status, for the readiness check (a global provider). */
 @Injectable()
 export class ConsumerStatusRegistry {
-  private source?: () => ConsumerStatus;
+  private source?: () => ConsumerStatus | undefined;
 
-  watch(source: (() => ConsumerStatus) | undefined): void {
+  /** `source` answers undefined until the consumer has started. */
+  watch(source: (() => ConsumerStatus | undefined) | undefined): void {
     this.source = source;
   }
 

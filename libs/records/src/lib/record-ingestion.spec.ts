@@ -1,6 +1,5 @@
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoBulkWriteError, BSON } from 'mongodb';
-import type { KafkaMessage } from 'kafkajs';
-import type { EventProducer, OutgoingMessage } from '@datalake/kafka';
+import type { ConsumedMessage, EventProducer, OutgoingRecord } from '@datalake/kafka-core';
 import { DLQ_HEADERS, TOPICS, type KeyedEvent } from '@datalake/kafka-schemas';
 import { TransformError, type RecordDefinition, type RecordDocument } from './record-definition';
 import { ingestBatch } from './record-ingestion';
@@ -32,8 +31,8 @@ describe('isStorageOutage (by error type, never by message)', () => {
 });
 
 describe('ingestBatch refuses per message and throws only for outages', () => {
-  const sent: { topic: string; messages: OutgoingMessage[] }[] = [];
-  const producer = { send: async (topic: string, messages: OutgoingMessage[]) => void sent.push({ topic, messages }) } as unknown as EventProducer;
+  const sent: { topic: string; messages: OutgoingRecord[] }[] = [];
+  const producer = { send: async (topic: string, messages: OutgoingRecord[]) => void sent.push({ topic, messages }) } as unknown as EventProducer;
   let stored: RecordDocument[] = [];
   const repository = {
     upsertMany: async (documents: RecordDocument[]) => {
@@ -52,8 +51,8 @@ describe('ingestBatch refuses per message and throws only for outages', () => {
 
   const post = (id: string, content: string) =>
     JSON.stringify({ postId: id, platform: 'x', author: 'a', content, timestamp: '2026-11-24T10:00:00Z' });
-  const message = (offset: number, value: string): KafkaMessage =>
-    ({ key: null, value: Buffer.from(value), headers: {}, offset: String(offset), timestamp: '0', attributes: 0 }) as KafkaMessage;
+  const message = (offset: number, value: string): ConsumedMessage =>
+    ({ key: null, value: Buffer.from(value), headers: {}, offset: String(offset), timestamp: '0', attributes: 0 }) as ConsumedMessage;
 
   beforeEach(() => {
     sent.length = 0;

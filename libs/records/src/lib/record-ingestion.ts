@@ -1,6 +1,12 @@
-import type { KafkaMessage } from 'kafkajs';
 import { decodeEvent, describeThrown, EVENT_HEADERS, type SchemaError, type Topic } from '@datalake/kafka-schemas';
-import { publishDeadLetters, type DeadLetter, type EventProducer, type MessageBatch } from '@datalake/kafka';
+import {
+  publishDeadLetters,
+  type ConsumedBatch,
+  type ConsumedMessage,
+  type DeadLetter,
+  type EventProducer,
+  type StructuredLogger,
+} from '@datalake/kafka-core';
 import { TransformError, type RecordDefinition, type RecordDocument } from './record-definition';
 import { recordMetrics } from './record-metrics';
 import type { RecordRepository } from './record.repository';
@@ -14,7 +20,7 @@ export interface BatchOutcome {
 
 const LOGGED_CORRELATION_IDS = 20;
 
-function correlationIdsOf(messages: KafkaMessage[]): string[] {
+function correlationIdsOf(messages: ConsumedMessage[]): string[] {
   const ids = new Set<string>();
   for (const message of messages) {
     const id = message.headers?.[EVENT_HEADERS.correlationId];
@@ -24,12 +30,8 @@ function correlationIdsOf(messages: KafkaMessage[]): string[] {
   return [...ids];
 }
 
-export interface IngestionLogger {
-  warn(context: Record<string, unknown>, message: string): void;
-}
-
 export interface IngestOptions {
-  logger?: IngestionLogger;
+  logger?: Pick<StructuredLogger, 'warn'>;
   /** Called between storage writes, e.g. to heartbeat during a long batch. */
   heartbeat?: () => Promise<void>;
   /** The DLQ topic's message limit; a longer DLQ copy is truncated (see toDeadLetterMessage). */
@@ -50,7 +52,7 @@ function transformRefusal(error: unknown): SchemaError {
  * whole, and upserts by natural key make that retry harmless.
  */
 export async function ingestBatch(
-  batch: MessageBatch,
+  batch: ConsumedBatch,
   definition: RecordDefinition,
   repository: RecordRepository,
   producer: EventProducer,
@@ -62,7 +64,7 @@ export async function ingestBatch(
   const topic = batch.topic;
   const letters: DeadLetter[] = [];
   // Later messages of a key win: Kafka keeps one key's messages in order within a partition.
-  const byKey = new Map<string, { document: RecordDocument; message: KafkaMessage }>();
+  const byKey = new Map<string, { document: RecordDocument; message: ConsumedMessage }>();
 
   for (const message of batch.messages) {
     const decoded = decodeEvent(schemaTopic, message.value, { messageTimestamp: new Date(Number(message.timestamp)) });
@@ -91,17 +93,14 @@ export async function ingestBatch(
   await publishDeadLetters(producer, topic, letters, maxMessageBytes);
 
   for (const letter of letters) {
-    logger?.warn(
-      {
-        topic,
-        partition: batch.partition,
-        offset: letter.message.offset,
-        correlationId: letter.message.headers?.[EVENT_HEADERS.correlationId]?.toString(),
-        code: letter.error.code,
-        reason: letter.error.message.slice(0, 500),
-      },
-      'message sent to the dead-letter topic',
-    );
+    logger?.warn('message sent to the dead-letter topic', {
+      topic,
+      partition: batch.partition,
+      offset: letter.message.offset,
+      correlationId: letter.message.headers?.[EVENT_HEADERS.correlationId]?.toString(),
+      code: letter.error.code,
+      reason: letter.error.message.slice(0, 500),
+    });
     recordMetrics.deadLettered.inc({ topic, reason: letter.error.code });
   }
   recordMetrics.consumed.inc({ topic }, batch.messages.length);

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, register } from 'prom-client';
-import type { PartitionProgressReport } from '@datalake/kafka';
+import type { PartitionProgressReport } from '@datalake/kafka-core';
 
 /** Where the progress gauge reads its values at each scrape (the running consumers). */
 const progressSources = new Set<() => PartitionProgressReport[]>();

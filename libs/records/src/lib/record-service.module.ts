@@ -1,16 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { PinoLogger } from 'nestjs-pino';
 import { dlqTopicOf } from '@datalake/kafka-schemas';
-import { KafkaModule, KafkaReadinessCheck, type ConsumerSettings } from '@datalake/kafka';
+import { fromPinoStyle, type ConsumerSettings, type KafkaClient } from '@datalake/kafka-core';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaBatchTransport, KafkaModule, KafkaReadinessCheck, type KafkaModuleOptions } from '@datalake/kafka';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import { ConsumerReadinessCheck, ConsumerStatusModule } from './consumer-status';
 import type { RecordDefinition } from './record-definition';
-import { RecordConsumer } from './record.consumer';
+import { createRecordEventsController, RecordConsumer } from './record.consumer';
 import { createRecordsController } from './records.controller';
 import { RecordRepository } from './record.repository';
 import { RecordService } from './record.service';
-import { CONSUMER_GROUP_ID, CONSUMER_SETTINGS, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
+import { RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
 
 export interface RecordServiceOptions {
   definition: RecordDefinition;
@@ -32,7 +34,10 @@ export interface RecordServiceOptions {
   consumer?: Partial<ConsumerSettings>;
 }
 
-/** A whole record service: topic consumer, MongoDB storage, internal query API, health, metrics. */
+/**
+ * A whole record service: topic consumer, MongoDB storage, internal query API, health, metrics.
+ * The consumer is a Nest microservice on the HTTP app: start it with startRecordConsumer(app).
+ */
 @Module({})
 export class RecordServiceModule {
   static forRoot(options: RecordServiceOptions): DynamicModule {
@@ -55,12 +60,23 @@ export class RecordServiceModule {
         ConsumerStatusModule,
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck, ConsumerReadinessCheck]),
       ],
-      controllers: [createRecordsController(definition)],
+      controllers: [createRecordsController(definition), createRecordEventsController(sourceTopic)],
       providers: [
         { provide: RECORD_DEFINITION, useValue: definition },
-        { provide: CONSUMER_GROUP_ID, useValue: options.groupId ?? `${definition.topic}-consumer` },
         { provide: SOURCE_TOPIC, useValue: sourceTopic },
-        { provide: CONSUMER_SETTINGS, useValue: options.consumer ?? {} },
+        {
+          provide: KafkaBatchTransport,
+          useFactory: (kafka: KafkaClient, kafkaOptions: KafkaModuleOptions, logger: PinoLogger) => {
+            logger.setContext(KafkaBatchTransport.name);
+            return new KafkaBatchTransport(kafka, {
+              ...options.consumer,
+              groupId: options.groupId ?? `${definition.topic}-consumer`,
+              topicPrefix: kafkaOptions.topicPrefix,
+              logger: fromPinoStyle(logger, { topic: sourceTopic }),
+            });
+          },
+          inject: [KAFKA_CLIENT, KAFKA_OPTIONS, PinoLogger],
+        },
         {
           provide: RecordRepository,
           useFactory: (connection: Connection) =>

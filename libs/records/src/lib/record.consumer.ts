@@ -1,96 +1,105 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { PinoLogger } from 'nestjs-pino';
 import {
-  BatchConsumer,
-  EventProducer,
-  KAFKA_CLIENT,
-  KAFKA_OPTIONS,
-  type ConsumerSettings,
-  type KafkaModuleOptions,
-} from '@datalake/kafka';
+  Controller,
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type INestApplication,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { PinoLogger } from 'nestjs-pino';
+import { EventProducer, fromPinoStyle, type ConsumedBatch, type StructuredLogger } from '@datalake/kafka-core';
+import { connectKafkaBatchTransport, KafkaBatchContext, KafkaBatchTransport } from '@datalake/kafka';
 import { ConsumerStatusRegistry } from './consumer-status';
 import { ingestBatch } from './record-ingestion';
 import type { RecordDefinition } from './record-definition';
 import { watchConsumerProgress } from './record-metrics';
 import { RecordRepository } from './record.repository';
-import { CONSUMER_GROUP_ID, CONSUMER_SETTINGS, RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
+import { RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
 
-/** Consumes the service's topic in batches into MongoDB; stops cleanly before shutdown. */
+/**
+ * Stores one step of a consumed batch (parse → validate → transform → one bulk upsert → DLQ the
+ * refused, see ingestBatch) and publishes the transport's status for readiness and metrics. It is
+ * reached through the `@EventPattern` handler of createRecordEventsController; the transport
+ * commits after it resolved and retries it with backoff when it throws (an outage).
+ */
 @Injectable()
-export class RecordConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: BatchConsumer;
+export class RecordConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private unwatch?: () => void;
+  private readonly log: StructuredLogger;
 
   constructor(
     @Inject(RECORD_DEFINITION) private readonly definition: RecordDefinition,
-    @Inject(CONSUMER_GROUP_ID) private readonly groupId: string,
     @Inject(SOURCE_TOPIC) private readonly topic: string,
-    @Inject(CONSUMER_SETTINGS) private readonly settings: Partial<ConsumerSettings>,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    @Inject(KAFKA_OPTIONS) private readonly kafkaOptions: KafkaModuleOptions,
     private readonly repository: RecordRepository,
     private readonly producer: EventProducer,
+    private readonly transport: KafkaBatchTransport,
     private readonly statusRegistry: ConsumerStatusRegistry,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(RecordConsumer.name);
+    this.log = fromPinoStyle(this.logger, { topic });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const { topic } = this;
-    const log = {
-      info: (msg: string, ctx?: Record<string, unknown>) => this.logger.info({ topic, ...ctx }, msg),
-      warn: (msg: string, ctx?: Record<string, unknown>) => this.logger.warn({ topic, ...ctx }, msg),
-      error: (msg: string, ctx?: Record<string, unknown>) => this.logger.error({ topic, ...ctx }, msg),
-    };
-    const consumer = new BatchConsumer(this.kafka, {
-      ...this.settings,
-      groupId: this.groupId,
-      topics: [topic],
-      topicPrefix: this.kafkaOptions.topicPrefix,
-      logger: log,
-      handler: async (batch, context) => {
-        const outcome = await ingestBatch(batch, this.definition, this.repository, this.producer, {
-          logger: { warn: (ctx, msg) => this.logger.warn(ctx, msg) },
-          heartbeat: context.heartbeat,
-        });
-        this.logger.info(
-          {
-            partition: batch.partition,
-            messages: batch.messages.length,
-            stored: outcome.stored,
-            deadLettered: outcome.deadLettered.length,
-            lag: batch.offsetLag,
-            correlationIds: outcome.correlationIds,
-          },
-          'batch stored',
-        );
-      },
-    });
-    this.consumer = consumer;
-    this.statusRegistry.watch(() => consumer.status());
-    this.unwatch = watchConsumerProgress(() => consumer.progress.snapshot());
-    await consumer.start();
-    this.logger.info({ topic, groupId: this.groupId }, 'consuming');
+  onApplicationBootstrap(): void {
+    this.statusRegistry.watch(() => this.transport.consumerStatus());
+    this.unwatch = watchConsumerProgress(() => this.transport.progress());
   }
 
-  /** The in-flight step finishes and commits, then the consumer leaves its group. */
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
-    if (!this.consumer) return;
-    const outcome = await this.consumer.stop();
-    this.unwatch?.();
-    // Partition counts wait up to a second to be written together; they are written before leaving.
+  /**
+   * Partition counts wait up to a second to be written together: once the transport has stopped
+   * (its stop is shared, whoever asks first), the last ones are written before MongoDB closes.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.transport.close();
     await this.repository.flushCounts().catch((error: unknown) =>
-      this.logger.warn({ topic: this.topic, error: (error as Error).message }, 'partition counts could not be written before stopping (they guide reads only)'),
+      this.log.warn('partition counts could not be written before stopping (they guide reads only)', {
+        error: (error as Error).message,
+      }),
     );
-    const context = { topic: this.topic, signal, givenBack: outcome.givenBack };
-    if (!outcome.committed) {
-      this.logger.warn(context, 'stopped consuming; the last stored step could not be committed and will be delivered again (stored once, by natural key)');
-    } else if (outcome.givenBack > 0) {
-      this.logger.info(context, 'stopped consuming; everything stored is committed, unfinished messages will be delivered again');
-    } else {
-      this.logger.info(context, 'stopped consuming; everything stored is committed');
+  }
+
+  onApplicationShutdown(): void {
+    this.unwatch?.();
+  }
+
+  async ingest(batch: ConsumedBatch, context: KafkaBatchContext): Promise<void> {
+    const outcome = await ingestBatch(batch, this.definition, this.repository, this.producer, {
+      logger: this.log,
+      heartbeat: () => context.heartbeat(),
+    });
+    this.log.info('batch stored', {
+      partition: batch.partition,
+      messages: batch.messages.length,
+      stored: outcome.stored,
+      deadLettered: outcome.deadLettered.length,
+      lag: batch.offsetLag,
+      correlationIds: outcome.correlationIds,
+    });
+  }
+}
+
+/** The service's Kafka handler: `@EventPattern(<topic>)`, called by KafkaBatchTransport per batch step. */
+export function createRecordEventsController(topic: string): Type<unknown> {
+  @Controller()
+  class RecordEventsController {
+    constructor(private readonly consumer: RecordConsumer) {}
+
+    @EventPattern(topic)
+    store(@Payload() batch: ConsumedBatch, @Ctx() context: KafkaBatchContext): Promise<void> {
+      return this.consumer.ingest(batch, context);
     }
   }
+  return RecordEventsController;
+}
+
+/**
+ * Makes a started record service a Nest microservice too: its KafkaBatchTransport is connected
+ * and started (after `app.init()` or `listen()`, once the KafkaModule has created the topics).
+ */
+export async function startRecordConsumer(app: INestApplication): Promise<void> {
+  connectKafkaBatchTransport(app, app.get(KafkaBatchTransport));
+  await app.startAllMicroservices();
 }

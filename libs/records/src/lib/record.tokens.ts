@@ -1,4 +1,2 @@
 export const RECORD_DEFINITION = Symbol('RECORD_DEFINITION');
-export const CONSUMER_GROUP_ID = Symbol('CONSUMER_GROUP_ID');
 export const SOURCE_TOPIC = Symbol('SOURCE_TOPIC');
-export const CONSUMER_SETTINGS = Symbol('CONSUMER_SETTINGS');

@@ -1,9 +1,10 @@
 import { IsInt, Max, Min } from 'class-validator';
-import { DataServiceEnv, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
+import { DataServiceEnv, describeStartupError, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
-import { readConsumerSettings, type ConsumerSettings } from '@datalake/kafka';
+import { readConsumerSettings, type ConsumerSettings } from '@datalake/kafka-core';
 import type { RecordDefinition } from './record-definition';
 import { RecordServiceModule } from './record-service.module';
+import { startRecordConsumer } from './record.consumer';
 
 /** Variables of a record service. */
 export class RecordServiceEnv extends DataServiceEnv {
@@ -21,7 +22,10 @@ export interface RecordServiceMain {
   defaultPort: number;
 }
 
-/** The `main.ts` of every record consumer service: validated env, then the shared module. */
+/**
+ * The `main.ts` of every record consumer service: validated env, the shared module as an HTTP app,
+ * then its Kafka consumer as a Nest microservice on that app (KafkaBatchTransport).
+ */
 export async function runRecordService(main: RecordServiceMain): Promise<void> {
   const env = loadEnvOrExit(main.service, RecordServiceEnv);
   let port: number;
@@ -33,7 +37,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
     console.error(`${main.service}: ${(error as ConfigError).message}`);
     process.exit(1);
   }
-  await runService({
+  const app = await runService({
     name: main.service,
     port,
     bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
@@ -49,4 +53,10 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
       consumer,
     }),
   });
+  try {
+    await startRecordConsumer(app);
+  } catch (error) {
+    console.error(`${main.service} failed to start: the consumer did not start: ${describeStartupError(error)}`);
+    process.exit(1);
+  }
 }

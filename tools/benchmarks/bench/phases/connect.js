@@ -52,12 +52,12 @@ async function runConnect(ctx) {
     // Topics of its own with exactly the records each mode is timed on (the pipeline's topic holds
     // every repeat's records by now): the same envelopes, keys and partitions as the services' topic.
     const insertTopic = ctx.topic('connect-insert');
-    await ctx.kafka.admin.createTopics({ topics: [{ topic: insertTopic, numPartitions: 3 }] });
+    await ctx.kafka.createTopics([{ topic: insertTopic, numPartitions: 3 }]);
     await produceTransactions(ctx, insertTopic, config.pipelineRecords, `${ctx.runId}-k`);
-    const insert = await sinkRun(ctx, 'insert', insertTopic, await messageCount(ctx.kafka.admin, insertTopic));
+    const insert = await sinkRun(ctx, 'insert', insertTopic, await messageCount(ctx.kafka.inspector, insertTopic));
     if (!insert.available && /not in this checkout/.test(insert.why)) return { insert, upsert: { mode: 'upsert', expect: config.connectUpsertRecords, available: false, why: insert.why } };
     const upsertTopic = ctx.topic('connect-upsert');
-    await ctx.kafka.admin.createTopics({ topics: [{ topic: upsertTopic, numPartitions: 3 }] });
+    await ctx.kafka.createTopics([{ topic: upsertTopic, numPartitions: 3 }]);
     await produceTransactions(ctx, upsertTopic, config.connectUpsertRecords, `${ctx.runId}-u`);
     const upsert = await sinkRun(ctx, 'upsert', upsertTopic, config.connectUpsertRecords);
     return { insert, upsert };

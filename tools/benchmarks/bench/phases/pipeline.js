@@ -69,7 +69,7 @@ async function httpRun(ctx, repeat, accessToken) {
   const started = performance.now();
   const push = await pushAll(`${stack.services.get('api-gateway').url}/ingest/${TOPIC}`, accessToken, bodies, config.httpClients);
   const pushSeconds = (performance.now() - started) / 1000;
-  await waitUntilConsumed(ctx.kafka.admin, ctx.groupId(TOPIC), ctx.topic(TOPIC), { timeoutMs: config.storeTimeoutSeconds * 1000 });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(TOPIC), ctx.topic(TOPIC), { timeoutMs: config.storeTimeoutSeconds * 1000 });
   const seconds = (performance.now() - started) / 1000;
   ctx.sampler.setPhase('between');
   const stored = (await waitForCount(ctx, before + push.accepted)) - before;
@@ -97,7 +97,7 @@ async function csvRun(ctx, repeat) {
     if (existsSync(join(inbox, 'failed', name))) throw new Error(`the inbox refused ${name}: see ${join(inbox, 'failed')}`);
     return existsSync(join(inbox, 'processed', name));
   };
-  await waitUntilConsumed(ctx.kafka.admin, ctx.groupId(TOPIC), ctx.topic(TOPIC), { timeoutMs: config.storeTimeoutSeconds * 1000, alsoDone: processed });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(TOPIC), ctx.topic(TOPIC), { timeoutMs: config.storeTimeoutSeconds * 1000, alsoDone: processed });
   const seconds = (performance.now() - started) / 1000;
   ctx.sampler.setPhase('between');
   const stored = (await waitForCount(ctx, before + config.pipelineRecords)) - before;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import { DLQ_HEADERS } from '@datalake/kafka-schemas';
+import { createKafkaClient, PlainProducer, silentLogger, TopicReader, type KafkaClient, type PlainRecord, type RecordHeaders } from '@datalake/kafka-core';
+import { DLQ_HEADERS, dlqTopicOf } from '@datalake/kafka-schemas';
 
 /** A message read back from a dead-letter topic, headers decoded to text. */
 export interface DeadLetterSeen {
@@ -11,7 +11,7 @@ export interface DeadLetterSeen {
   headers: Record<string, string>;
 }
 
-export function headerText(headers: IHeaders | undefined): Record<string, string> {
+export function headerText(headers: RecordHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
@@ -20,13 +20,8 @@ export function headerText(headers: IHeaders | undefined): Record<string, string
   return out;
 }
 
-export interface RawMessage {
-  key: string | null;
-  /** A fixed partition (default: by key). */
-  partition?: number;
-  value: Buffer | string | null;
-  headers?: IHeaders;
-}
+/** A raw message; `partition` fixes the partition (default: by key). */
+export type RawMessage = PlainRecord;
 
 /**
  * The test's own line to the stack's Kafka topics: sends raw messages the way a foreign producer
@@ -34,16 +29,16 @@ export interface RawMessage {
  * from the beginning, so cases can look theirs up by key or source header.
  */
 export class KafkaTap {
-  private readonly kafka: Kafka;
-  private producer?: Producer;
-  private consumer?: Consumer;
+  private readonly kafka: KafkaClient;
+  private producer?: PlainProducer;
+  private reader?: TopicReader;
   readonly deadLetters: DeadLetterSeen[] = [];
 
   constructor(
     brokers: string[],
     private readonly topicPrefix: string,
   ) {
-    this.kafka = new Kafka({ clientId: `bad-input-${randomBytes(3).toString('hex')}`, brokers, logLevel: logLevel.NOTHING });
+    this.kafka = createKafkaClient({ clientId: `bad-input-${randomBytes(3).toString('hex')}`, brokers, logger: silentLogger });
   }
 
   topic(name: string): string {
@@ -52,15 +47,16 @@ export class KafkaTap {
 
   async start(topics: readonly string[]): Promise<void> {
     // Not idempotent: a hostile client need not be, and a refused huge message must not wedge it.
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = new PlainProducer(this.kafka);
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: `bad-input-dlq-${randomBytes(4).toString('hex')}`, maxBytesPerPartition: 4 * 1024 * 1024 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: topics.map((topic) => this.topic(`${topic}.dlq`)), fromBeginning: true });
-    await this.consumer.run({
-      eachMessage: async ({ topic, message }) => {
+    this.reader = new TopicReader(this.kafka, {
+      topics: topics.map((topic) => this.topic(dlqTopicOf(topic))),
+      from: 'beginning',
+      groupId: `bad-input-dlq-${randomBytes(4).toString('hex')}`,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      onMessage: (message) => {
         this.deadLetters.push({
-          topic,
+          topic: message.topic,
           key: message.key?.toString() ?? null,
           valueBytes: message.value?.length ?? 0,
           value: message.value,
@@ -68,19 +64,20 @@ export class KafkaTap {
         });
       },
     });
+    await this.reader.start();
   }
 
   /** Sends raw messages to `<prefix><topic>`, one request each (a huge one must not take others down with it). */
   async send(topic: string, messages: RawMessage[]): Promise<void> {
     if (!this.producer) throw new Error('KafkaTap not started');
     for (const message of messages) {
-      await this.producer.send({ topic: this.topic(topic), acks: -1, messages: [message] });
+      await this.producer.send(this.topic(topic), [message]);
     }
   }
 
   /** Dead letters of a DLQ topic (unprefixed name, e.g. "transactions") whose key is `key`. */
   lettersWithKey(topic: string, key: string): DeadLetterSeen[] {
-    return this.deadLetters.filter((letter) => letter.topic === this.topic(`${topic}.dlq`) && letter.key === key);
+    return this.deadLetters.filter((letter) => letter.topic === this.topic(dlqTopicOf(topic)) && letter.key === key);
   }
 
   lettersWhere(predicate: (letter: DeadLetterSeen) => boolean): DeadLetterSeen[] {
@@ -92,6 +89,6 @@ export class KafkaTap {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+    await Promise.allSettled([this.reader?.stop(), this.producer?.disconnect()]);
   }
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { committedOffsets, createKafkaClient, PlainProducer, silentLogger, topicEndOffsets, type KafkaClient } from '@datalake/kafka-core';
 import { MongoClient } from 'mongodb';
 import {
   getTestInfra,
@@ -102,12 +102,12 @@ export class FaultStack {
   readonly infra = new LocalInfraControl();
   readonly stack: Stack;
   readonly store: StoreProbe;
-  private readonly kafka: Kafka;
+  private readonly kafka: KafkaClient;
   private readonly extras: ServiceProcess[] = [];
   /** Prefix of every natural key this scenario sends: the tally counts only these documents. */
   readonly run = uniqueId('f');
 
-  private constructor(stack: Stack, store: StoreProbe, kafka: Kafka) {
+  private constructor(stack: Stack, store: StoreProbe, kafka: KafkaClient) {
     this.stack = stack;
     this.store = store;
     this.kafka = kafka;
@@ -120,7 +120,7 @@ export class FaultStack {
     const store = await StoreProbe.connect(mongoUri);
     await store.drop();
     const stack = await startStack(apps, { QUOTA_PER_HOUR: '1000000', LOG_LEVEL: 'warn', ...extraEnv });
-    const kafka = new Kafka({ clientId: 'fault-suite', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: 'fault-suite', brokers: kafkaBrokers, logger: silentLogger });
     return new FaultStack(stack, store, kafka);
   }
 
@@ -148,17 +148,16 @@ export class FaultStack {
 
   /** Produces transactions straight into the topic (idempotent, acks=all); returns the acknowledged keys. */
   async produce(run: string, count: number, batchSize = 2000): Promise<string[]> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = new PlainProducer(this.kafka, { idempotent: true });
     await producer.connect();
     const acknowledged: string[] = [];
     try {
       for (let start = 0; start < count; start += batchSize) {
         const records = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => transaction(run, start + i));
-        await producer.send({
-          topic: this.topic,
-          acks: -1,
-          messages: records.map((record) => ({ key: record['transactionId'] as string, value: JSON.stringify(record) })),
-        });
+        await producer.send(
+          this.topic,
+          records.map((record) => ({ key: record['transactionId'] as string, value: JSON.stringify(record) })),
+        );
         acknowledged.push(...records.map((record) => record['transactionId'] as string));
       }
     } finally {
@@ -169,18 +168,13 @@ export class FaultStack {
 
   /** Committed offset and end offset per partition of the stack's transactions topic. */
   async partitionProgress(): Promise<{ partition: number; committed: number; end: number }[]> {
-    return this.withAdmin(async (admin) => {
-      const [ends, [committed]] = await Promise.all([
-        admin.fetchTopicOffsets(this.topic),
-        admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] }),
-      ]);
-      return ends
-        .map(({ partition, high }) => {
-          const offset = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-          return { partition, committed: Math.max(offset, 0), end: Number(high) };
-        })
-        .sort((a, b) => a.partition - b.partition);
-    });
+    const [ends, committed] = await Promise.all([topicEndOffsets(this.kafka, this.topic), committedOffsets(this.kafka, this.groupId, this.topic)]);
+    return ends
+      .map(({ partition, high }) => {
+        const offset = Number(committed.find((p) => p.partition === partition)?.offset ?? -1);
+        return { partition, committed: Math.max(offset, 0), end: Number(high) };
+      })
+      .sort((a, b) => a.partition - b.partition);
   }
 
   /**
@@ -218,7 +212,7 @@ export class FaultStack {
 
   /** Messages in the stack's transactions topic (sum of the partitions' end offsets). */
   async topicEnd(): Promise<number> {
-    return this.withAdmin(async (admin) => (await admin.fetchTopicOffsets(this.topic)).reduce((sum, p) => sum + Number(p.high), 0));
+    return (await topicEndOffsets(this.kafka, this.topic)).reduce((sum, p) => sum + Number(p.high), 0);
   }
 
   /** Starts one more process of the app (e.g. another member of the consumer group). */
@@ -238,15 +232,6 @@ export class FaultStack {
     await this.store.close();
   }
 
-  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
-  }
 }
 
 /** Reads the transactions store directly: counts and natural keys. Short timeouts, for outages. */

@@ -1,5 +1,5 @@
 import { RecordingProducer, silentLogger as logger } from './testing/recording-producer';
-import { EventProducer, KafkaUnavailableError, messageSize, ProduceFailedError, RECORD_BATCH_OVERHEAD_BYTES } from '@datalake/kafka';
+import { EventProducer, KafkaUnavailableError, messageSize, ProduceFailedError, RECORD_BATCH_OVERHEAD_BYTES } from '@datalake/kafka-core';
 import { DLQ_HEADERS, JSON_LIMITS, TOPICS } from '@datalake/kafka-schemas';
 import { IngestService } from '../ingest.service';
 import { UnparseableRecord } from '../unparseable-record';

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { IHeaders } from 'kafkajs';
-import { capDeadLetter, EventProducer, KafkaUnavailableError, type OutgoingMessage } from '@datalake/kafka';
-import {
-  DLQ_HEADERS,
-  dlqTopicOf,
-  EVENT_HEADERS,
-  type EventSource,
-  type SchemaErrorCode,
-  type Topic,
-} from '@datalake/kafka-schemas';
+import { EventProducer, KafkaUnavailableError, publishDeadLetters, type DeadLetter, type RecordHeaders } from '@datalake/kafka-core';
+import { DLQ_HEADERS, EVENT_HEADERS, type EventSource, type SchemaErrorCode, type Topic } from '@datalake/kafka-schemas';
 import { IngestService } from '../ingest.service';
 import { UnparseableRecord } from '../unparseable-record';
 import type { SourceRow } from './source-row';
@@ -63,25 +55,24 @@ export class RowIngestor {
       const row = rows[index];
       return { row, location: row.location, code: row.record instanceof UnparseableRecord ? (row.parseErrorCode ?? code) : code, message };
     });
-    if (rejections.length > 0) {
-      const failedAt = new Date().toISOString();
-      const letters: OutgoingMessage[] = rejections.map(({ row, code, message }) => {
-        const headers: IHeaders = {
-          [DLQ_HEADERS.errorCode]: code,
-          [DLQ_HEADERS.errorMessage]: message.slice(0, 2000),
-          [DLQ_HEADERS.originalTopic]: topic,
-          [DLQ_HEADERS.failedAt]: failedAt,
+    // The reason headers are the core's (toDeadLetterMessage); the row says where it came from.
+    const letters = rejections.map(({ row, code, message }): DeadLetter => ({
+      message: {
+        key: source.name,
+        value: row.raw,
+        headers: {
           [SOURCE_DLQ_HEADERS.source]: `${source.kind}:${source.name}`,
           [SOURCE_DLQ_HEADERS.location]: row.location,
           [EVENT_HEADERS.correlationId]: correlationId,
           [EVENT_HEADERS.contentType]: 'text/plain; charset=utf-8',
           ...excerptHeaders(row),
-        };
-        return capDeadLetter({ key: source.name, value: row.raw, headers }, this.producer.maxMessageBytes);
-      });
-      // EventProducer cuts the batch into requests by bytes: many large bad rows still go through.
-      await this.producer.send(dlqTopicOf(topic), letters);
-    }
+        },
+      },
+      error: { code, message },
+    }));
+    // Each copy is capped to the message limit, and the batch cut into requests by bytes: many
+    // large bad rows still go through.
+    await publishDeadLetters(this.producer, topic, letters);
     return {
       produced: result.accepted,
       rejected: result.rejected,
@@ -91,7 +82,7 @@ export class RowIngestor {
 }
 
 /** A reader that kept only the start of an oversize row says so, as capDeadLetter would. */
-function excerptHeaders(row: SourceRow): IHeaders {
+function excerptHeaders(row: SourceRow): RecordHeaders {
   if (row.rawBytes === undefined || row.rawBytes <= Buffer.byteLength(row.raw)) return {};
   return { [DLQ_HEADERS.truncated]: 'true', [DLQ_HEADERS.originalBytes]: String(row.rawBytes) };
 }

@@ -1,4 +1,4 @@
-import { KafkaUnavailableError } from '@datalake/kafka';
+import { KafkaUnavailableError } from '@datalake/kafka-core';
 import { DomainError, isMongoOutage } from '@datalake/service-kit';
 
 /**

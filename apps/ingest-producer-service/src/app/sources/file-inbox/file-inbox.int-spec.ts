@@ -18,9 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getConnectionToken } from '@nestjs/mongoose';
 import Database from 'better-sqlite3';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
-import { createKafkaClient } from '@datalake/kafka';
+import { createKafkaClient, type KafkaClient } from '@datalake/kafka-core';
 import { DLQ_HEADERS, TOPICS, type Topic } from '@datalake/kafka-schemas';
 import { getTestInfra, uniqueId, waitFor, WORKSPACE_ROOT, type TestInfra } from '@datalake/testing';
 import { CHECKPOINT_COLLECTION, LEASE_MS } from '../checkpoint/checkpoint.store';
@@ -41,7 +40,7 @@ type Format = keyof typeof FORMAT_EXTENSION;
  */
 describe('file inbox (real Kafka and MongoDB)', () => {
   let infra: TestInfra;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let inbox: string;
   let ingest: IngestApp | undefined;
   const collectors = new Map<Topic, TopicCollector>();

@@ -3,7 +3,7 @@ import { access, lstat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import type { Topic } from '@datalake/kafka-schemas';
+import { dlqTopicOf, type Topic } from '@datalake/kafka-schemas';
 import { CheckpointStore, type Checkpoint } from '../checkpoint/checkpoint.store';
 import { SourcePump, type SourcePumpResult } from '../lifecycle/source-pump';
 import { sourceMetrics } from '../progress/source-metrics';
@@ -154,7 +154,7 @@ export class FileIngestionService {
         rowsRead: stats.read,
         rowsProduced: stats.produced,
         rowsRejected: stats.rejected,
-        deadLetterTopic: `${topic}.dlq`,
+        deadLetterTopic: dlqTopicOf(topic),
         rejections: rejections.map(({ location, code, message }) => ({ location, code, reason: message })),
         ...(stats.rejected > rejections.length ? { moreRejections: stats.rejected - rejections.length } : {}),
       });

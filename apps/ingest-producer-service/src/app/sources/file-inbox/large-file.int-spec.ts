@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafkaClient } from '@datalake/kafka';
+import { createKafkaClient } from '@datalake/kafka-core';
 import { TOPICS } from '@datalake/kafka-schemas';
 import { freePort, getTestInfra, startServiceProcess, uniqueId, waitFor, WORKSPACE_ROOT, type ServiceProcess, type TestInfra } from '@datalake/testing';
 import { processMemory } from '../testing/process-memory';

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Kafka } from 'kafkajs';
-import { createKafkaClient } from '@datalake/kafka';
+import { createKafkaClient, type KafkaClient } from '@datalake/kafka-core';
 import { TOPICS } from '@datalake/kafka-schemas';
 import { getTestInfra, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { startIngestApp, type IngestApp } from '../testing/ingest-app';
@@ -16,7 +15,7 @@ import { TopicCollector } from '../testing/topic-collector';
  */
 describe('SQLite polling (real Kafka and MongoDB)', () => {
   let infra: TestInfra;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let dir: string;
   let db: Database.Database;
   let ingest: IngestApp | undefined;

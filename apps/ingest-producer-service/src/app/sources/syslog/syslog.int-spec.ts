@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import type { Kafka } from 'kafkajs';
-import { createKafkaClient } from '@datalake/kafka';
+import { createKafkaClient, type KafkaClient } from '@datalake/kafka-core';
 import { TOPICS } from '@datalake/kafka-schemas';
 import { freePort, getTestInfra, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { sourceMetrics } from '../progress/source-metrics';
@@ -26,7 +25,7 @@ function loggerPath(): string {
  */
 describe('syslog source (real Kafka and MongoDB)', () => {
   let infra: TestInfra;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let ingest: IngestApp;
   let collector: TopicCollector;
   let port: number;

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { PinoLogger } from 'nestjs-pino';
 import { register } from 'prom-client';
-import { KafkaUnavailableError } from '@datalake/kafka';
+import { KafkaUnavailableError } from '@datalake/kafka-core';
 import { SourceEvents } from '../progress/source-events';
 import { SourcesReadinessCheck, SourceStallMonitor } from '../progress/source-stalls';
 import type { ChunkResult, RowIngestor } from '../row-ingestor';

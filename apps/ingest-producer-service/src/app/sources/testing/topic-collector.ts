@@ -1,6 +1,6 @@
-import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { TopicReader, type KafkaClient, type ReadMessage, type RecordHeaders } from '@datalake/kafka-core';
 import { dlqTopicOf, type EventEnvelope, type Topic } from '@datalake/kafka-schemas';
-import { uniqueId, waitFor } from '@datalake/testing';
+import { uniqueId } from '@datalake/testing';
 
 export interface CollectedEvent {
   key: string;
@@ -14,7 +14,7 @@ export interface CollectedLetter {
   headers: Record<string, string>;
 }
 
-const headersOf = (headers: IHeaders | undefined): Record<string, string> =>
+const headersOf = (headers: RecordHeaders | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]));
 
 /**
@@ -27,10 +27,10 @@ export class TopicCollector {
   readonly letters: CollectedLetter[] = [];
   /** Keys of matching events, with how often each was seen. */
   readonly keyCounts = new Map<string, number>();
-  private consumer?: Consumer;
+  private reader?: TopicReader;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     readonly topic: Topic,
     private readonly marker: string,
     /** Keep whole events (false: only count keys, for large volumes). */
@@ -49,43 +49,30 @@ export class TopicCollector {
 
   async start(): Promise<void> {
     const topics = [this.topic, dlqTopicOf(this.topic)];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    // Right after a topic is created (here by the service, or by a suite running beside this one)
-    // its partitions can briefly answer "not the leader"; kafkajs's admin gives up on that at once.
-    const endsOf = (topic: string) => waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 30_000, description: `the end offsets of ${topic}` });
-    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await endsOf(topic) })));
-    await admin.disconnect();
-
-    const consumer = this.kafka.consumer({ groupId: uniqueId('it-collector-'), sessionTimeout: 10_000, heartbeatInterval: 1000 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: false });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          const text = message.value?.toString() ?? '';
-          if (!text.includes(this.marker)) continue;
-          const key = message.key?.toString() ?? null;
-          if (batch.topic === this.topic) {
-            this.keyCounts.set(key ?? '', (this.keyCounts.get(key ?? '') ?? 0) + 1);
-            if (this.keepEvents) this.events.push({ key: key ?? '', envelope: JSON.parse(text), headers: headersOf(message.headers) });
-          } else {
-            this.letters.push({ key, value: text, headers: headersOf(message.headers) });
-          }
-        }
-      },
+    const reader = new TopicReader(this.kafka, {
+      topics,
+      from: 'end',
+      groupId: uniqueId('it-collector-'),
+      onMessage: (message) => this.collect(message),
     });
-    for (const { topic, offsets } of ends) {
-      for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
+    this.reader = reader;
+    await reader.start();
+  }
+
+  private collect(message: ReadMessage): void {
+    const text = message.value?.toString() ?? '';
+    if (!text.includes(this.marker)) return;
+    const key = message.key?.toString() ?? null;
+    if (message.topic === this.topic) {
+      this.keyCounts.set(key ?? '', (this.keyCounts.get(key ?? '') ?? 0) + 1);
+      if (this.keepEvents) this.events.push({ key: key ?? '', envelope: JSON.parse(text), headers: headersOf(message.headers) });
+    } else {
+      this.letters.push({ key, value: text, headers: headersOf(message.headers) });
     }
-    await joined;
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.reader?.stop();
   }
 
   /** Events whose payload field `field` starts with `prefix`. */

@@ -9,12 +9,18 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import {
+  createKafkaClient,
+  ensureTopics,
+  EventProducer,
+  isConnectionError,
+  pingKafka,
+  readTopicMessageLimit,
+  type KafkaClient,
+  type StructuredLogger,
+  type TopicSpec,
+} from '@datalake/kafka-core';
 import type { ReadinessCheck } from '@datalake/service-kit';
-import { EventProducer } from '../event-producer';
-import { createKafkaClient, type KafkaLogger } from '../kafka-client';
-import { readTopicMessageLimit } from '../message-limit';
-import { ensureTopics, isConnectionError, pingKafka, type TopicSpec } from '../topic-admin';
 
 export interface KafkaModuleOptions {
   brokers: string[];
@@ -36,7 +42,8 @@ export interface KafkaModuleOptions {
 export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
-function nestKafkaLogger(logger: Logger): KafkaLogger {
+/** The core's logger on Nest's Logger (message first, context second: the same order). */
+export function nestStructuredLogger(logger: Logger): StructuredLogger {
   return {
     info: (message, context) => logger.log({ msg: message, ...context }),
     warn: (message, context) => logger.warn({ msg: message, ...context }),
@@ -50,7 +57,7 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
     private readonly producer: EventProducer,
   ) {}
@@ -90,7 +97,7 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 export class KafkaReadinessCheck implements ReadinessCheck {
   readonly name = 'kafka';
 
-  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
+  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient) {}
 
   check(): Promise<void> {
     return pingKafka(this.kafka);
@@ -115,17 +122,17 @@ export class KafkaModule {
         {
           provide: KAFKA_CLIENT,
           useFactory: (opts: KafkaModuleOptions) =>
-            createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestKafkaLogger(new Logger('kafkajs')) }),
+            createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestStructuredLogger(new Logger('KafkaClient')) }),
           inject: [KAFKA_OPTIONS],
         },
         {
           provide: EventProducer,
-          useFactory: (kafka: Kafka, opts: KafkaModuleOptions) =>
+          useFactory: (kafka: KafkaClient, opts: KafkaModuleOptions) =>
             new EventProducer(kafka, {
               topicPrefix: opts.topicPrefix,
               maxMessageBytes: opts.maxMessageBytes,
               sendTimeoutMs: opts.sendTimeoutMs,
-              logger: nestKafkaLogger(new Logger('EventProducer')),
+              logger: nestStructuredLogger(new Logger('EventProducer')),
             }),
           inject: [KAFKA_CLIENT, KAFKA_OPTIONS],
         },

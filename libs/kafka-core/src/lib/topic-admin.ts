@@ -1,9 +1,11 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from './kafka-client';
 
 export interface TopicSpec {
   topic: string;
   numPartitions?: number;
   replicationFactor?: number;
+  /** Topic configs set at creation, e.g. `{ 'max.message.bytes': '2097152' }`. */
+  config?: Record<string, string>;
 }
 
 /** True for errors that mean the broker cannot be reached at all (no point retrying here). */
@@ -40,6 +42,7 @@ async function createMissingTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
         topic: spec.topic,
         numPartitions: spec.numPartitions ?? defaultPartitions,
         replicationFactor: spec.replicationFactor ?? -1, // -1: the broker's default
+        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
     return missing.map((spec) => spec.topic);

@@ -1,6 +1,7 @@
 import type { Kafka, ProducerRecord } from 'kafkajs';
 import { EventProducer, KafkaUnavailableError, MessageTooLargeError, ProduceFailedError } from './event-producer';
-import { messageSize, RECORD_BATCH_OVERHEAD_BYTES, type OutgoingMessage } from './message-size';
+import { messageSize, RECORD_BATCH_OVERHEAD_BYTES } from './message-size';
+import type { OutgoingRecord } from './records';
 
 type Behaviour = 'ack' | 'fail' | 'hang';
 
@@ -63,7 +64,7 @@ class FakeProducer {
 }
 
 const limit = 200_000;
-const messages = (count: number, valueBytes: number, prefix = 'k'): OutgoingMessage[] =>
+const messages = (count: number, valueBytes: number, prefix = 'k'): OutgoingRecord[] =>
   Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: 'x'.repeat(valueBytes) }));
 
 function setup(sendTimeoutMs = 1000) {
@@ -93,7 +94,7 @@ describe(EventProducer.name, () => {
     for (const request of producer.requests) {
       expect(request.topic).toBe('p.t');
       expect(request.acks).toBe(-1);
-      const bytes = RECORD_BATCH_OVERHEAD_BYTES + request.messages.reduce((sum, m) => sum + messageSize(m as OutgoingMessage), 0);
+      const bytes = RECORD_BATCH_OVERHEAD_BYTES + request.messages.reduce((sum, m) => sum + messageSize(m as OutgoingRecord), 0);
       expect(bytes).toBeLessThanOrEqual(limit);
     }
     expect(producer.requests.flatMap((request) => request.messages)).toEqual(batch);

@@ -4,7 +4,7 @@ import { getTestInfra, uniqueId } from '@datalake/testing';
 import { EventProducer, ProduceFailedError } from './event-producer';
 import { createKafkaClient } from './kafka-client';
 import { readTopicMessageLimit } from './message-limit';
-import type { OutgoingMessage } from './message-size';
+import type { OutgoingRecord } from './records';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -77,7 +77,7 @@ function stallableKafka(brokers: string[]) {
   };
 }
 
-const messages = (prefix: string, count: number, valueBytes: number): OutgoingMessage[] =>
+const messages = (prefix: string, count: number, valueBytes: number): OutgoingRecord[] =>
   Array.from({ length: count }, (_, i) => ({ key: `${prefix}-${i}`, value: `${prefix}-${i}:`.padEnd(valueBytes, 'm') }));
 
 describe('EventProducer against a real broker', () => {

@@ -1,15 +1,13 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer, type ProducerConfig } from 'kafkajs';
-import type { KafkaLogger } from './kafka-client';
+import type { StructuredLogger } from './structured-logger';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   messageSize,
   RECORD_BATCH_OVERHEAD_BYTES,
   splitBySize,
-  type OutgoingMessage,
 } from './message-size';
+import type { OutgoingRecord } from './records';
 import { withTimeout } from './topic-admin';
-
-export type { OutgoingMessage } from './message-size';
 
 /**
  * Longest one `send` may take in all, waiting for its turn included (ms). Below the gateway's
@@ -25,7 +23,7 @@ export interface EventProducerOptions {
   topicPrefix?: string;
   /** Largest record batch one produce request may carry per partition (KAFKA_MAX_MESSAGE_BYTES). */
   maxMessageBytes?: number;
-  logger?: KafkaLogger;
+  logger?: StructuredLogger;
 }
 
 /** Kafka did not take (all) the messages; nothing says anything about the messages themselves. */
@@ -109,7 +107,7 @@ const MIN_REQUEST_MS = 25;
 export class EventProducer {
   private readonly sendTimeoutMs: number;
   private readonly topicPrefix: string;
-  private readonly logger?: KafkaLogger;
+  private readonly logger?: StructuredLogger;
   private messageLimit: number;
   private current?: Producer;
   private closed = false;
@@ -137,12 +135,12 @@ export class EventProducer {
   }
 
   /** Upper estimate of a message's bytes in a record batch (see messageSize). */
-  sizeOf(message: OutgoingMessage): number {
+  sizeOf(message: OutgoingRecord): number {
     return messageSize(message);
   }
 
   /** True when the message can be produced at all, i.e. fits alone in one request. */
-  fits(message: OutgoingMessage): boolean {
+  fits(message: OutgoingRecord): boolean {
     return RECORD_BATCH_OVERHEAD_BYTES + messageSize(message) <= this.messageLimit;
   }
 
@@ -163,7 +161,7 @@ export class EventProducer {
    * @throws ProduceFailedError (a KafkaUnavailableError) saying which messages were acknowledged,
    *   which may have been stored and which were not sent.
    */
-  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  async send(topic: string, messages: OutgoingRecord[]): Promise<void> {
     if (messages.length === 0) return;
     const oversize = messages.findIndex((message) => !this.fits(message));
     if (oversize >= 0) {
@@ -187,7 +185,7 @@ export class EventProducer {
     });
   }
 
-  private async sendInOrder(topic: string, groups: OutgoingMessage[][], total: number, deadline: number): Promise<void> {
+  private async sendInOrder(topic: string, groups: OutgoingRecord[][], total: number, deadline: number): Promise<void> {
     const failure = (acknowledged: number, unknown: number, reason: string, cause?: unknown) =>
       new ProduceFailedError(
         `Kafka did not acknowledge ${total - acknowledged} of ${total} message(s) for ${topic}: ${reason}`,

@@ -1,7 +1,13 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { DLQ_HEADERS, dlqTopicOf, type SchemaError } from '@datalake/kafka-schemas';
+import { DLQ_HEADERS, dlqTopicOf, type SchemaErrorCode } from '@datalake/kafka-schemas';
 import type { EventProducer } from './event-producer';
-import { capDeadLetter, DEFAULT_MAX_MESSAGE_BYTES, messageSize, RECORD_BATCH_OVERHEAD_BYTES, type OutgoingMessage } from './message-size';
+import { capDeadLetter, DEFAULT_MAX_MESSAGE_BYTES, messageSize, RECORD_BATCH_OVERHEAD_BYTES } from './message-size';
+import type { OutgoingRecord, RecordHeaders } from './records';
+
+/** Why an input was refused: a SchemaErrorCode, or a source reader's own code (e.g. INVALID_CSV_ROW). */
+export interface DeadLetterReason {
+  code: SchemaErrorCode | (string & NonNullable<unknown>);
+  message: string;
+}
 
 /**
  * A refused input: a consumed Kafka message (with its partition and offset), or a source's row
@@ -11,13 +17,13 @@ export interface DeadLetter {
   message: {
     key: string | Buffer | null;
     value: string | Buffer | null;
-    headers?: KafkaMessage['headers'];
+    headers?: RecordHeaders;
     /** Offset in the original topic, for a consumed message. */
     offset?: string;
   };
   /** Partition of the original topic, for a consumed message. */
   partition?: number;
-  error: SchemaError;
+  error: DeadLetterReason;
 }
 
 /** Part of a value a capped DLQ copy keeps at least, before original headers are given up. */
@@ -35,8 +41,8 @@ export function toDeadLetterMessage(
   letter: DeadLetter,
   failedAt = new Date(),
   maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
-): OutgoingMessage {
-  const reason: IHeaders = {
+): OutgoingRecord {
+  const reason: RecordHeaders = {
     [DLQ_HEADERS.errorCode]: letter.error.code,
     [DLQ_HEADERS.errorMessage]: letter.error.message.slice(0, 2000),
     [DLQ_HEADERS.originalTopic]: topic,
@@ -45,7 +51,7 @@ export function toDeadLetterMessage(
   if (letter.partition !== undefined) reason[DLQ_HEADERS.originalPartition] = String(letter.partition);
   if (letter.message.offset !== undefined) reason[DLQ_HEADERS.originalOffset] = letter.message.offset;
   const value = letter.message.value ?? Buffer.alloc(0);
-  const copy: OutgoingMessage = { key: letter.message.key, value, headers: { ...(letter.message.headers ?? {}), ...reason } };
+  const copy: OutgoingRecord = { key: letter.message.key, value, headers: { ...(letter.message.headers ?? {}), ...reason } };
   // Original headers that leave no room for a useful part of the value are dropped; the reason stays.
   const headersRoom = maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES - messageSize({ ...copy, value: Buffer.alloc(0) });
   if (headersRoom >= MIN_VALUE_ROOM_BYTES) return capDeadLetter(copy, maxMessageBytes);

@@ -1,15 +1,9 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { DEFAULT_CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
-import { consoleKafkaLogger, type KafkaLogger } from './kafka-client';
+import type { KafkaClient } from './kafka-client';
 import { PartitionProgress, type PartitionProgressReport } from './partition-progress';
-
-export interface MessageBatch {
-  topic: string;
-  partition: number;
-  messages: KafkaMessage[];
-  /** Messages behind the partition's end after this batch (consumer lag). */
-  offsetLag: number;
-}
+import type { ConsumedBatch } from './records';
+import { consoleLogger, type StructuredLogger } from './structured-logger';
 
 export interface BatchContext {
   /** Keeps the group membership alive during long work (the consumer also does it on a timer). */
@@ -22,13 +16,13 @@ export interface BatchContext {
  * Handles one step of a fetched batch (at most `stepMessages` messages). It must deal with poison
  * messages itself (e.g. dead-letter them); a thrown error means "transient, try this step again".
  */
-export type BatchHandler = (batch: MessageBatch, context: BatchContext) => Promise<void>;
+export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Promise<void>;
 
 export interface BatchConsumerOptions extends Partial<ConsumerSettings> {
   groupId: string;
   topics: string[];
   handler: BatchHandler;
-  logger?: KafkaLogger;
+  logger?: StructuredLogger;
   fromBeginning?: boolean;
   /** Backoff between retries of a failed step: initial and maximum delay (ms). */
   retryInitialMs?: number;
@@ -99,7 +93,7 @@ const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
-  private readonly logger: KafkaLogger;
+  private readonly logger: StructuredLogger;
   private readonly settings: ConsumerSettings;
   readonly progress: PartitionProgress;
   private running = false;
@@ -109,10 +103,10 @@ export class BatchConsumer {
   private outcome: StopOutcome = { committed: true, givenBack: 0 };
 
   constructor(
-    kafka: Kafka,
+    kafka: KafkaClient,
     private readonly options: BatchConsumerOptions,
   ) {
-    this.logger = options.logger ?? consoleKafkaLogger;
+    this.logger = options.logger ?? consoleLogger;
     this.settings = {
       sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_CONSUMER_SETTINGS.sessionTimeoutMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_CONSUMER_SETTINGS.heartbeatIntervalMs,
@@ -230,7 +224,7 @@ export class BatchConsumer {
    * up (stopping or stale), else to a group error seen by the heartbeat meanwhile (or undefined).
    */
   private async handleStep(
-    step: MessageBatch,
+    step: ConsumedBatch,
     context: BatchContext,
     beforeRetry: () => Promise<void>,
   ): Promise<Error | undefined | false> {
@@ -248,7 +242,7 @@ export class BatchConsumer {
     }
   }
 
-  private async handleWithRetry(batch: MessageBatch, context: BatchContext, beforeRetry: () => Promise<void>): Promise<boolean> {
+  private async handleWithRetry(batch: ConsumedBatch, context: BatchContext, beforeRetry: () => Promise<void>): Promise<boolean> {
     const initial = this.options.retryInitialMs ?? 200;
     const max = this.options.retryMaxMs ?? 10000;
     for (let attempt = 0; context.isActive(); attempt++) {

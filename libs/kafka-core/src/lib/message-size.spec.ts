@@ -1,8 +1,9 @@
 import { DLQ_HEADERS } from '@datalake/kafka-schemas';
-import { capDeadLetter, messageSize, RECORD_BATCH_OVERHEAD_BYTES, splitBySize, type OutgoingMessage } from './message-size';
+import { capDeadLetter, messageSize, RECORD_BATCH_OVERHEAD_BYTES, splitBySize } from './message-size';
+import type { OutgoingRecord } from './records';
 
-const message = (valueBytes: number, key = 'k'): OutgoingMessage => ({ key, value: 'v'.repeat(valueBytes) });
-const batchBytes = (group: OutgoingMessage[]) => RECORD_BATCH_OVERHEAD_BYTES + group.reduce((sum, m) => sum + messageSize(m), 0);
+const message = (valueBytes: number, key = 'k'): OutgoingRecord => ({ key, value: 'v'.repeat(valueBytes) });
+const batchBytes = (group: OutgoingRecord[]) => RECORD_BATCH_OVERHEAD_BYTES + group.reduce((sum, m) => sum + messageSize(m), 0);
 
 describe('messageSize', () => {
   it('counts key, value and every header in bytes (not characters), above their raw sum', () => {

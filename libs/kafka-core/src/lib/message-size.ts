@@ -1,11 +1,5 @@
-import type { IHeaders } from 'kafkajs';
 import { DLQ_HEADERS } from '@datalake/kafka-schemas';
-
-export interface OutgoingMessage {
-  key: string | Buffer | null;
-  value: string | Buffer;
-  headers?: IHeaders;
-}
+import type { OutgoingRecord, RecordHeaders } from './records';
 
 /** The broker's default `message.max.bytes` / topic `max.message.bytes` (1 MiB), rounded down. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
@@ -25,7 +19,7 @@ const HEADER_OVERHEAD_BYTES = 10;
 const bytesOf = (data: string | Buffer | null | undefined): number =>
   data == null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 
-function headerBytes(headers: IHeaders | undefined): number {
+function headerBytes(headers: RecordHeaders | undefined): number {
   let total = 0;
   for (const [name, value] of Object.entries(headers ?? {})) {
     const values = Array.isArray(value) ? value : [value];
@@ -39,7 +33,7 @@ function headerBytes(headers: IHeaders | undefined): number {
  * record overhead), uncompressed. A message fits alone when
  * `RECORD_BATCH_OVERHEAD_BYTES + messageSize(message) <= maxMessageBytes`.
  */
-export function messageSize(message: OutgoingMessage): number {
+export function messageSize(message: OutgoingRecord): number {
   return RECORD_OVERHEAD_BYTES + bytesOf(message.key) + bytesOf(message.value) + headerBytes(message.headers);
 }
 
@@ -48,7 +42,7 @@ export function messageSize(message: OutgoingMessage): number {
  * broker checks each partition's batch separately; counting all of a group as one batch is the
  * safe side whatever the partitioning. Every message must fit alone (checked by the caller).
  */
-export function splitBySize<T extends OutgoingMessage>(messages: readonly T[], maxMessageBytes: number): T[][] {
+export function splitBySize<T extends OutgoingRecord>(messages: readonly T[], maxMessageBytes: number): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let currentBytes = RECORD_BATCH_OVERHEAD_BYTES;
@@ -83,7 +77,7 @@ function utf8Prefix(value: Buffer, maxBytes: number): Buffer {
  * otherwise its value cut (at a UTF-8 character boundary) and headers saying it was truncated
  * and how large the original value was. The reason headers are kept whole.
  */
-export function capDeadLetter<T extends OutgoingMessage>(message: T, maxMessageBytes: number): T {
+export function capDeadLetter<T extends OutgoingRecord>(message: T, maxMessageBytes: number): T {
   if (RECORD_BATCH_OVERHEAD_BYTES + messageSize(message) <= maxMessageBytes) return message;
   const value = typeof message.value === 'string' ? Buffer.from(message.value) : message.value;
   const withoutValue = messageSize({ ...message, value: Buffer.alloc(0) });

@@ -1,22 +1,16 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { consoleLogger, type StructuredLogger } from './structured-logger';
 
-/** The logging surface the Kafka helpers need; a pino or Nest logger fits. */
-export interface KafkaLogger {
-  info(message: string, context?: Record<string, unknown>): void;
-  warn(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
-}
-
-export const consoleKafkaLogger: KafkaLogger = {
-  info: (message, context) => console.log(message, context ?? ''),
-  warn: (message, context) => console.warn(message, context ?? ''),
-  error: (message, context) => console.error(message, context ?? ''),
-};
+/**
+ * A connection to a cluster, made by `createKafkaClient`. Outside libs/kafka-core treat it as
+ * opaque: hand it to the core's functions and classes, never call the client library on it.
+ */
+export type KafkaClient = Kafka;
 
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
-  logger?: KafkaLogger;
+  logger?: StructuredLogger;
   /** How long a connection attempt may take before it fails (ms). */
   connectionTimeout?: number;
 }
@@ -24,7 +18,7 @@ export interface KafkaClientOptions {
 const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 /** Routes kafkajs's own log lines (warnings and errors only) to our logger. */
-function kafkaLogCreator(logger: KafkaLogger): logCreator {
+function kafkaLogCreator(logger: StructuredLogger): logCreator {
   return () => ({ level, log }: LogEntry) => {
     const { message, ...rest } = log;
     if (message.startsWith(BOUNDED_RETRIES_WARNING)) return; // known and intended, see EventProducer
@@ -33,14 +27,14 @@ function kafkaLogCreator(logger: KafkaLogger): logCreator {
   };
 }
 
-export function createKafkaClient(options: KafkaClientOptions): Kafka {
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: options.connectionTimeout ?? 3000,
     requestTimeout: 30000,
     logLevel: KafkaLogLevel.WARN,
-    logCreator: kafkaLogCreator(options.logger ?? consoleKafkaLogger),
+    logCreator: kafkaLogCreator(options.logger ?? consoleLogger),
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 5000 },
   });
 }
