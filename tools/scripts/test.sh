@@ -38,6 +38,8 @@ trap stop_infra EXIT
 
 echo "== lint"
 npx nx run-many -t lint --outputStyle=static || failures+=("lint")
+# Prettier (.prettierrc) over the whole workspace; `npx nx format:write --all` fixes what it lists.
+npx nx format:check --all || failures+=("format")
 
 echo "== build"
 npx nx run-many -t build --projects='tag:type:app' --outputStyle=static || failures+=("build")
