@@ -1,4 +1,3 @@
-import type { Type } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { SOURCE_KINDS, type SourceKind } from '@datalake/kafka-schemas';
 
@@ -31,7 +30,10 @@ export class RecordPageDto<T = Record<string, unknown>> {
 }
 
 /** The page class of one record type, so each listing documents its own items. */
-export function RecordPageOf<T>(item: Type<T>): Type<{ items: T[]; nextCursor: string | null }> {
+/** A class (Nest's `Type`, written here without importing Nest's runtime). */
+type Class<T> = new (...args: any[]) => T; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function RecordPageOf<T>(item: Class<T>): Class<{ items: T[]; nextCursor: string | null }> {
   class RecordPage {
     @ApiProperty({ type: [item] }) items!: T[];
     @ApiProperty(NEXT_CURSOR_DOC) nextCursor!: string | null;
