@@ -18,6 +18,8 @@ const AT = {
   schema: 'libs/kafka-schemas/src/lib/lint-fixture.ts',
   dto: 'libs/dto/src/lib/lint-fixture.ts',
   records: 'libs/records/src/lib/lint-fixture.ts',
+  kafka: 'libs/kafka/src/lib/lint-fixture.ts',
+  kafkaCore: 'libs/kafka-core/src/lib/lint-fixture.ts',
   ingest: 'apps/ingest-producer-service/src/app/lint-fixture.ts',
   ingestSpec: 'apps/ingest-producer-service/src/app/lint-fixture.spec.ts',
   ingestIntSpec: 'apps/ingest-producer-service/src/app/sources/lint-fixture.int-spec.ts',
@@ -97,6 +99,17 @@ const forbidden: { case: ImportCase; rule: string; message: RegExp }[] = [
     rule: RESTRICTED,
     message: /spec-only support/,
   },
+  // Kafka behind one door: only the Kafka core may import the client library.
+  ...[
+    [AT.records, 'type:feature'],
+    [AT.kafka, 'type:data-access'],
+    [AT.ingest, 'type:app'],
+    [AT.e2e, 'type:e2e'],
+  ].map(([filePath, tag]) => ({
+    case: caseOf(filePath, 'kafkajs'),
+    rule: BOUNDARIES,
+    message: new RegExp(`"${tag}" is not allowed to import "kafkajs"`),
+  })),
   // The repository checks are importable by nothing, test files included.
   ...[AT.gateway, AT.gatewaySpec].map((filePath) => ({
     case: caseOf(filePath, '../../../../tools/deploy-checks/src/lib/workspace'),
@@ -114,6 +127,8 @@ const allowed: ImportCase[] = [
     caseOf(AT.records, source),
   ),
   ...['@datalake/service-kit', '@datalake/auth', '@datalake/dto'].map((source) => caseOf(AT.gateway, source)),
+  ...['kafkajs', '@datalake/kafka-schemas'].map((source) => caseOf(AT.kafkaCore, source)),
+  caseOf(AT.kafka, '@datalake/kafka-core'),
   // Tests, and spec-only support, may use the test infrastructure.
   caseOf(AT.ingestSpec, '@datalake/testing'),
   caseOf(AT.ingestSpec, './sources/testing/recording-producer'),

@@ -1,5 +1,5 @@
 import type { PinoLogger } from 'nestjs-pino';
-import { KafkaUnavailableError } from '@datalake/kafka';
+import { KafkaUnavailableError } from '@datalake/kafka-core';
 import type { SourceName } from '../../ingest.env';
 import { SourcesReadinessCheck, SourceStallMonitor } from '../progress/source-stalls';
 import { CheckpointStoreUnavailableError } from '../source-errors';

@@ -1,5 +1,5 @@
 import type { PinoLogger } from 'nestjs-pino';
-import { KafkaUnavailableError } from '@datalake/kafka';
+import { KafkaUnavailableError } from '@datalake/kafka-core';
 import type { CheckpointStore } from '../checkpoint/checkpoint.store';
 import { SourceEvents } from '../progress/source-events';
 import { SourceStallMonitor } from '../progress/source-stalls';

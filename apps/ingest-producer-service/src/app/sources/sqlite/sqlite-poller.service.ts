@@ -45,7 +45,7 @@ export class SqlitePollerService extends IngestSource {
     }
   }
 
-  protected drained(): void {
+  protected override drained(): void {
     for (const db of this.databases.values()) db.close();
     this.databases.clear();
   }

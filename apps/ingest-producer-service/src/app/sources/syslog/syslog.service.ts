@@ -89,14 +89,14 @@ export class SyslogService extends IngestSource {
   }
 
   /** Closes the sockets, then produces what is buffered (waited for up to SHUTDOWN_FLUSH_MS). */
-  protected async stopTakingInput(): Promise<void> {
+  protected override async stopTakingInput(): Promise<void> {
     this.udp?.close();
     for (const socket of this.connections) socket.destroy();
     await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
     void this.flushNow();
   }
 
-  protected drained(): void {
+  protected override drained(): void {
     clearTimeout(this.flushTimer);
     if (this.buffer.length > 0) {
       this.logger.error({ lost: this.buffer.length }, `shutting down with ${this.buffer.length} syslog messages Kafka did not take`);
