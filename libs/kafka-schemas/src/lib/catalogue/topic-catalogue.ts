@@ -109,9 +109,16 @@ export type JsonSchema = Record<string, unknown>;
 
 const FORMATS: Readonly<Record<FieldFormat, string | undefined>> = {
   'date-time': 'date-time',
-  ip: undefined, // IPv4 or IPv6: JSON Schema has no single format for both
+  ip: undefined, // IPv4 or IPv6: JSON Schema has no single format for both (see FORMAT_SCHEMAS)
   decimal: undefined,
   currency: undefined,
+};
+
+/** What the formats without a JSON Schema `format` of their own mean, as schema keywords. */
+const FORMAT_SCHEMAS: Readonly<Partial<Record<FieldFormat, JsonSchema>>> = {
+  ip: { anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] },
+  decimal: { pattern: '^-?\\d+(\\.\\d+)?$' },
+  currency: { pattern: '^[A-Za-z]{3}$' },
 };
 
 /**
@@ -126,6 +133,7 @@ export function fieldSchema(field: FieldSpec | DerivedFieldSpec, options: { inpu
   if ('items' in field && field.items) schema['items'] = { type: field.items };
   const format = field.format ? FORMATS[field.format] : undefined;
   if (format) schema['format'] = format;
+  if (field.format) Object.assign(schema, FORMAT_SCHEMAS[field.format]);
   if (field.enum) schema['enum'] = [...field.enum];
   if ('default' in field && field.default !== undefined && !options.input) schema['default'] = field.default;
   if ('required' in field) {
