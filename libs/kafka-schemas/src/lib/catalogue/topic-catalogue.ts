@@ -52,6 +52,8 @@ export interface DerivedFieldSpec {
   readonly enum?: readonly string[];
   readonly description: string;
   readonly example: string | number | readonly string[];
+  /** True when only some records have it (e.g. `cardLast4`, only when a card number came). */
+  readonly optional?: boolean;
 }
 
 /** Everything the workspace needs to know about one topic. */
@@ -116,7 +118,8 @@ const FORMATS: Readonly<Record<FieldFormat, string | undefined>> = {
 
 /** What the formats without a JSON Schema `format` of their own mean, as schema keywords. */
 const FORMAT_SCHEMAS: Readonly<Partial<Record<FieldFormat, JsonSchema>>> = {
-  ip: { anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] },
+  // typed alternatives: OpenAPI tools that drop `type` beside `anyOf` still see a string
+  ip: { anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] },
   decimal: { pattern: '^-?\\d+(\\.\\d+)?$' },
   currency: { pattern: '^[A-Za-z]{3}$' },
 };
@@ -171,7 +174,7 @@ export function storedFieldsSchemaOf(catalogue: TopicCatalogue): JsonSchema {
     },
     required: [
       ...stored.filter((field) => field.required || field.default !== undefined).map((field) => field.name),
-      ...catalogue.derived.map((field) => field.name),
+      ...catalogue.derived.filter((field) => !field.optional).map((field) => field.name),
     ],
   };
 }
