@@ -11,7 +11,7 @@ import { RecordBaseDto, RecordPageOf } from './record-page.dto';
  * (`TransactionRecordDto`, `TransactionPageDto`) are the OpenAPI schema names clients are generated from.
  */
 
-/** A stored record is the API's object: one a field's whole record type. */
+/** A stored record as the API answers it (its fields are documented, not typed, per topic). */
 export type StoredRecord = Record<string, unknown>;
 
 /** RecordBaseDto documents `timestamp` for every type. */
@@ -38,7 +38,7 @@ function responseDtosOf(topic: Topic) {
   const existing = built.get(topic);
   if (existing) return existing;
   const catalogue = catalogueOf(topic);
-  const fields = named<StoredRecord>(`${catalogue.typeName}FieldsDto`, class {});
+  const fields = named<StoredRecord>(`${catalogue.typeName}FieldsDto`, class {} as Type<StoredRecord>);
   const answered = [...catalogue.fields.filter((field) => field.stored !== false), ...catalogue.derived];
   for (const field of answered.filter((candidate) => !BASE_FIELDS.has(candidate.name))) {
     const { property, always } = responsePropertyOf(field);
