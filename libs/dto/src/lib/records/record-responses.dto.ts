@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { catalogueOf, TOPICS, type DerivedFieldSpec, type FieldSpec, type Topic } from '@datalake/kafka-schemas';
+import { catalogueOf, storedFieldsSchemaOf, TOPICS, type DerivedFieldSpec, type FieldSpec, type Topic } from '@datalake/kafka-schemas';
 import { apiPropertyOf } from './catalogue-property';
 import { RecordBaseDto, RecordPageOf } from './record-page.dto';
 
@@ -17,13 +17,12 @@ export type StoredRecord = Record<string, unknown>;
 /** RecordBaseDto documents `timestamp` for every type. */
 const BASE_FIELDS = new Set(['timestamp']);
 
-/** The OpenAPI property of a field as answered; whether every record has it. */
-function responsePropertyOf(field: FieldSpec | DerivedFieldSpec): { property: ReturnType<typeof apiPropertyOf>; always: boolean } {
-  if ('required' in field) return { property: apiPropertyOf(field), always: field.required || field.default !== undefined };
+/** The OpenAPI property of a field as answered. */
+function responsePropertyOf(field: FieldSpec | DerivedFieldSpec): ReturnType<typeof apiPropertyOf> {
+  if ('required' in field) return apiPropertyOf(field);
   // Derived values are the consumer's (risk flags, direction): open strings, so a new one is additive for clients.
   const { enum: values, ...property } = apiPropertyOf(field) as ReturnType<typeof apiPropertyOf> & { enum?: string[] };
-  const description = values ? `${field.description}: ${values.join(', ')} (more may be added)` : field.description;
-  return { property: { ...property, description }, always: !field.optional };
+  return { ...property, description: values ? `${field.description}: ${values.join(', ')} (more may be added)` : field.description };
 }
 
 /** A named class, so OpenAPI names its schema after the record type. */
@@ -40,9 +39,11 @@ function responseDtosOf(topic: Topic) {
   const catalogue = catalogueOf(topic);
   const fields = named<StoredRecord>(`${catalogue.typeName}FieldsDto`, class {} as Type<StoredRecord>);
   const answered = [...catalogue.fields.filter((field) => field.stored !== false), ...catalogue.derived];
+  // Every record has these: required on input, stored with a default, or always derived.
+  const always = new Set(storedFieldsSchemaOf(catalogue)['required'] as string[]);
   for (const field of answered.filter((candidate) => !BASE_FIELDS.has(candidate.name))) {
-    const { property, always } = responsePropertyOf(field);
-    (always ? ApiProperty(property) : ApiPropertyOptional(property))(fields.prototype, field.name);
+    const property = responsePropertyOf(field);
+    (always.has(field.name) ? ApiProperty(property) : ApiPropertyOptional(property))(fields.prototype, field.name);
   }
   const record = named<StoredRecord>(`${catalogue.typeName}RecordDto`, IntersectionType(RecordBaseDto, fields) as Type<StoredRecord>);
   const page = named(`${catalogue.typeName}PageDto`, RecordPageOf(record));
