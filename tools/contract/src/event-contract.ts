@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import {
   ALL_TOPICS,
+  catalogueOf,
   createEvent,
   DLQ_HEADERS,
   dlqTopicOf,
@@ -61,60 +62,14 @@ const DLQ_HEADER_DOCS: Readonly<Record<keyof typeof DLQ_HEADERS, string>> = {
 
 const ALWAYS_SET_DLQ_HEADERS = [DLQ_HEADERS.errorCode, DLQ_HEADERS.errorMessage, DLQ_HEADERS.originalTopic, DLQ_HEADERS.failedAt];
 
-/** What each topic's Kafka key is (its natural key function in libs/kafka-schemas). */
-const KEY_DOCS: Readonly<Record<Topic, string>> = {
-  network_logs: 'A hash of the normalised fields (40 hex characters of SHA-256): the same log line always has the same key',
-  social_posts: '`<platform, lower-case>:<postId>`',
-  transactions: 'The `transactionId`',
-};
-
-/**
- * One valid record per topic: run through createEvent at generation time, so an example that no
- * longer validates stops the generator. (The topic catalogue will own an example per topic.)
- */
-const EXAMPLE_INPUTS: Readonly<Record<Topic, Record<string, unknown>>> = {
-  network_logs: {
-    timestamp: '2026-11-24T10:00:00.000Z',
-    sourceIp: '10.0.0.5',
-    destIp: '93.184.216.34',
-    sourcePort: 51514,
-    destPort: 443,
-    protocol: 'tcp',
-    action: 'allow',
-    bytes: 5120,
-    host: 'fw-1',
-    severity: 'info',
-    message: 'connection allowed',
-  },
-  social_posts: {
-    postId: 'p-1',
-    platform: 'mastodon',
-    author: 'alice',
-    content: 'Hello #lake @bob https://example.org',
-    timestamp: '2026-11-24T10:00:00.000Z',
-    likes: 3,
-    shares: 1,
-    lang: 'en',
-  },
-  transactions: {
-    transactionId: 't-1',
-    customerId: 'c-1',
-    amount: '12.50',
-    currency: 'USD',
-    timestamp: '2026-11-24T10:00:00.000Z',
-    merchant: 'Corner Shop',
-    category: 'groceries',
-    status: 'completed',
-    paymentMethod: 'card',
-    cardNumber: '4111 1111 1111 1111',
-  },
-};
-
 const EXAMPLE_TIME = new Date('2026-11-24T10:00:00.120Z');
 
-/** The example event of a topic as a producer sends it: its key and its JSON value. */
+/**
+ * The example event of a topic as a producer sends it: its key and its JSON value. The record is
+ * the catalogue's example, run through createEvent, so one that no longer validates stops the generator.
+ */
 export function exampleEvent(topic: Topic): { key: string; value: Schema } {
-  const event = createEvent(topic, EXAMPLE_INPUTS[topic], { kind: 'http', name: 'api' }, EXAMPLE_TIME);
+  const event = createEvent(topic, catalogueOf(topic).example, { kind: 'http', name: 'api' }, EXAMPLE_TIME);
   if (!event.ok) throw new Error(`the example ${topic} record is refused: ${event.error.message}`);
   const value = JSON.parse(encodeEvent({ ...event.value.envelope, eventId: '8d4c5a5e-2f7b-4b8e-9a57-0f1c2d3e4f50' })) as Schema;
   return { key: event.value.key, value };
@@ -145,14 +100,14 @@ function envelopeSchema(topic: Topic, payloadRef: string): Schema {
   };
 }
 
-/** The JSON Schema (2020-12) of one topic's event: the envelope, with the payload generated from its payload class. */
+/** The JSON Schema (2020-12) of one topic's event: the envelope, with the payload generated from its topic catalogue. */
 export function eventJsonSchema(topic: Topic): Schema {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `urn:datalake:events:${PAYLOAD_SCHEMAS[topic].schema}`,
     title: `${topic} event (${PAYLOAD_SCHEMAS[topic].schema})`,
     ...envelopeSchema(topic, '#/$defs/payload'),
-    $defs: { payload: { title: `${topic} payload`, ...payloadJsonSchema(topic) } },
+    $defs: { payload: payloadJsonSchema(topic) },
     examples: [exampleEvent(topic).value],
   };
 }
@@ -201,7 +156,7 @@ export function asyncApiDocument(): Schema {
       contentType: JSON_CONTENT_TYPE,
       headers: { $ref: '#/components/schemas/EventHeaders' },
       payload: { $ref: `#/components/schemas/${name}Event` },
-      bindings: { kafka: { key: { type: 'string', description: KEY_DOCS[topic] }, bindingVersion: '0.5.0' } },
+      bindings: { kafka: { key: { type: 'string', description: `Natural key: ${catalogueOf(topic).naturalKey.description}` }, bindingVersion: '0.5.0' } },
       examples: [
         {
           name: 'http',

@@ -88,6 +88,23 @@ function documentOperationalRoutes(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * A payload JSON Schema as OpenAPI 3.0 writes it: 3.0 has no list of types, so a field that accepts
+ * several JSON types (`type: ['string', 'integer']`) becomes a `oneOf` of them.
+ */
+export function openApi30Schema(schema: Record<string, unknown>): SchemaObject {
+  const { type, properties, ...rest } = schema;
+  const converted: Record<string, unknown> = { ...rest };
+  if (Array.isArray(type)) converted['oneOf'] = type.map((each: unknown) => ({ type: each }));
+  else if (type !== undefined) converted['type'] = type;
+  if (properties && typeof properties === 'object') {
+    converted['properties'] = Object.fromEntries(
+      Object.entries(properties as Record<string, Record<string, unknown>>).map(([name, property]) => [name, openApi30Schema(property)]),
+    );
+  }
+  return converted as SchemaObject;
+}
+
 /** The OpenAPI document of the gateway, generated from the controllers and DTOs. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -98,10 +115,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/token', scopes: {} } } }, OAUTH2_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: fallbackOperationId });
-  // The ingest operations refer to the payload schemas, generated from the payload classes.
+  // The ingest operations refer to the payload schemas, generated from the topic catalogue.
   document.components ??= {};
   document.components.schemas ??= {};
-  for (const topic of ALL_TOPICS) document.components.schemas[payloadSchemaName(topic)] = payloadJsonSchema(topic) as SchemaObject;
+  for (const topic of ALL_TOPICS) document.components.schemas[payloadSchemaName(topic)] = openApi30Schema(payloadJsonSchema(topic));
   labelProblemResponses(document);
   documentOperationalRoutes(document);
   return document;

@@ -9,7 +9,6 @@ import { setNextPageLink } from '../http/next-page-link';
 import { afterQuotaClaim } from '../quota/quota.guard';
 import { forwardedHeaders, jsonBody, relay, toQueryParams, Upstreams } from '../upstream/upstreams';
 import type { RecordResource } from './record-resources';
-import { recordSchemasOf } from './record-schemas';
 
 /** Validates with the resource's own DTO: unknown fields and non-scalar query values are a 400 (with `errors[]`). */
 const validating = (expectedType: Type) => createValidationPipe(expectedType);
@@ -21,7 +20,6 @@ function recordPath(resource: string, id?: string): string {
 /** List, get, update and delete of one record resource, forwarded to its owning service. */
 export function createRecordsProxyController(definition: RecordResource): Type {
   const { resource, title } = definition;
-  const schemas = recordSchemasOf(resource);
 
   @ApiTags(resource)
   @ApiExtraModels(definition.listQuery, definition.updateBody)
@@ -33,9 +31,9 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @Authenticated({ quotaAlongside: true })
     @ApiQuery({ type: definition.listQuery })
     @ApiAuthenticatedRoute({
-      operationId: `list${schemas.plural}`,
+      operationId: `list${definition.plural}`,
       summary: `List ${title} records, newest first, with cursor paging`,
-      ok: { status: 200, type: schemas.page, description: 'A page of records', headers: NEXT_LINK_DOC },
+      ok: { status: 200, type: definition.page, description: 'A page of records', headers: NEXT_LINK_DOC },
       errors: [{ status: 400, description: 'Invalid query (unknown parameter, non-scalar value, a cursor that is not the nextCursor of a previous page, an impossible date)' }],
     })
     async list(
@@ -55,9 +53,9 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @Authenticated({ quotaAlongside: true })
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiAuthenticatedRoute({
-      operationId: `get${schemas.singular}`,
+      operationId: `get${definition.singular}`,
       summary: `Get one ${title} record`,
-      ok: { status: 200, type: schemas.record, description: 'The record' },
+      ok: { status: 200, type: definition.record, description: 'The record' },
       errors: [{ status: 404, description: 'No such record' }],
     })
     async get(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
@@ -70,10 +68,10 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiBody({ type: definition.updateBody })
     @ApiAuthenticatedRoute({
-      operationId: `update${schemas.singular}`,
+      operationId: `update${definition.singular}`,
       summary: `Update the mutable fields of a ${title} record`,
       admin: true,
-      ok: { status: 200, type: schemas.record, description: 'The updated record' },
+      ok: { status: 200, type: definition.record, description: 'The updated record' },
       errors: [
         { status: 400, description: 'Invalid body, unknown field, impossible date (e.g. 2026-02-30), or a body nested too deep' },
         { status: 404, description: 'No such record' },
@@ -101,7 +99,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     @Authenticated({ admin: true })
     @ApiParam({ name: 'id', description: 'Record id' })
     @ApiAuthenticatedRoute({
-      operationId: `delete${schemas.singular}`,
+      operationId: `delete${definition.singular}`,
       summary: `Delete a ${title} record`,
       admin: true,
       ok: { status: 204, description: 'Deleted' },

@@ -1,69 +1,71 @@
+import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { TRANSACTION_STATUSES, type TransactionStatus } from '@datalake/kafka-schemas';
+import { catalogueOf, storedFieldsSchemaOf, TOPICS, type DerivedFieldSpec, type FieldSpec, type Topic } from '@datalake/kafka-schemas';
+import { apiPropertyOf } from './catalogue-property';
 import { RecordBaseDto, RecordPageOf } from './record-page.dto';
 
 /*
- * The stored fields of each record type, as `GET`, `PUT` and the listings return them. Each record
- * DTO is RecordBaseDto ∩ the type's stored fields: the stored fields follow the topic's payload class
- * (libs/kafka-schemas/src/lib/<topic>/) after its consumer's transform (normalised values, derived fields).
- * Derived values owned by a consumer (risk flags, direction) are open strings: new ones are additive.
+ * The stored fields of each record type, as `GET`, `PUT` and the listings return them, built from the
+ * topic catalogue (libs/kafka-schemas/src/lib/<topic>/<topic>.catalogue.ts): its stored fields and the
+ * fields its consumer derives. Each record DTO is RecordBaseDto ∩ the type's fields; the class names
+ * (`TransactionRecordDto`, `TransactionPageDto`) are the OpenAPI schema names clients are generated from.
  */
 
-export class TransactionFieldsDto {
-  @ApiProperty() transactionId!: string;
-  @ApiProperty() customerId!: string;
-  @ApiProperty({ description: 'Exact decimal string in major units, as many decimals as the currency has', example: '12.50' })
-  amount!: string;
-  @ApiProperty({ type: 'integer', description: 'The amount in minor units (cents)', example: 1250 }) amountMinor!: number;
-  @ApiProperty({ description: 'ISO 4217, upper-case', example: 'USD' }) currency!: string;
-  @ApiProperty({ enum: TRANSACTION_STATUSES }) status!: TransactionStatus;
-  @ApiProperty({
-    type: [String],
-    description: 'Derived: high_amount, round_amount, negative_amount, failed_payment, invalid_card_checksum',
-  })
-  riskFlags!: string[];
-  @ApiPropertyOptional() merchant?: string;
-  @ApiPropertyOptional() category?: string;
-  @ApiPropertyOptional() paymentMethod?: string;
-  @ApiPropertyOptional({ description: 'Last four digits of the card number (the full number is never stored)', example: '1111' })
-  cardLast4?: string;
+/** A stored record as the API answers it (its fields are documented, not typed, per topic). */
+export type StoredRecord = Record<string, unknown>;
+
+/** RecordBaseDto documents `timestamp` for every type. */
+const BASE_FIELDS = new Set(['timestamp']);
+
+/** The OpenAPI property of a field as answered. */
+function responsePropertyOf(field: FieldSpec | DerivedFieldSpec): ReturnType<typeof apiPropertyOf> {
+  if ('required' in field) return apiPropertyOf(field);
+  // Derived values are the consumer's (risk flags, direction): open strings, so a new one is additive for clients.
+  const { enum: values, ...property } = apiPropertyOf(field) as ReturnType<typeof apiPropertyOf> & { enum?: string[] };
+  return { ...property, description: values ? `${field.description}: ${values.join(', ')} (more may be added)` : field.description };
 }
 
-export class SocialPostFieldsDto {
-  @ApiProperty() postId!: string;
-  @ApiProperty({ description: 'Lower-case', example: 'mastodon' }) platform!: string;
-  @ApiProperty() author!: string;
-  @ApiProperty({ maxLength: 10_000 }) content!: string;
-  @ApiProperty({ type: 'integer', minimum: 0 }) likes!: number;
-  @ApiProperty({ type: 'integer', minimum: 0 }) shares!: number;
-  @ApiPropertyOptional({ description: 'Language tag, lower-case', example: 'en' }) lang?: string;
-  @ApiProperty({ type: [String], description: 'Derived: hashtags, lower-case, without `#`' }) hashtags!: string[];
-  @ApiProperty({ type: [String], description: 'Derived: mentions, lower-case, without `@`' }) mentions!: string[];
-  @ApiProperty({ type: [String], description: 'Derived: URLs in the content' }) urls!: string[];
+/** A named class, so OpenAPI names its schema after the record type. */
+function named<T>(name: string, base: Type<T>): Type<T> {
+  return { [name]: class extends (base as Type<object>) {} }[name] as Type<T>;
 }
 
-export class NetworkLogFieldsDto {
-  @ApiProperty({ description: 'IPv4 or IPv6, canonical form' }) sourceIp!: string;
-  @ApiPropertyOptional({ description: 'IPv4 or IPv6, canonical form' }) destIp?: string;
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 65535 }) sourcePort?: number;
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 65535 }) destPort?: number;
-  @ApiPropertyOptional({ description: 'Upper-case', example: 'TCP' }) protocol?: string;
-  @ApiPropertyOptional({ description: 'Lower-case', example: 'allow' }) action?: string;
-  @ApiPropertyOptional({ type: 'integer', minimum: 0 }) bytes?: number;
-  @ApiPropertyOptional({ description: 'Lower-case' }) host?: string;
-  @ApiPropertyOptional({ description: 'Syslog severity name (emergency, alert, critical, error, warning, notice, info, debug)' })
-  severity?: string;
-  @ApiPropertyOptional({ description: 'Syslog facility, lower-case' }) facility?: string;
-  @ApiPropertyOptional({ description: 'Syslog app name' }) app?: string;
-  @ApiPropertyOptional() message?: string;
-  @ApiProperty({ description: 'Derived from private address ranges: internal, inbound, outbound or external', example: 'internal' })
-  direction!: string;
+const built = new Map<Topic, { record: Type<StoredRecord>; page: Type<{ items: StoredRecord[]; nextCursor: string | null }> }>();
+
+/** `<TypeName>FieldsDto`, `<TypeName>RecordDto` and `<TypeName>PageDto` of a topic, built once from its catalogue. */
+function responseDtosOf(topic: Topic) {
+  const existing = built.get(topic);
+  if (existing) return existing;
+  const catalogue = catalogueOf(topic);
+  const fields = named<StoredRecord>(`${catalogue.typeName}FieldsDto`, class {} as Type<StoredRecord>);
+  const answered = [...catalogue.fields.filter((field) => field.stored !== false), ...catalogue.derived];
+  // Every record has these: required on input, stored with a default, or always derived.
+  const always = new Set(storedFieldsSchemaOf(catalogue)['required'] as string[]);
+  for (const field of answered.filter((candidate) => !BASE_FIELDS.has(candidate.name))) {
+    const property = responsePropertyOf(field);
+    (always.has(field.name) ? ApiProperty(property) : ApiPropertyOptional(property))(fields.prototype, field.name);
+  }
+  const record = named<StoredRecord>(`${catalogue.typeName}RecordDto`, IntersectionType(RecordBaseDto, fields) as Type<StoredRecord>);
+  const page = named(`${catalogue.typeName}PageDto`, RecordPageOf(record));
+  const dtos = { record, page };
+  built.set(topic, dtos);
+  return dtos;
 }
 
-export class TransactionRecordDto extends IntersectionType(RecordBaseDto, TransactionFieldsDto) {}
-export class SocialPostRecordDto extends IntersectionType(RecordBaseDto, SocialPostFieldsDto) {}
-export class NetworkLogRecordDto extends IntersectionType(RecordBaseDto, NetworkLogFieldsDto) {}
+/** The response schema of one stored record of a topic (`GET`, `PUT /:id`, list items). */
+export function recordDtoOf(topic: Topic): Type<StoredRecord> {
+  return responseDtosOf(topic).record;
+}
 
-export class TransactionPageDto extends RecordPageOf(TransactionRecordDto) {}
-export class SocialPostPageDto extends RecordPageOf(SocialPostRecordDto) {}
-export class NetworkLogPageDto extends RecordPageOf(NetworkLogRecordDto) {}
+/** The response schema of a page of a topic's listing: `{items, nextCursor}`. */
+export function recordPageDtoOf(topic: Topic): Type<{ items: StoredRecord[]; nextCursor: string | null }> {
+  return responseDtosOf(topic).page;
+}
+
+export const TransactionRecordDto = recordDtoOf(TOPICS.transactions);
+export const SocialPostRecordDto = recordDtoOf(TOPICS.socialPosts);
+export const NetworkLogRecordDto = recordDtoOf(TOPICS.networkLogs);
+
+export const TransactionPageDto = recordPageDtoOf(TOPICS.transactions);
+export const SocialPostPageDto = recordPageDtoOf(TOPICS.socialPosts);
+export const NetworkLogPageDto = recordPageDtoOf(TOPICS.networkLogs);

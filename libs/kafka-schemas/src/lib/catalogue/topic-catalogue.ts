@@ -52,6 +52,8 @@ export interface DerivedFieldSpec {
   readonly enum?: readonly string[];
   readonly description: string;
   readonly example: string | number | readonly string[];
+  /** True when only some records have it (e.g. `cardLast4`, only when a card number came). */
+  readonly optional?: boolean;
 }
 
 /** Everything the workspace needs to know about one topic. */
@@ -109,9 +111,17 @@ export type JsonSchema = Record<string, unknown>;
 
 const FORMATS: Readonly<Record<FieldFormat, string | undefined>> = {
   'date-time': 'date-time',
-  ip: undefined, // IPv4 or IPv6: JSON Schema has no single format for both
+  ip: undefined, // IPv4 or IPv6: JSON Schema has no single format for both (see FORMAT_SCHEMAS)
   decimal: undefined,
   currency: undefined,
+};
+
+/** What the formats without a JSON Schema `format` of their own mean, as schema keywords. */
+const FORMAT_SCHEMAS: Readonly<Partial<Record<FieldFormat, JsonSchema>>> = {
+  // typed alternatives: OpenAPI tools that drop `type` beside `anyOf` still see a string
+  ip: { anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] },
+  decimal: { pattern: '^-?\\d+(\\.\\d+)?$' },
+  currency: { pattern: '^[A-Za-z]{3}$' },
 };
 
 /**
@@ -126,6 +136,7 @@ export function fieldSchema(field: FieldSpec | DerivedFieldSpec, options: { inpu
   if ('items' in field && field.items) schema['items'] = { type: field.items };
   const format = field.format ? FORMATS[field.format] : undefined;
   if (format) schema['format'] = format;
+  if (field.format) Object.assign(schema, FORMAT_SCHEMAS[field.format]);
   if (field.enum) schema['enum'] = [...field.enum];
   if ('default' in field && field.default !== undefined && !options.input) schema['default'] = field.default;
   if ('required' in field) {
@@ -163,7 +174,7 @@ export function storedFieldsSchemaOf(catalogue: TopicCatalogue): JsonSchema {
     },
     required: [
       ...stored.filter((field) => field.required || field.default !== undefined).map((field) => field.name),
-      ...catalogue.derived.map((field) => field.name),
+      ...catalogue.derived.filter((field) => !field.optional).map((field) => field.name),
     ],
   };
 }

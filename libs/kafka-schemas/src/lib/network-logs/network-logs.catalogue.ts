@@ -16,7 +16,10 @@ export const networkLogsCatalogue = defineTopicCatalogue({
   service: 'network-logs-consumer',
   database: 'network_logs',
   collection: 'network_logs',
-  naturalKey: { fields: [], description: 'a hash of the normalised fields' },
+  naturalKey: {
+    fields: [],
+    description: 'a hash of the normalised fields (40 hex characters of SHA-256): the same log line always has the same key',
+  },
   fields: [
     timestampField('When the event was logged'),
     {

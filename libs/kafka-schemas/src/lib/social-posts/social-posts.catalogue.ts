@@ -13,7 +13,7 @@ export const socialPostsCatalogue = defineTopicCatalogue({
   service: 'social-posts-consumer',
   database: 'social_posts',
   collection: 'social_posts',
-  naturalKey: { fields: ['platform', 'postId'], description: 'platform + postId' },
+  naturalKey: { fields: ['platform', 'postId'], description: 'platform + postId, as `<platform, lower-case>:<postId>`' },
   fields: [
     {
       name: 'postId',

@@ -120,7 +120,13 @@ export const transactionsCatalogue = defineTopicCatalogue({
       description: 'The amount in minor units of its currency (cents), exact',
       example: 1250,
     },
-    { name: 'cardLast4', type: 'string', description: 'Last four digits of the card number', example: '1111' },
+    {
+      name: 'cardLast4',
+      type: 'string',
+      description: 'Last four digits of the card number, when one came (the full number is never stored)',
+      example: '1111',
+      optional: true,
+    },
     {
       name: 'riskFlags',
       type: 'array',
