@@ -15,9 +15,7 @@ const PORT_VARIABLES = {
 const kind = process.argv[2] === 'ready' ? 'ready' : 'live';
 const entry = PORT_VARIABLES[process.env.DATALAKE_APP || ''];
 if (!entry) {
-  console.error(
-    `healthcheck: unknown DATALAKE_APP '${process.env.DATALAKE_APP || ''}'`,
-  );
+  console.error(`healthcheck: unknown DATALAKE_APP '${process.env.DATALAKE_APP || ''}'`);
   process.exit(1);
 }
 const [variable, fallback] = entry;

@@ -41,7 +41,14 @@ const { runWrites } = require('./bench/phases/writes');
 const { runOverhead } = require('./bench/phases/overhead');
 
 const ROOT = resolve(__dirname, '..', '..');
-const PHASE_RUNNERS = { pipeline: runPipeline, connect: runConnect, reads: runReads, quota: runQuota, writes: runWrites, overhead: runOverhead };
+const PHASE_RUNNERS = {
+  pipeline: runPipeline,
+  connect: runConnect,
+  reads: runReads,
+  quota: runQuota,
+  writes: runWrites,
+  overhead: runOverhead,
+};
 const RSS_PHASES = ['pipeline', 'connect', 'seeding', 'reads', 'writes', 'redelivery', 'overhead'];
 const startedAt = Date.now();
 
@@ -59,7 +66,10 @@ function cleanUp() {
   cleaning ??= (async () => {
     await stopAllTools();
     await stopAllServices();
-    while (cleanups.length) await Promise.resolve().then(cleanups.shift()).catch((error) => log(`cleanup: ${error.message}`));
+    while (cleanups.length)
+      await Promise.resolve()
+        .then(cleanups.shift())
+        .catch((error) => log(`cleanup: ${error.message}`));
   })();
   return cleaning;
 }
@@ -75,9 +85,15 @@ async function main() {
   const config = loadConfig();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const runDir = mkdtempSync(join(tmpdir(), 'datalake-bench-'));
-  log(`run ${runId}: phases ${config.phases.join(', ')}, sizes ${config.sizes.join(', ')}, repeats ${config.repeats}; work dir ${runDir}`);
+  log(
+    `run ${runId}: phases ${config.phases.join(', ')}, sizes ${config.sizes.join(', ')}, repeats ${config.repeats}; work dir ${runDir}`,
+  );
   // BENCH_NOTE: a line of context for the report's notes (what was merged, what else ran).
-  const results = { config, notes: process.env.BENCH_NOTE ? [process.env.BENCH_NOTE] : [], environment: benchEnvironment() };
+  const results = {
+    config,
+    notes: process.env.BENCH_NOTE ? [process.env.BENCH_NOTE] : [],
+    environment: benchEnvironment(),
+  };
   let stack;
   try {
     const infra = await startInfra(config, log);
@@ -92,13 +108,34 @@ async function main() {
 
     const fresh = config.allowDrop ?? infra.owned;
     if (!fresh) {
-      cleanups.unshift(async () => log(`removed this run's records from the shared servers: ${JSON.stringify(await removeRunRecords(mongo, runId))}`));
+      cleanups.unshift(async () =>
+        log(
+          `removed this run's records from the shared servers: ${JSON.stringify(await removeRunRecords(mongo, runId))}`,
+        ),
+      );
     }
-    if (!fresh) results.notes.push(`Storage was shared (${infra.origin}): records were added to what the servers held, never dropped, and other writers may have been active.`);
-    results.infra = { kafka: infra.kafka, mongoUri: infra.mongoUri, origin: infra.origin, owned: infra.owned, fresh, postgres: infra.hasPostgres() };
+    if (!fresh)
+      results.notes.push(
+        `Storage was shared (${infra.origin}): records were added to what the servers held, never dropped, and other writers may have been active.`,
+      );
+    results.infra = {
+      kafka: infra.kafka,
+      mongoUri: infra.mongoUri,
+      origin: infra.origin,
+      owned: infra.owned,
+      fresh,
+      postgres: infra.hasPostgres(),
+    };
     results.raisedQuota = stack.raisedQuota;
     const sampler = new RssSampler(
-      () => [...stack.all.map((service) => ({ name: service.name, kind: 'service', pids: () => (service.pid ? [service.pid] : []) })), ...infra.serverTargets],
+      () => [
+        ...stack.all.map((service) => ({
+          name: service.name,
+          kind: 'service',
+          pids: () => (service.pid ? [service.pid] : []),
+        })),
+        ...infra.serverTargets,
+      ],
       config.rssIntervalMs,
     );
     sampler.start();

@@ -47,7 +47,11 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, text: Buffer.concat(chunks).toString() }),
+        resolve({
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          text: Buffer.concat(chunks).toString(),
+        }),
       );
     });
     req.on('error', reject);
@@ -57,8 +61,14 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
 
 async function start(app, port, env, nodeArgs = [], main = join(root, 'dist', 'apps', app, 'main.js')) {
   // BENCH_LOG_DIR: keep each service's output there (else it is dropped).
-  const log = process.env.BENCH_LOG_DIR ? openSync(join(process.env.BENCH_LOG_DIR, `${app}-${port}.log`), 'w') : 'ignore';
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const log = process.env.BENCH_LOG_DIR
+    ? openSync(join(process.env.BENCH_LOG_DIR, `${app}-${port}.log`), 'w')
+    : 'ignore';
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+  });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
@@ -79,10 +89,18 @@ const stats = (times) => {
 async function newUser(gateway, name) {
   const password = randomBytes(12).toString('hex');
   const json = { 'content-type': 'application/json' };
-  const registered = await request(`${gateway}/register`, { method: 'POST', headers: json, body: JSON.stringify({ username: name, password }) });
+  const registered = await request(`${gateway}/register`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ username: name, password }),
+  });
   if (registered.status !== 201) throw new Error(`register ${name}: ${registered.status} ${registered.text}`);
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const token = await request(`${gateway}/token`, { method: 'POST', headers: form, body: `username=${name}&password=${password}` });
+  const token = await request(`${gateway}/token`, {
+    method: 'POST',
+    headers: form,
+    body: `username=${name}&password=${password}`,
+  });
   return JSON.parse(token.text).access_token;
 }
 
@@ -134,25 +152,41 @@ async function newUser(gateway, name) {
     // to the first gateway alone.
     const variants = [
       { label: 'gateway', env: {}, args: (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
-      ...(process.env.SESSION_COLUMN === '0' ? [] : [{ label: 'gateway, no session cache', env: { SESSION_CHECK_CACHE_SECONDS: '0' } }]),
-      ...(process.env.COMPARE_GATEWAY_MAIN ? [{ label: 'compared gateway', env: {}, main: process.env.COMPARE_GATEWAY_MAIN }] : []),
+      ...(process.env.SESSION_COLUMN === '0'
+        ? []
+        : [{ label: 'gateway, no session cache', env: { SESSION_CHECK_CACHE_SECONDS: '0' } }]),
+      ...(process.env.COMPARE_GATEWAY_MAIN
+        ? [{ label: 'compared gateway', env: {}, main: process.env.COMPARE_GATEWAY_MAIN }]
+        : []),
     ];
     for (const variant of variants) {
       variant.port = await freePort();
-      children.push(await start('api-gateway', variant.port, { ...env, ...variant.env, GATEWAY_PORT: String(variant.port) }, variant.args, variant.main));
+      children.push(
+        await start(
+          'api-gateway',
+          variant.port,
+          { ...env, ...variant.env, GATEWAY_PORT: String(variant.port) },
+          variant.args,
+          variant.main,
+        ),
+      );
       variant.url = `http://127.0.0.1:${variant.port}/transactions/${recordId}`;
     }
     const direct = `http://127.0.0.1:${txPort}/transactions/${recordId}`;
 
     const perUser = QUOTA - 10;
     const users = Math.ceil(((ROUNDS * 2 + 1) * REQUESTS * variants.length) / perUser);
-    for (let i = 0; i < users; i++) tokens.push(await newUser(`http://127.0.0.1:${variants[0].port}`, `bench_${runId}_${i}`));
+    for (let i = 0; i < users; i++)
+      tokens.push(await newUser(`http://127.0.0.1:${variants[0].port}`, `bench_${runId}_${i}`));
     let sent = 0;
     const nextToken = () => tokens[Math.floor(sent++ / perUser)];
 
     /** One request to the service and one through each gateway, in turn; answers other than 200 are counted apart. */
     async function measure(count) {
-      const columns = [{ label: 'direct', url: direct, auth: false }, ...variants.map((variant) => ({ ...variant, auth: true }))];
+      const columns = [
+        { label: 'direct', url: direct, auth: false },
+        ...variants.map((variant) => ({ ...variant, auth: true })),
+      ];
       const times = columns.map(() => []);
       const failed = columns.map(() => 0);
       for (let i = 0; i < count; i++) {
@@ -172,15 +206,28 @@ async function newUser(gateway, name) {
       const docs = Array.from({ length: FILLER }, (_, i) => {
         const key = fillerKeys[i % fillerKeys.length];
         const slot = String(Math.floor(i / fillerKeys.length) + 1).padStart(7, '0');
-        return { _id: `${key}@${window}#${slot}`, key, windowStart: new Date(window), expiresAt: new Date(window + HOUR_MS) };
+        return {
+          _id: `${key}@${window}#${slot}`,
+          key,
+          windowStart: new Date(window),
+          expiresAt: new Date(window + HOUR_MS),
+        };
       });
-      for (let i = 0; i < docs.length; i += 1000) await quotas.insertMany(docs.slice(i, i + 1000), { ordered: false }).catch(() => undefined);
+      for (let i = 0; i < docs.length; i += 1000)
+        await quotas.insertMany(docs.slice(i, i + 1000), { ordered: false }).catch(() => undefined);
     };
     const unfill = () => quotas.deleteMany({ key: { $in: fillerKeys } });
 
-    console.log(`gateway overhead on GET /transactions/:id, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`);
+    console.log(
+      `gateway overhead on GET /transactions/:id, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`,
+    );
     await measure(Math.min(200, REQUESTS)); // warm-up: JIT, connection pools, first slot of each user
-    const header = ['round', 'quota docs', 'direct p50 / p99 ms', ...variants.map((v) => `${v.label} p50 / p99 ms (+p50)`)];
+    const header = [
+      'round',
+      'quota docs',
+      'direct p50 / p99 ms',
+      ...variants.map((v) => `${v.label} p50 / p99 ms (+p50)`),
+    ];
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
     const overheads = variants.map(() => []);
     for (let round = 1; round <= ROUNDS; round++) {
@@ -190,7 +237,10 @@ async function newUser(gateway, name) {
         const stored = await quotas.estimatedDocumentCount();
         const [base, ...through] = await measure(REQUESTS);
         const failed = (column) => (column.failed ? ` (${column.failed} not 200)` : '');
-        const cell = (column) => (column.p50 === undefined ? `–${failed(column)}` : `${column.p50.toFixed(2)} / ${column.p99.toFixed(2)}${failed(column)}`);
+        const cell = (column) =>
+          column.p50 === undefined
+            ? `–${failed(column)}`
+            : `${column.p50.toFixed(2)} / ${column.p99.toFixed(2)}${failed(column)}`;
         const plus = (column) => (column.p50 === undefined ? '' : ` (+${(column.p50 - base.p50).toFixed(2)})`);
         through.forEach((column, v) => column.p50 !== undefined && overheads[v].push(column.p50 - base.p50));
         const cells = [round, stored, cell(base), ...through.map((column) => `${cell(column)}${plus(column)}`)];
@@ -200,15 +250,23 @@ async function newUser(gateway, name) {
     variants.forEach((variant, v) => {
       const sorted = overheads[v].sort((a, b) => a - b);
       if (sorted.length === 0) return console.log(`${variant.label}: no answer was 200`);
-      console.log(`${variant.label}: p50 overhead median ${percentile(sorted, 50).toFixed(2)} ms, spread ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)} ms over ${sorted.length} rows`);
+      console.log(
+        `${variant.label}: p50 overhead median ${percentile(sorted, 50).toFixed(2)} ms, spread ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)} ms over ${sorted.length} rows`,
+      );
     });
   } finally {
     for (const child of children) child.kill('SIGTERM');
     // This run's counters: the filler and the bench users' slots (their ids are the tokens' `sub`).
-    const userKeys = tokens.map((token) => `quota:user:${JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub}`);
+    const userKeys = tokens.map(
+      (token) => `quota:user:${JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub}`,
+    );
     await quotas.deleteMany({ key: { $in: [...fillerKeys, ...userKeys] } }).catch(() => undefined);
     await transactions.deleteOne({ _id: recordId }).catch(() => undefined);
-    await mongo.db('auth').collection('users').deleteMany({ username: { $regex: `^bench_(admin_)?${runId}` } }).catch(() => undefined);
+    await mongo
+      .db('auth')
+      .collection('users')
+      .deleteMany({ username: { $regex: `^bench_(admin_)?${runId}` } })
+      .catch(() => undefined);
     await mongo.close();
     agent.destroy();
   }

@@ -31,12 +31,23 @@ function args(argv) {
   for (let i = 0; i < argv.length; i++) {
     const next = () => argv[++i];
     switch (argv[i]) {
-      case '--rows': options.rows = parseCount(next()); break;
-      case '--format': options.format = next(); break;
-      case '--topic': options.topic = next(); break;
-      case '--chunk': options.chunk = Number(next()); break;
-      case '--json': options.json = true; break;
-      default: throw new Error(`unknown option ${argv[i]}`);
+      case '--rows':
+        options.rows = parseCount(next());
+        break;
+      case '--format':
+        options.format = next();
+        break;
+      case '--topic':
+        options.topic = next();
+        break;
+      case '--chunk':
+        options.chunk = Number(next());
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}`);
     }
   }
   if (!EXTENSIONS[options.format]) throw new Error('--format must be csv, ndjson, json or sqlite');
@@ -110,7 +121,13 @@ async function main() {
       'the service to be ready',
     );
     const generatedAt = Date.now();
-    const file = await generateFile({ topic: options.topic, format: options.format, rows: options.rows, dir: join(inbox, 'staging'), prefix });
+    const file = await generateFile({
+      topic: options.topic,
+      format: options.format,
+      rows: options.rows,
+      dir: join(inbox, 'staging'),
+      prefix,
+    });
     const generateSeconds = (Date.now() - generatedAt) / 1000;
     const before = memory(child.pid);
     const name = `${options.topic}-${prefix}.${EXTENSIONS[options.format]}`;
@@ -118,7 +135,11 @@ async function main() {
     renameSync(file.path, join(inbox, options.topic, name));
     let peakSeen = before.rss;
     const sampler = setInterval(() => (peakSeen = Math.max(peakSeen, memory(child.pid).rss)), 100);
-    await waitUntil(() => existsSync(join(inbox, options.topic, 'processed', name)), 30 * 60_000, 'the file in processed/');
+    await waitUntil(
+      () => existsSync(join(inbox, options.topic, 'processed', name)),
+      30 * 60_000,
+      'the file in processed/',
+    );
     clearInterval(sampler);
     const seconds = (Date.now() - started) / 1000;
     const after = memory(child.pid);

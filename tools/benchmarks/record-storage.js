@@ -35,7 +35,10 @@ function baseline(db) {
   return {
     collection,
     write: (docs) =>
-      collection.bulkWrite(docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false }),
+      collection.bulkWrite(
+        docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+        { ordered: false },
+      ),
   };
 }
 
@@ -49,7 +52,8 @@ async function repository(db) {
     collection: db.collection(definition.collection),
     write: async (docs) => {
       const refused = await repo.upsertMany(docs);
-      if (refused.length > 0) throw new Error(`the repository refused ${refused.length} record(s): ${refused[0].message}`);
+      if (refused.length > 0)
+        throw new Error(`the repository refused ${refused.length} record(s): ${refused[0].message}`);
     },
   };
 }

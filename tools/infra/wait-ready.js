@@ -213,7 +213,10 @@ async function main() {
   const checks = [];
 
   if (opts.kafka) {
-    const brokers = opts.kafka.split(',').map((s) => s.trim()).filter(Boolean);
+    const brokers = opts.kafka
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     checks.push(
       retryUntil(`kafka ${brokers.join(',')}`, deadline, (d) => kafkaRoundTrip(brokers, d), log).then((r) =>
         console.log(
@@ -227,7 +230,9 @@ async function main() {
     checks.push(
       retryUntil(`mongo ${shown}`, deadline, (d) => mongoPing(opts.mongo, d), log).then((r) => {
         const what = r.ferretdb ? `FerretDB ${r.ferretdb}, ` : '';
-        console.log(`wait-ready: mongo ${shown} ready (${what}reports MongoDB ${r.version || '?'}; ping in ${r.ms} ms)`);
+        console.log(
+          `wait-ready: mongo ${shown} ready (${what}reports MongoDB ${r.version || '?'}; ping in ${r.ms} ms)`,
+        );
       }),
     );
   }

@@ -61,22 +61,105 @@ function random(seed) {
 
 const START = Date.UTC(2026, 0, 1);
 
-const CURRENCIES = [['USD', 50], ['EUR', 25], ['GBP', 10], ['JPY', 5], ['CHF', 4], ['CAD', 3], ['AUD', 3]];
+const CURRENCIES = [
+  ['USD', 50],
+  ['EUR', 25],
+  ['GBP', 10],
+  ['JPY', 5],
+  ['CHF', 4],
+  ['CAD', 3],
+  ['AUD', 3],
+];
 const ZERO_DECIMAL = new Set(['JPY']);
 const MERCHANTS = [
-  ['Amazon', 'electronics'], ['Whole Foods', 'groceries'], ['Shell', 'fuel'], ['Uber', 'transport'],
-  ['Netflix', 'subscriptions'], ['IKEA', 'home'], ['Starbucks', 'restaurants'], ['Apple Store', 'electronics'],
-  ['Lidl', 'groceries'], ['Delta Air Lines', 'travel'], ['Booking.com', 'travel'], ['Zara', 'clothing'],
-  ['CVS Pharmacy', 'health'], ['Steam', 'games'], ['Carrefour', 'groceries'], ["Joe's Diner, Brooklyn", 'restaurants'],
+  ['Amazon', 'electronics'],
+  ['Whole Foods', 'groceries'],
+  ['Shell', 'fuel'],
+  ['Uber', 'transport'],
+  ['Netflix', 'subscriptions'],
+  ['IKEA', 'home'],
+  ['Starbucks', 'restaurants'],
+  ['Apple Store', 'electronics'],
+  ['Lidl', 'groceries'],
+  ['Delta Air Lines', 'travel'],
+  ['Booking.com', 'travel'],
+  ['Zara', 'clothing'],
+  ['CVS Pharmacy', 'health'],
+  ['Steam', 'games'],
+  ['Carrefour', 'groceries'],
+  ["Joe's Diner, Brooklyn", 'restaurants'],
 ];
-const STATUSES = [['completed', 88], ['pending', 6], ['failed', 4], ['refunded', 2]];
-const PAYMENT_METHODS = [['card', 70], ['paypal', 12], ['bank_transfer', 8], ['apple_pay', 6], ['google_pay', 4]];
-const TEST_CARDS = ['4111 1111 1111 1111', '5555555555554444', '4012888888881881', '378282246310005', '6011111111111117'];
+const STATUSES = [
+  ['completed', 88],
+  ['pending', 6],
+  ['failed', 4],
+  ['refunded', 2],
+];
+const PAYMENT_METHODS = [
+  ['card', 70],
+  ['paypal', 12],
+  ['bank_transfer', 8],
+  ['apple_pay', 6],
+  ['google_pay', 4],
+];
+const TEST_CARDS = [
+  '4111 1111 1111 1111',
+  '5555555555554444',
+  '4012888888881881',
+  '378282246310005',
+  '6011111111111117',
+];
 
-const PLATFORMS = [['twitter', 35], ['mastodon', 15], ['reddit', 20], ['instagram', 15], ['bluesky', 15]];
-const LANGS = [['en', 60], ['fr', 8], ['de', 8], ['es', 10], ['pt-BR', 6], ['ja', 4], ['it', 4]];
-const FIRST = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar', 'peggy', 'trent', 'victor', 'wendy'];
-const TOPICS_WORDS = ['kafka', 'datalake', 'streaming', 'mongodb', 'nestjs', 'typescript', 'devops', 'ai', 'climate', 'football', 'coffee', 'music', 'travel', 'privacy'];
+const PLATFORMS = [
+  ['twitter', 35],
+  ['mastodon', 15],
+  ['reddit', 20],
+  ['instagram', 15],
+  ['bluesky', 15],
+];
+const LANGS = [
+  ['en', 60],
+  ['fr', 8],
+  ['de', 8],
+  ['es', 10],
+  ['pt-BR', 6],
+  ['ja', 4],
+  ['it', 4],
+];
+const FIRST = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'oscar',
+  'peggy',
+  'trent',
+  'victor',
+  'wendy',
+];
+const TOPICS_WORDS = [
+  'kafka',
+  'datalake',
+  'streaming',
+  'mongodb',
+  'nestjs',
+  'typescript',
+  'devops',
+  'ai',
+  'climate',
+  'football',
+  'coffee',
+  'music',
+  'travel',
+  'privacy',
+];
 const SENTENCES = [
   'Just shipped a new release, feedback welcome',
   'Anyone else seeing latency spikes today?',
@@ -88,9 +171,31 @@ const SENTENCES = [
   'The new café downtown makes the best flat white, no contest',
 ];
 
-const HOSTS = ['fw-01.dc1.example.net', 'fw-02.dc1.example.net', 'edge-gw.example.net', 'vpn-01.example.net', 'core-sw-3.example.net'];
-const PORTS = [[443, 40], [80, 15], [53, 12], [22, 8], [3306, 4], [5432, 4], [8080, 7], [25, 3], [123, 3], [3389, 4]];
-const ACTIONS = [['allow', 75], ['deny', 15], ['drop', 7], ['reset', 3]];
+const HOSTS = [
+  'fw-01.dc1.example.net',
+  'fw-02.dc1.example.net',
+  'edge-gw.example.net',
+  'vpn-01.example.net',
+  'core-sw-3.example.net',
+];
+const PORTS = [
+  [443, 40],
+  [80, 15],
+  [53, 12],
+  [22, 8],
+  [3306, 4],
+  [5432, 4],
+  [8080, 7],
+  [25, 3],
+  [123, 3],
+  [3389, 4],
+];
+const ACTIONS = [
+  ['allow', 75],
+  ['deny', 15],
+  ['drop', 7],
+  ['reset', 3],
+];
 const SEVERITY_BY_ACTION = { allow: 'info', deny: 'warning', drop: 'notice', reset: 'error' };
 
 function privateIp(r) {
@@ -141,7 +246,12 @@ const ROW_MAKERS = {
       };
     },
     invalid(row, r) {
-      return r.pick([{ ...row, amount: 'twelve' }, { ...row, currency: 'DOLLARS' }, { ...row, timestamp: 'yesterday' }, { ...row, customerId: '' }]);
+      return r.pick([
+        { ...row, amount: 'twelve' },
+        { ...row, currency: 'DOLLARS' },
+        { ...row, timestamp: 'yesterday' },
+        { ...row, customerId: '' },
+      ]);
     },
   },
   social_posts: {
@@ -164,7 +274,12 @@ const ROW_MAKERS = {
       };
     },
     invalid(row, r) {
-      return r.pick([{ ...row, content: '' }, { ...row, platform: 'not a platform!' }, { ...row, likes: -5 }, { ...row, timestamp: '31/12/2026' }]);
+      return r.pick([
+        { ...row, content: '' },
+        { ...row, platform: 'not a platform!' },
+        { ...row, likes: -5 },
+        { ...row, timestamp: '31/12/2026' },
+      ]);
     },
   },
   network_logs: {
@@ -191,7 +306,11 @@ const ROW_MAKERS = {
       };
     },
     invalid(row, r) {
-      return r.pick([{ ...row, sourceIp: '999.1.2.3' }, { ...row, destPort: 70000 }, { ...row, timestamp: 'now' }]);
+      return r.pick([
+        { ...row, sourceIp: '999.1.2.3' },
+        { ...row, destPort: 70000 },
+        { ...row, timestamp: 'now' },
+      ]);
     },
   },
 };
@@ -240,7 +359,7 @@ function csvCell(value) {
 /** Yields the file's rows: objects, in order; `invalidRate` of them broken on purpose. */
 function* rows(topic, count, options) {
   const generator = GENERATORS[topic];
-  const r = random(options.seed ^ (TOPICS.indexOf(topic) + 1) * 0x9e3779b1);
+  const r = random(options.seed ^ ((TOPICS.indexOf(topic) + 1) * 0x9e3779b1));
   const idPrefix = options.idPrefix ?? options.prefix;
   for (let n = 1; n <= count; n++) {
     const row = generator.row(r, n, idPrefix);
@@ -293,7 +412,9 @@ function writeSqlite(path, topic, count, options) {
   const db = new Database(path);
   try {
     db.pragma('journal_mode = DELETE');
-    db.exec(`CREATE TABLE "${options.table ?? topic}" (id INTEGER PRIMARY KEY, ${columns.map((c) => `"${snake(c)}"`).join(', ')})`);
+    db.exec(
+      `CREATE TABLE "${options.table ?? topic}" (id INTEGER PRIMARY KEY, ${columns.map((c) => `"${snake(c)}"`).join(', ')})`,
+    );
     const insert = db.prepare(
       `INSERT INTO "${options.table ?? topic}" (${columns.map((c) => `"${snake(c)}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
@@ -374,24 +495,46 @@ function parseArgs(argv) {
           return item;
         });
     switch (arg) {
-      case '--out': options.out = value(); break;
-      case '--topics': options.topics = list(TOPICS); break;
-      case '--formats': options.formats = list(FORMATS); break;
-      case '--rows': options.rows = parseCount(value()); break;
+      case '--out':
+        options.out = value();
+        break;
+      case '--topics':
+        options.topics = list(TOPICS);
+        break;
+      case '--formats':
+        options.formats = list(FORMATS);
+        break;
+      case '--rows':
+        options.rows = parseCount(value());
+        break;
       case '--prefix':
         options.prefix = value();
         if (!/^[A-Za-z0-9_.-]{1,40}$/.test(options.prefix)) throw new Error('--prefix: letters, digits, _ . - only');
         break;
-      case '--seed': options.seed = Number(value()) >>> 0; break;
+      case '--seed':
+        options.seed = Number(value()) >>> 0;
+        break;
       case '--invalid-rate':
         options.invalidRate = Number(value());
-        if (!(options.invalidRate >= 0 && options.invalidRate <= 1)) throw new Error('--invalid-rate must be between 0 and 1');
+        if (!(options.invalidRate >= 0 && options.invalidRate <= 1))
+          throw new Error('--invalid-rate must be between 0 and 1');
         break;
-      case '--flat': options.flat = true; break;
-      case '--crlf': options.crlf = true; break;
-      case '--bom': options.bom = true; break;
-      case '--json': options.json = true; break;
-      case '--demo': options.rows = 20; options.prefix = `demo${Date.now().toString(36)}`; break;
+      case '--flat':
+        options.flat = true;
+        break;
+      case '--crlf':
+        options.crlf = true;
+        break;
+      case '--bom':
+        options.bom = true;
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--demo':
+        options.rows = 20;
+        options.prefix = `demo${Date.now().toString(36)}`;
+        break;
       case '-h':
       case '--help':
         options.help = true;

@@ -5,7 +5,10 @@ const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 
 const [rowsFile, tableFile] = process.argv.slice(2);
 const rows = existsSync(rowsFile)
-  ? readFileSync(rowsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
+  ? readFileSync(rowsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
   : [];
 const header = ['scenario', 'sent', 'acknowledged', 'stored', 'duplicates', 'lost', 'recovery s', 'took s', 'notes'];
 const cells = rows.map((row) => [
@@ -21,7 +24,11 @@ const cells = rows.map((row) => [
 ]);
 const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
 const numeric = (i) => i > 0 && i < header.length - 1;
-const format = (line) => line.map((cell, i) => (numeric(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+const format = (line) =>
+  line
+    .map((cell, i) => (numeric(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+    .join('  ')
+    .trimEnd();
 
 console.log(`fault table (${rows.length} scenario rows):`);
 console.log(format(header));

@@ -9,11 +9,15 @@ let passed = 0;
 let failed = 0;
 for (const file of readdirSync(dir).filter((name) => name.endsWith('.json'))) {
   const result = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  const brokenSuites = result.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0);
+  const brokenSuites = result.testResults.filter(
+    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+  );
   passed += result.numPassedTests;
   failed += result.numFailedTests + brokenSuites.length;
-  console.log(`${file.replace('.json', '')}: ${result.numPassedTests} passed, ${result.numFailedTests} failed` +
-    (brokenSuites.length ? `, ${brokenSuites.length} suite(s) could not run` : ''));
+  console.log(
+    `${file.replace('.json', '')}: ${result.numPassedTests} passed, ${result.numFailedTests} failed` +
+      (brokenSuites.length ? `, ${brokenSuites.length} suite(s) could not run` : ''),
+  );
 }
 // A tier that failed without writing its results (e.g. its servers did not start) is one failure.
 const tiersWithoutResults = failedSteps.filter(

@@ -30,11 +30,16 @@ describe('auth flows through the gateway', () => {
       const again = await call(gateway, '/register', { json: { username, password: 'other-password' } });
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ statusCode: 409, message: expect.any(String) });
-      expect((await call(gateway, '/register', { json: { username: username.toUpperCase(), password: 'long-enough-1' } })).status).toBe(409);
+      expect(
+        (await call(gateway, '/register', { json: { username: username.toUpperCase(), password: 'long-enough-1' } }))
+          .status,
+      ).toBe(409);
     });
 
     it('answers 400 for a password shorter than 8 characters', async () => {
-      const answer = await call(gateway, '/register', { json: { username: uniqueUsername('weak'), password: 'short' } });
+      const answer = await call(gateway, '/register', {
+        json: { username: uniqueUsername('weak'), password: 'short' },
+      });
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ statusCode: 400, message: expect.anything() });
     });
@@ -58,8 +63,17 @@ describe('auth flows through the gateway', () => {
     });
 
     it('answers 400 JSON for unknown fields and malformed JSON', async () => {
-      expect((await call(gateway, '/register', { json: { username: uniqueUsername('x'), password: 'long-enough-1', admin: true } })).status).toBe(400);
-      const malformed = await call(gateway, '/register', { body: '{"username":', headers: { 'content-type': 'application/json' } });
+      expect(
+        (
+          await call(gateway, '/register', {
+            json: { username: uniqueUsername('x'), password: 'long-enough-1', admin: true },
+          })
+        ).status,
+      ).toBe(400);
+      const malformed = await call(gateway, '/register', {
+        body: '{"username":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.status).toBe(400);
       expect(malformed.body).toEqual(problemBody(400, expect.any(String)));
     });
@@ -80,7 +94,12 @@ describe('auth flows through the gateway', () => {
       expect(answer.headers.get('cache-control')).toBe('no-store');
       expect(answer.headers.get('pragma')).toBe('no-cache');
       const claims = claimsOf(answer.body.access_token);
-      expect(claims).toMatchObject({ sub: expect.any(String), username: user.username, role: 'user', exp: expect.any(Number) });
+      expect(claims).toMatchObject({
+        sub: expect.any(String),
+        username: user.username,
+        role: 'user',
+        exp: expect.any(Number),
+      });
       expect(claims['exp'] as number).toBeGreaterThan(Date.now() / 1000 + 3500);
       const header = JSON.parse(Buffer.from(answer.body.access_token.split('.')[0], 'base64url').toString());
       expect(header.alg).toBe('HS256');
@@ -92,7 +111,9 @@ describe('auth flows through the gateway', () => {
 
     it('answers a wrong password and an unknown user alike: 400 {"error":"invalid_grant"}, similar time', async () => {
       const wrong = await call(gateway, '/token', { form: { username: user.username, password: 'not-the-password' } });
-      const unknown = await call(gateway, '/token', { form: { username: uniqueUsername('ghost'), password: 'not-the-password' } });
+      const unknown = await call(gateway, '/token', {
+        form: { username: uniqueUsername('ghost'), password: 'not-the-password' },
+      });
       for (const answer of [wrong, unknown]) {
         expect(answer.status).toBe(400);
         expect(answer.body).toEqual({ error: 'invalid_grant' });
@@ -115,7 +136,10 @@ describe('auth flows through the gateway', () => {
 
     it('answers invalid_request for a JSON body (the endpoint is form-encoded) and a repeated field', async () => {
       expect((await call(gateway, '/token', { json: user })).body).toEqual({ error: 'invalid_request' });
-      const repeated = await call(gateway, '/token', { body: `username=${user.username}&username=x&password=${user.password}`, headers: { 'content-type': FORM } });
+      const repeated = await call(gateway, '/token', {
+        body: `username=${user.username}&username=x&password=${user.password}`,
+        headers: { 'content-type': FORM },
+      });
       expect(repeated).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
     });
 
@@ -160,7 +184,9 @@ describe('auth flows through the gateway', () => {
     it('allows 10 failed /token attempts per username, then answers 429 with Retry-After, even to the right password', async () => {
       const user = await newUser(gateway, 'brute');
       for (let attempt = 1; attempt <= 10; attempt++) {
-        const answer = await call(gateway, '/token', { form: { username: user.username, password: `guess-${attempt}` } });
+        const answer = await call(gateway, '/token', {
+          form: { username: user.username, password: `guess-${attempt}` },
+        });
         expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
       }
       const blocked = await call(gateway, '/token', { form: { username: user.username, password: user.password } });
@@ -170,7 +196,10 @@ describe('auth flows through the gateway', () => {
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(15 * 60);
       // The same username in another case is the same account.
-      expect((await call(gateway, '/token', { form: { username: user.username.toUpperCase(), password: user.password } })).status).toBe(429);
+      expect(
+        (await call(gateway, '/token', { form: { username: user.username.toUpperCase(), password: user.password } }))
+          .status,
+      ).toBe(429);
       // Another user is unaffected.
       const other = await newUser(gateway, 'brute_other');
       expect((await call(gateway, '/me', { token: other.token })).status).toBe(200);
@@ -179,7 +208,9 @@ describe('auth flows through the gateway', () => {
     it('does not count successful sign-ins as failures', async () => {
       const user = await newUser(gateway, 'good');
       for (let attempt = 0; attempt < 12; attempt++) {
-        expect((await call(gateway, '/token', { form: { username: user.username, password: user.password } })).status).toBe(200);
+        expect(
+          (await call(gateway, '/token', { form: { username: user.username, password: user.password } })).status,
+        ).toBe(200);
       }
     });
 
@@ -191,21 +222,52 @@ describe('auth flows through the gateway', () => {
       await awaitRoomInWindow(60_000, 15);
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
-        statuses.push((await call(limited.url, '/register', { json: { username: uniqueUsername('ip'), password: 'long-enough-1' }, headers: from(address) })).status);
+        statuses.push(
+          (
+            await call(limited.url, '/register', {
+              json: { username: uniqueUsername('ip'), password: 'long-enough-1' },
+              headers: from(address),
+            })
+          ).status,
+        );
       }
       for (let i = 0; i < 2; i++) {
-        statuses.push((await call(limited.url, '/token', { form: { username: 'nobody-here', password: 'whatever-1' }, headers: from(address) })).status);
+        statuses.push(
+          (
+            await call(limited.url, '/token', {
+              form: { username: 'nobody-here', password: 'whatever-1' },
+              headers: from(address),
+            })
+          ).status,
+        );
       }
       expect(statuses).toEqual([201, 201, 201, 400, 400]);
-      const blocked = await call(limited.url, '/token', { form: { username: 'nobody-here', password: 'whatever-1' }, headers: from(address) });
+      const blocked = await call(limited.url, '/token', {
+        form: { username: 'nobody-here', password: 'whatever-1' },
+        headers: from(address),
+      });
       expect(blocked.status).toBe(429);
       expect(blocked.body).toEqual(problemBody(429, expect.stringContaining('address')));
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-      expect((await call(limited.url, '/register', { json: { username: uniqueUsername('ip'), password: 'long-enough-1' }, headers: from(address) })).status).toBe(429);
+      expect(
+        (
+          await call(limited.url, '/register', {
+            json: { username: uniqueUsername('ip'), password: 'long-enough-1' },
+            headers: from(address),
+          })
+        ).status,
+      ).toBe(429);
       // Another address is unaffected.
       const elsewhere = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
-      expect((await call(limited.url, '/register', { json: { username: uniqueUsername('ip'), password: 'long-enough-1' }, headers: from(elsewhere) })).status).toBe(201);
+      expect(
+        (
+          await call(limited.url, '/register', {
+            json: { username: uniqueUsername('ip'), password: 'long-enough-1' },
+            headers: from(elsewhere),
+          })
+        ).status,
+      ).toBe(201);
     });
   });
 });

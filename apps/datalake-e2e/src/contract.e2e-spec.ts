@@ -27,10 +27,14 @@ describe('typed public contract', () => {
     }));
     const ingested = await call(gateway, '/ingest/transactions', { token: admin, json: records });
     expect(ingested.body).toEqual({ accepted: 3, rejected: 0, errors: [] });
-    await waitFor(async () => (await call(gateway, `/transactions?customerId=${customer}`, { token: admin })).body?.items?.length === 3, {
-      timeoutMs: 60_000,
-      description: 'the 3 transactions stored',
-    });
+    await waitFor(
+      async () =>
+        (await call(gateway, `/transactions?customerId=${customer}`, { token: admin })).body?.items?.length === 3,
+      {
+        timeoutMs: 60_000,
+        description: 'the 3 transactions stored',
+      },
+    );
   });
 
   afterAll(() => stack?.stop());
@@ -40,8 +44,17 @@ describe('typed public contract', () => {
       const answer = await call(gateway, '/transactions?limit=900&colour=red', { token: admin });
       expect(answer.status).toBe(400);
       expect(answer.headers.get('content-type')).toMatch(PROBLEM_JSON);
-      expect(answer.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400, statusCode: 400, instance: '/transactions', error: 'Bad Request' });
-      expect(answer.body.message).toEqual(expect.arrayContaining(['limit must not be greater than 500', 'property colour should not exist']));
+      expect(answer.body).toMatchObject({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        statusCode: 400,
+        instance: '/transactions',
+        error: 'Bad Request',
+      });
+      expect(answer.body.message).toEqual(
+        expect.arrayContaining(['limit must not be greater than 500', 'property colour should not exist']),
+      );
       expect(answer.body.detail).toContain('limit must not be greater than 500');
       expect(answer.body.errors).toEqual(
         expect.arrayContaining([
@@ -55,7 +68,12 @@ describe('typed public contract', () => {
       const answer = await call(gateway, '/transactions/no-such-record', { token: admin });
       expect(answer.status).toBe(404);
       expect(answer.headers.get('content-type')).toMatch(PROBLEM_JSON);
-      expect(answer.body).toMatchObject({ status: 404, statusCode: 404, title: 'Not Found', instance: '/transactions/no-such-record' });
+      expect(answer.body).toMatchObject({
+        status: 404,
+        statusCode: 404,
+        title: 'Not Found',
+        instance: '/transactions/no-such-record',
+      });
       expect(answer.body.detail).toBe(answer.body.message);
       expect(answer.headers.get('x-ratelimit-limit')).not.toBeNull();
     });
@@ -71,7 +89,10 @@ describe('typed public contract', () => {
       expect(unknown.status).toBe(404);
       expect(unknown.headers.get('content-type')).toMatch(PROBLEM_JSON);
 
-      const malformed = await call(gateway, '/register', { body: '{"username":', headers: { 'content-type': 'application/json' } });
+      const malformed = await call(gateway, '/register', {
+        body: '{"username":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.status).toBe(400);
       expect(malformed.headers.get('content-type')).toMatch(PROBLEM_JSON);
       expect(malformed.body).toMatchObject({ status: 400, message: 'request body is not valid JSON' });
@@ -84,7 +105,9 @@ describe('typed public contract', () => {
     });
 
     it('keeps the OAuth errors of /token as RFC 6749 JSON', async () => {
-      const answer = await call(gateway, '/token', { form: { username: stack.admin.username, password: 'wrong-password' } });
+      const answer = await call(gateway, '/token', {
+        form: { username: stack.admin.username, password: 'wrong-password' },
+      });
       expect(answer.status).toBe(400);
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       expect(answer.body).toEqual({ error: 'invalid_grant' });
@@ -128,31 +151,77 @@ describe('typed public contract', () => {
     });
 
     it('names every operation and gives each a 2xx answer with a schema', () => {
-      const operations = Object.entries(spec.paths as Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: object }> }>>)
-        .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+      const operations = Object.entries(
+        spec.paths as Record<
+          string,
+          Record<string, { operationId?: string; responses: Record<string, { content?: object }> }>
+        >,
+      ).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+      );
       expect(operations.length).toBeGreaterThan(20);
       for (const { route, operation } of operations) {
-        expect({ route, operationId: /^[a-z][A-Za-z]+$/.test(operation.operationId ?? '') }).toEqual({ route, operationId: true });
+        expect({ route, operationId: /^[a-z][A-Za-z]+$/.test(operation.operationId ?? '') }).toEqual({
+          route,
+          operationId: true,
+        });
         const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
-        expect({ route, documented: success.some(([status, answer]) => status === '204' || answer.content !== undefined) }).toEqual({ route, documented: true });
+        expect({
+          route,
+          documented: success.some(([status, answer]) => status === '204' || answer.content !== undefined),
+        }).toEqual({ route, documented: true });
       }
       const ids = operations.map(({ operation }) => operation.operationId);
-      expect(ids).toEqual(expect.arrayContaining(['createToken', 'listTransactions', 'getTransaction', 'updateTransaction', 'deleteTransaction', 'ingestTransactions', 'getLiveness', 'getMetrics']));
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'createToken',
+          'listTransactions',
+          'getTransaction',
+          'updateTransaction',
+          'deleteTransaction',
+          'ingestTransactions',
+          'getLiveness',
+          'getMetrics',
+        ]),
+      );
       expect(new Set(ids).size).toBe(ids.length);
     });
 
     it('generates a TypeScript client (openapi-typescript + openapi-fetch) that typechecks and calls /token, a listing and a record', async () => {
       client = generateClient(spec);
       expect(client.diagnostics).toEqual([]);
-      const run = client.run({ GATEWAY_URL: gateway, API_USERNAME: stack.admin.username, API_PASSWORD: stack.admin.password, CUSTOMER_ID: customer });
+      const run = client.run({
+        GATEWAY_URL: gateway,
+        API_USERNAME: stack.admin.username,
+        API_PASSWORD: stack.admin.password,
+        CUSTOMER_ID: customer,
+      });
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
       const result = JSON.parse(run.stdout);
-      expect(result).toMatchObject({ tokenType: 'bearer', count: 2, amount: '32.50', amountMinor: 3250, status: 'completed', sourceKind: 'http', cardLast4: '1111' });
+      expect(result).toMatchObject({
+        tokenType: 'bearer',
+        count: 2,
+        amount: '32.50',
+        amountMinor: 3250,
+        status: 'completed',
+        sourceKind: 'http',
+        cardLast4: '1111',
+      });
       expect(typeof result.expiresIn).toBe('number');
       expect(result.nextCursor).toEqual(expect.any(String));
       expect(result.link).toContain('rel="next"');
-      expect(result.record).toMatchObject({ id: `${customer}-3`, transactionId: `${customer}-3`, customerId: customer, currency: 'USD', riskFlags: [] });
-      expect(result.missing).toMatchObject({ status: 404, statusCode: 404, contentType: expect.stringMatching(PROBLEM_JSON) });
+      expect(result.record).toMatchObject({
+        id: `${customer}-3`,
+        transactionId: `${customer}-3`,
+        customerId: customer,
+        currency: 'USD',
+        riskFlags: [],
+      });
+      expect(result.missing).toMatchObject({
+        status: 404,
+        statusCode: 404,
+        contentType: expect.stringMatching(PROBLEM_JSON),
+      });
       // Every field the gateway returned is declared in the record schema (nothing undocumented).
       const declared = Object.keys(spec.components.schemas.TransactionRecordDto.properties);
       expect(Object.keys(result.record).filter((field) => !declared.includes(field))).toEqual([]);

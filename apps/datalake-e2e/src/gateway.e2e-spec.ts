@@ -55,8 +55,8 @@ describe('gateway HTTP edge', () => {
     });
 
     it('describes every public route', () => {
-      const operations = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
-        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      const operations = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(
+        ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
       );
       expect(operations).toEqual(
         expect.arrayContaining([
@@ -81,7 +81,12 @@ describe('gateway HTTP edge', () => {
       expect(spec.components.securitySchemes.oauth2.flows.password.tokenUrl).toBe('/token');
       const list = spec.paths['/transactions'].get;
       expect(list.security).toEqual(expect.arrayContaining([{ bearer: [] }]));
-      expect(Object.keys(list.responses['200'].headers)).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Link']);
+      expect(Object.keys(list.responses['200'].headers)).toEqual([
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'Link',
+      ]);
       expect(list.responses['200'].headers['X-RateLimit-Reset'].description).toMatch(/seconds until/i);
       expect(Object.keys(list.responses['429'].headers)).toContain('Retry-After');
       expect(list.responses['401']).toBeDefined();
@@ -100,7 +105,9 @@ describe('gateway HTTP edge', () => {
       expect(Object.keys(spec.paths['/token'].post.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
       expect(spec.components.schemas.TokenResponseDto.properties).toHaveProperty('access_token');
       expect(spec.components.schemas.MeDto.properties).toHaveProperty('quota');
-      expect(spec.paths['/token'].post.responses['400'].content['application/json'].schema.$ref).toContain('OAuthErrorDto');
+      expect(spec.paths['/token'].post.responses['400'].content['application/json'].schema.$ref).toContain(
+        'OAuthErrorDto',
+      );
     });
   });
 });

@@ -30,7 +30,10 @@ describe('docker/Dockerfile recipe, replayed without an engine', () => {
 
     folder = mkdtempSync(join(tmpdir(), 'datalake-image-'));
     cpSync(join(WORKSPACE_ROOT, 'dist', 'apps', app), folder, { recursive: true });
-    execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: folder, stdio: 'pipe' });
+    execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], {
+      cwd: folder,
+      stdio: 'pipe',
+    });
 
     const infra = await getTestInfra();
     const port = await freePort();

@@ -4,7 +4,12 @@ import { call, token } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 const run = randomBytes(4).toString('hex');
-const log = (host: string, message: string) => ({ timestamp: '2026-11-10T00:00:00Z', sourceIp: '10.1.1.1', host, message });
+const log = (host: string, message: string) => ({
+  timestamp: '2026-11-10T00:00:00Z',
+  sourceIp: '10.1.1.1',
+  host,
+  message,
+});
 
 /**
  * Issue 9, finding 1, through the gateway: one large valid ingest is acknowledged and stored
@@ -18,7 +23,9 @@ describe('ingest size limits through the gateway (whole stack)', () => {
 
   beforeAll(async () => {
     // Reading the records back counts against the admin's quota: lift it for this file.
-    stack = await startStack(['auth-service', 'ingest-producer-service', 'network-logs-consumer', 'api-gateway'], { QUOTA_PER_HOUR: '100000' });
+    stack = await startStack(['auth-service', 'ingest-producer-service', 'network-logs-consumer', 'api-gateway'], {
+      QUOTA_PER_HOUR: '100000',
+    });
     gateway = stack.url('api-gateway');
     adminToken = await token(gateway, stack.admin.username, stack.admin.password);
   });
@@ -44,7 +51,11 @@ describe('ingest size limits through the gateway (whole stack)', () => {
     const singleHost = `single-${run}`;
     for (let i = 0; i < 20; i++) {
       const single = await ingest(log(singleHost, `single ${i}`));
-      expect({ i, status: single.status, body: single.body }).toEqual({ i, status: 202, body: { accepted: 1, rejected: 0, errors: [] } });
+      expect({ i, status: single.status, body: single.body }).toEqual({
+        i,
+        status: 202,
+        body: { accepted: 1, rejected: 0, errors: [] },
+      });
     }
 
     const bigStored = await waitFor(async () => ((await stored(host)).length >= 60 ? stored(host) : undefined), {
@@ -54,19 +65,37 @@ describe('ingest size limits through the gateway (whole stack)', () => {
     });
     expect(new Set(bigStored).size).toBe(60);
     expect(bigStored).toHaveLength(60);
-    await waitFor(async () => (await stored(singleHost)).length === 20, { timeoutMs: 60_000, intervalMs: 1000, description: '20 single network logs stored' });
+    await waitFor(async () => (await stored(singleHost)).length === 20, {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      description: '20 single network logs stored',
+    });
   });
 
   it('refuses a record over the size limit with its own error, and stores its neighbours', async () => {
     const host = `nb-${run}`;
-    const answer = await ingest([log(host, 'before'), { ...log(host, 'huge'), message: 'm'.repeat(950_000) }, log(host, 'after')]);
+    const answer = await ingest([
+      log(host, 'before'),
+      { ...log(host, 'huge'), message: 'm'.repeat(950_000) },
+      log(host, 'after'),
+    ]);
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({
       accepted: 2,
       rejected: 1,
-      errors: [{ index: 1, code: 'TOO_LARGE', message: expect.stringMatching(/^record is \d+ bytes; at most 921600 bytes are accepted per record$/) }],
+      errors: [
+        {
+          index: 1,
+          code: 'TOO_LARGE',
+          message: expect.stringMatching(/^record is \d+ bytes; at most 921600 bytes are accepted per record$/),
+        },
+      ],
     });
-    await waitFor(async () => (await stored(host)).length === 2, { timeoutMs: 60_000, intervalMs: 1000, description: 'the two neighbours stored' });
+    await waitFor(async () => (await stored(host)).length === 2, {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      description: 'the two neighbours stored',
+    });
     expect((await stored(host)).sort()).toEqual(['after', 'before']);
   });
 });

@@ -99,7 +99,9 @@ describe('hourly quota per user', () => {
     const second = await stack.startExtra('api-gateway');
     const user = await newUser(gateway, 'quota_reads');
     const answers = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => call(i % 2 === 0 ? gateway : second.url, '/transactions/tx-quota-read', { token: user.token })),
+      Array.from({ length: 150 }, (_, i) =>
+        call(i % 2 === 0 ? gateway : second.url, '/transactions/tx-quota-read', { token: user.token }),
+      ),
     );
     // transactions-consumer is not part of this stack: a counted read answers its 503, a refused one 429.
     const refused = answers.filter((answer) => answer.status === 429);

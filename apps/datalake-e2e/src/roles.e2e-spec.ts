@@ -19,19 +19,37 @@ const customerId = `cust-${run}`;
 const samples = {
   transactions: {
     topic: 'transactions',
-    record: { transactionId: `tx-${run}`, customerId, amount: '42.50', currency: 'eur', timestamp: '2026-11-24T10:00:00Z' },
+    record: {
+      transactionId: `tx-${run}`,
+      customerId,
+      amount: '42.50',
+      currency: 'eur',
+      timestamp: '2026-11-24T10:00:00Z',
+    },
     find: `/transactions?transactionId=tx-${run}`,
     update: { status: 'refunded' },
   },
   'social-posts': {
     topic: 'social_posts',
-    record: { postId: `p-${run}`, platform: 'mastodon', author: `a-${run}`, content: 'Hello #datalake', timestamp: '2026-11-24T10:00:00Z' },
+    record: {
+      postId: `p-${run}`,
+      platform: 'mastodon',
+      author: `a-${run}`,
+      content: 'Hello #datalake',
+      timestamp: '2026-11-24T10:00:00Z',
+    },
     find: `/social-posts?postId=p-${run}`,
     update: { likes: 7 },
   },
   'network-logs': {
     topic: 'network_logs',
-    record: { timestamp: '2026-11-24T10:00:00Z', sourceIp: '10.0.0.7', destIp: '8.8.8.8', host: `host-${run}`, action: 'allow' },
+    record: {
+      timestamp: '2026-11-24T10:00:00Z',
+      sourceIp: '10.0.0.7',
+      destIp: '8.8.8.8',
+      host: `host-${run}`,
+      action: 'allow',
+    },
     find: `/network-logs?host=host-${run}`,
     update: { action: 'deny' },
   },
@@ -97,9 +115,24 @@ describe('role matrix through the gateway (whole stack)', () => {
       expected: { anonymous: 401, user: 403, admin: 200 },
     },
     ...RESOURCES.flatMap((resource): Route[] => [
-      { name: `GET /${resource}`, method: 'GET', path: () => `/${resource}`, expected: { anonymous: 401, user: 200, admin: 200 } },
-      { name: `GET /${resource}/:id`, method: 'GET', path: () => `/${resource}/${encodeURIComponent(ids[resource])}`, expected: { anonymous: 401, user: 200, admin: 200 } },
-      { name: `GET /${resource}/:unknown`, method: 'GET', path: () => `/${resource}/missing-${run}`, expected: { anonymous: 401, user: 404, admin: 404 } },
+      {
+        name: `GET /${resource}`,
+        method: 'GET',
+        path: () => `/${resource}`,
+        expected: { anonymous: 401, user: 200, admin: 200 },
+      },
+      {
+        name: `GET /${resource}/:id`,
+        method: 'GET',
+        path: () => `/${resource}/${encodeURIComponent(ids[resource])}`,
+        expected: { anonymous: 401, user: 200, admin: 200 },
+      },
+      {
+        name: `GET /${resource}/:unknown`,
+        method: 'GET',
+        path: () => `/${resource}/missing-${run}`,
+        expected: { anonymous: 401, user: 404, admin: 404 },
+      },
       {
         name: `PUT /${resource}/:id`,
         method: 'PUT',
@@ -114,8 +147,18 @@ describe('role matrix through the gateway (whole stack)', () => {
         json: () => samples[resource].update,
         expected: { anonymous: 401, user: 403, admin: 404 },
       },
-      { name: `DELETE /${resource}/:id`, method: 'DELETE', path: () => `/${resource}/${encodeURIComponent(ids[resource])}`, expected: { anonymous: 401, user: 403, admin: 204 } },
-      { name: `DELETE /${resource}/:unknown`, method: 'DELETE', path: () => `/${resource}/missing-${run}`, expected: { anonymous: 401, user: 403, admin: 404 } },
+      {
+        name: `DELETE /${resource}/:id`,
+        method: 'DELETE',
+        path: () => `/${resource}/${encodeURIComponent(ids[resource])}`,
+        expected: { anonymous: 401, user: 403, admin: 204 },
+      },
+      {
+        name: `DELETE /${resource}/:unknown`,
+        method: 'DELETE',
+        path: () => `/${resource}/missing-${run}`,
+        expected: { anonymous: 401, user: 403, admin: 404 },
+      },
     ]),
     {
       name: 'POST /ingest/:topic',
@@ -126,11 +169,20 @@ describe('role matrix through the gateway (whole stack)', () => {
     },
   ];
 
-  const cases = routes.flatMap((route) => (['anonymous', 'user', 'admin'] as Caller[]).map((caller) => [route.name, caller, route.expected[caller], route] as const));
+  const cases = routes.flatMap((route) =>
+    (['anonymous', 'user', 'admin'] as Caller[]).map(
+      (caller) => [route.name, caller, route.expected[caller], route] as const,
+    ),
+  );
 
   it.each(cases)('%s as %s → %i', async (_name, caller, expected, route) => {
     const bearer = caller === 'anonymous' ? undefined : caller === 'user' ? user.token : adminToken;
-    const answer: ApiAnswer = await call(gateway, route.path(), { method: route.method, token: bearer, json: route.json?.(), form: route.form?.() });
+    const answer: ApiAnswer = await call(gateway, route.path(), {
+      method: route.method,
+      token: bearer,
+      json: route.json?.(),
+      form: route.form?.(),
+    });
     expect({ status: answer.status, body: answer.body }).toMatchObject({ status: expected });
     if (expected >= 400) expect(answer.body).toMatchObject({ statusCode: expected, message: expect.anything() });
     if (caller !== 'anonymous' && !route.name.startsWith('POST /register') && !route.name.startsWith('POST /token')) {
@@ -158,9 +210,21 @@ describe('data routes through the gateway (whole stack)', () => {
   it('ingests NDJSON, reporting the bad line and storing the good ones; a filtered list shows only them', async () => {
     const lines = [
       { transactionId: `${mine}-1`, customerId: mine, amount: 10, currency: 'usd', timestamp: '2026-11-24T10:00:00Z' },
-      { transactionId: `${mine}-2`, customerId: mine, amount: '20.25', currency: 'usd', timestamp: '2026-11-24T11:00:00Z' },
+      {
+        transactionId: `${mine}-2`,
+        customerId: mine,
+        amount: '20.25',
+        currency: 'usd',
+        timestamp: '2026-11-24T11:00:00Z',
+      },
       { transactionId: `${mine}-3`, customerId: mine, currency: 'usd', timestamp: '2026-11-24T12:00:00Z' },
-      { transactionId: `other-${mine}`, customerId: `other-${mine}`, amount: 5, currency: 'usd', timestamp: '2026-11-24T10:30:00Z' },
+      {
+        transactionId: `other-${mine}`,
+        customerId: `other-${mine}`,
+        amount: 5,
+        currency: 'usd',
+        timestamp: '2026-11-24T10:30:00Z',
+      },
     ];
     const ingested = await call(gateway, '/ingest/transactions', {
       token: adminToken,
@@ -168,7 +232,11 @@ describe('data routes through the gateway (whole stack)', () => {
       headers: { 'content-type': 'application/x-ndjson' },
     });
     expect(ingested.status).toBe(202);
-    expect(ingested.body).toMatchObject({ accepted: 3, rejected: 1, errors: [{ index: 2, message: expect.any(String) }] });
+    expect(ingested.body).toMatchObject({
+      accepted: 3,
+      rejected: 1,
+      errors: [{ index: 2, message: expect.any(String) }],
+    });
 
     const page = await waitFor(
       async () => {
@@ -179,13 +247,24 @@ describe('data routes through the gateway (whole stack)', () => {
     );
     expect(page.status).toBe(200);
     expect(page.body.nextCursor).toBeNull();
-    expect(page.body.items.map((item: { transactionId: string }) => item.transactionId)).toEqual([`${mine}-2`, `${mine}-1`]);
+    expect(page.body.items.map((item: { transactionId: string }) => item.transactionId)).toEqual([
+      `${mine}-2`,
+      `${mine}-1`,
+    ]);
     for (const item of page.body.items) {
-      expect(item).toMatchObject({ id: expect.any(String), customerId: mine, currency: 'USD', ingestedAt: expect.any(String), source: expect.any(Object) });
+      expect(item).toMatchObject({
+        id: expect.any(String),
+        customerId: mine,
+        currency: 'USD',
+        ingestedAt: expect.any(String),
+        source: expect.any(Object),
+      });
     }
     const paged = await call(gateway, `/transactions?customerId=${mine}&limit=1`, { token: user.token });
     expect(paged.body.items).toHaveLength(1);
-    const next = await call(gateway, `/transactions?customerId=${mine}&limit=1&cursor=${paged.body.nextCursor}`, { token: user.token });
+    const next = await call(gateway, `/transactions?customerId=${mine}&limit=1&cursor=${paged.body.nextCursor}`, {
+      token: user.token,
+    });
     expect(next.body.items[0].transactionId).toBe(`${mine}-1`);
   });
 
@@ -203,21 +282,33 @@ describe('data routes through the gateway (whole stack)', () => {
   });
 
   it('answers 400 for an unknown or invalid field in a record update', async () => {
-    expect((await call(gateway, '/transactions/any', { method: 'PUT', token: adminToken, json: { amount: 1 } })).status).toBe(400);
-    expect((await call(gateway, '/transactions/any', { method: 'PUT', token: adminToken, json: { status: 'stolen' } })).status).toBe(400);
+    expect(
+      (await call(gateway, '/transactions/any', { method: 'PUT', token: adminToken, json: { amount: 1 } })).status,
+    ).toBe(400);
+    expect(
+      (await call(gateway, '/transactions/any', { method: 'PUT', token: adminToken, json: { status: 'stolen' } }))
+        .status,
+    ).toBe(400);
   });
 
   it('answers 404 for an unknown topic and 413 for a body over 5 MB', async () => {
     expect((await call(gateway, '/ingest/orders', { token: adminToken, json: {} })).status).toBe(404);
     const big = Buffer.alloc(5 * 1024 * 1024 + 10, 'a');
-    const answer = await call(gateway, '/ingest/transactions', { token: adminToken, body: big, headers: { 'content-type': 'application/x-ndjson' } });
+    const answer = await call(gateway, '/ingest/transactions', {
+      token: adminToken,
+      body: big,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     expect(answer.status).toBe(413);
     expect(answer.body).toEqual(problemBody(413, expect.any(String)));
   });
 
-  it('passes the caller\'s x-request-id to the owning service', async () => {
+  it("passes the caller's x-request-id to the owning service", async () => {
     const requestId = `e2e-${randomBytes(6).toString('hex')}`;
-    const answer = await call(gateway, '/transactions?limit=1', { token: user.token, headers: { 'x-request-id': requestId } });
+    const answer = await call(gateway, '/transactions?limit=1', {
+      token: user.token,
+      headers: { 'x-request-id': requestId },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-request-id')).toBe(requestId);
     await waitFor(() => stack.services.get('transactions-consumer')?.output().includes(requestId), {

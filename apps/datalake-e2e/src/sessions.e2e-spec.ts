@@ -35,7 +35,10 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
 
   async function promoted(prefix: string): Promise<TestUser> {
     const user = await newUser(gateway, prefix);
-    expect((await call(gateway, `/users/${user.username}`, { method: 'PATCH', token: admin, json: { role: 'admin' } })).status).toBe(200);
+    expect(
+      (await call(gateway, `/users/${user.username}`, { method: 'PATCH', token: admin, json: { role: 'admin' } }))
+        .status,
+    ).toBe(200);
     return { ...user, token: await token(gateway, user.username, user.password) };
   }
 
@@ -44,7 +47,10 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     expect((await call(gateway, '/users?limit=1', { token: demoted.token })).status).toBe(200);
     expect((await call(stack.url('auth-service'), '/users?limit=1', { token: demoted.token })).status).toBe(200);
 
-    expect((await call(gateway, `/users/${demoted.username}`, { method: 'PATCH', token: admin, json: { role: 'user' } })).status).toBe(200);
+    expect(
+      (await call(gateway, `/users/${demoted.username}`, { method: 'PATCH', token: admin, json: { role: 'user' } }))
+        .status,
+    ).toBe(200);
 
     const refused = await call(gateway, '/users?limit=1', { token: demoted.token });
     expect(refused.status).toBe(403);
@@ -59,8 +65,14 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     const demoted = await promoted('replica');
     expect((await call(second.url, '/users?limit=1', { token: demoted.token })).status).toBe(200);
     const changedAt = Date.now();
-    expect((await call(gateway, `/users/${demoted.username}`, { method: 'PATCH', token: admin, json: { role: 'user' } })).status).toBe(200);
-    const { answer } = await until(() => call(second.url, '/users?limit=1', { token: demoted.token }), (status) => status === 403);
+    expect(
+      (await call(gateway, `/users/${demoted.username}`, { method: 'PATCH', token: admin, json: { role: 'user' } }))
+        .status,
+    ).toBe(200);
+    const { answer } = await until(
+      () => call(second.url, '/users?limit=1', { token: demoted.token }),
+      (status) => status === 403,
+    );
     expect(answer.status).toBe(403);
     expect(Date.now() - changedAt).toBeLessThan(CACHE_MS + 1500);
   });
@@ -68,7 +80,10 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
   it("a promoted user's old token gains the role as soon (the current role counts, both ways)", async () => {
     const user = await newUser(gateway, 'promoted');
     expect((await call(gateway, '/users?limit=1', { token: user.token })).status).toBe(403);
-    expect((await call(gateway, `/users/${user.username}`, { method: 'PATCH', token: admin, json: { role: 'admin' } })).status).toBe(200);
+    expect(
+      (await call(gateway, `/users/${user.username}`, { method: 'PATCH', token: admin, json: { role: 'admin' } }))
+        .status,
+    ).toBe(200);
     expect((await call(gateway, '/users?limit=1', { token: user.token })).status).toBe(200);
   });
 
@@ -77,7 +92,10 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     expect((await call(gateway, '/me', { token: user.token })).status).toBe(200);
     await mongo.db('auth').collection('users').deleteOne({ usernameKey: user.username.toLowerCase() });
     const deletedAt = Date.now();
-    const { answer } = await until(() => call(gateway, '/transactions?limit=1', { token: user.token }), (status) => status === 401);
+    const { answer } = await until(
+      () => call(gateway, '/transactions?limit=1', { token: user.token }),
+      (status) => status === 401,
+    );
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(problemBody(401, 'the user of this token no longer exists', { error: 'Unauthorized' }));
     expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -86,11 +104,20 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
   });
 
   it('keeps the /token answer of RFC 6749 and the claims the gateway forwards', async () => {
-    const answer = await call(gateway, '/token', { form: { grant_type: 'password', username: stack.admin.username, password: stack.admin.password } });
+    const answer = await call(gateway, '/token', {
+      form: { grant_type: 'password', username: stack.admin.username, password: stack.admin.password },
+    });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
-    const claims = JSON.parse(Buffer.from(String(answer.body.access_token).split('.')[1], 'base64url').toString('utf8'));
-    expect(claims).toMatchObject({ sub: expect.any(String), username: stack.admin.username, role: 'admin', exp: expect.any(Number) });
+    const claims = JSON.parse(
+      Buffer.from(String(answer.body.access_token).split('.')[1], 'base64url').toString('utf8'),
+    );
+    expect(claims).toMatchObject({
+      sub: expect.any(String),
+      username: stack.admin.username,
+      role: 'admin',
+      exp: expect.any(Number),
+    });
   });
 
   it("the auth-service's own /token allows 10 failed attempts per username, then 429 — also for the gateway, right password included", async () => {
@@ -106,7 +133,9 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.headers.get('cache-control')).toBe('no-store');
 
-    const viaGateway = await call(gateway, '/token', { form: { username: user.username.toUpperCase(), password: user.password } });
+    const viaGateway = await call(gateway, '/token', {
+      form: { username: user.username.toUpperCase(), password: user.password },
+    });
     expect(viaGateway.status).toBe(429);
     expect(viaGateway.body).toEqual(problemBody(429, expect.stringMatching(/too many failed attempts/)));
     expect(Number(viaGateway.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -115,7 +144,13 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
   it('a successful direct sign-in does not count as a failure', async () => {
     const user = await newUser(gateway, 'okdirect');
     for (let attempt = 0; attempt < 12; attempt++) {
-      expect((await call(stack.url('auth-service'), '/token', { form: { username: user.username, password: user.password } })).status).toBe(200);
+      expect(
+        (
+          await call(stack.url('auth-service'), '/token', {
+            form: { username: user.username, password: user.password },
+          })
+        ).status,
+      ).toBe(200);
     }
   });
 });

@@ -28,7 +28,10 @@ const baseEnv = () => ({ PATH: process.env['PATH'], LOG_LEVEL: 'info' });
 
 describe('service start-up and shutdown (built bundles)', () => {
   it('stops with one line naming a missing MONGO_URI', async () => {
-    const { code, output } = await runToExit('transactions-consumer', { ...baseEnv(), KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' });
+    const { code, output } = await runToExit('transactions-consumer', {
+      ...baseEnv(),
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+    });
     expect(code).toBe(1);
     expect(output.trim().split('\n')).toEqual(['transactions-consumer: Invalid configuration: MONGO_URI is required']);
   });
@@ -54,7 +57,9 @@ describe('service start-up and shutdown (built bundles)', () => {
       MONGO_URI: infra.mongoUri,
     });
     expect(code).toBe(1);
-    expect(output).toMatch(new RegExp(`^transactions-consumer failed to start: Kafka at ${unreachable} is not reachable`, 'm'));
+    expect(output).toMatch(
+      new RegExp(`^transactions-consumer failed to start: Kafka at ${unreachable} is not reachable`, 'm'),
+    );
     expect(output).not.toMatch(/^\s+at /m); // no stack frames
   });
 
@@ -83,26 +88,37 @@ describe('JWT secret rules at start (issue 9: finding 8)', () => {
     ['one repeated character', 'x'.repeat(48), /JWT_SECRET is one repeated character/],
     ['32 spaces', ' '.repeat(32), /JWT_SECRET is only whitespace/],
     ['the .env.example value', EXAMPLE_SECRET, /JWT_SECRET is a published example value/],
-    ['the docker example value', 'dev-only-jwt-secret-change-me-0123456789abcdef', /JWT_SECRET is a published example value/],
-    ['the k8s dev value', 'dev-only-jwt-secret-not-for-production-0123456789', /JWT_SECRET is a published example value/],
+    [
+      'the docker example value',
+      'dev-only-jwt-secret-change-me-0123456789abcdef',
+      /JWT_SECRET is a published example value/,
+    ],
+    [
+      'the k8s dev value',
+      'dev-only-jwt-secret-not-for-production-0123456789',
+      /JWT_SECRET is a published example value/,
+    ],
   ];
 
   for (const app of ['api-gateway', 'auth-service']) {
     for (const nodeEnv of [undefined, 'production']) {
-      it.each(weakSecrets)(`${app} (NODE_ENV=${nodeEnv ?? 'unset'}) refuses %s in one line that does not quote it`, async (_name, secret, reason) => {
-        const { code, output } = await runToExit(app, {
-          ...baseEnv(),
-          NODE_ENV: nodeEnv,
-          MONGO_URI: 'mongodb://127.0.0.1:27017',
-          JWT_SECRET: secret,
-        });
-        expect(code).toBe(1);
-        const lines = output.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(new RegExp(`^${app}: Invalid configuration: `));
-        expect(lines[0]).toMatch(reason);
-        if (secret.trim().length > 1) expect(output).not.toContain(secret.trim());
-      });
+      it.each(weakSecrets)(
+        `${app} (NODE_ENV=${nodeEnv ?? 'unset'}) refuses %s in one line that does not quote it`,
+        async (_name, secret, reason) => {
+          const { code, output } = await runToExit(app, {
+            ...baseEnv(),
+            NODE_ENV: nodeEnv,
+            MONGO_URI: 'mongodb://127.0.0.1:27017',
+            JWT_SECRET: secret,
+          });
+          expect(code).toBe(1);
+          const lines = output.trim().split('\n');
+          expect(lines).toHaveLength(1);
+          expect(lines[0]).toMatch(new RegExp(`^${app}: Invalid configuration: `));
+          expect(lines[0]).toMatch(reason);
+          if (secret.trim().length > 1) expect(output).not.toContain(secret.trim());
+        },
+      );
     }
   }
 
@@ -117,7 +133,9 @@ describe('JWT secret rules at start (issue 9: finding 8)', () => {
       NODE_ENV: 'production',
     });
     try {
-      expect(service.output()).toMatch(/^auth-service: WARNING: JWT_SECRET is a published example value; accepted only because DATALAKE_LOCAL_DEV=1/m);
+      expect(service.output()).toMatch(
+        /^auth-service: WARNING: JWT_SECRET is a published example value; accepted only because DATALAKE_LOCAL_DEV=1/m,
+      );
       expect(service.output()).not.toContain(EXAMPLE_SECRET);
       expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
     } finally {

@@ -32,14 +32,22 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
   describe('JSON nested 6,000 deep', () => {
     it('is a 400 naming the limit on /register (gateway and auth-service alike), not a 500', async () => {
       for (const base of [gateway, stack.url('auth-service')]) {
-        const refused = await call(base, '/register', { body: `{"username":"deep_user","password":${deep(6000)}}`, headers: JSON_TYPE });
+        const refused = await call(base, '/register', {
+          body: `{"username":"deep_user","password":${deep(6000)}}`,
+          headers: JSON_TYPE,
+        });
         expect(refused.status).toBe(400);
         expect(refused.body).toEqual(problemBody(400, expect.stringMatching(/nests deeper than 33 levels/)));
       }
     });
 
     it('is a 400 on an admin PUT', async () => {
-      const refused = await call(gateway, '/transactions/some-id', { method: 'PUT', token: admin, body: `{"amount":${deep(6000)}}`, headers: JSON_TYPE });
+      const refused = await call(gateway, '/transactions/some-id', {
+        method: 'PUT',
+        token: admin,
+        body: `{"amount":${deep(6000)}}`,
+        headers: JSON_TYPE,
+      });
       expect(refused.status).toBe(400);
       expect(refused.body.message).toMatch(/nests deeper than 33 levels/);
     });
@@ -70,7 +78,10 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
   describe('reserved keys (__proto__, constructor, prototype)', () => {
     it.each([
       ['__proto__', '{"username":"proto_user","password":"long-enough-1","__proto__":{"role":"admin"}}'],
-      ['constructor', '{"username":"proto_user","password":"long-enough-1","constructor":{"prototype":{"role":"admin"}}}'],
+      [
+        'constructor',
+        '{"username":"proto_user","password":"long-enough-1","constructor":{"prototype":{"role":"admin"}}}',
+      ],
       ['prototype', '{"username":"proto_user","password":"long-enough-1","x":[{"prototype":1}]}'],
     ])('refuse %s in a /register body as an unknown field (400)', async (key, body) => {
       const refused = await call(gateway, '/register', { body, headers: JSON_TYPE });
@@ -104,7 +115,9 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
     });
 
     it('a well-formed cursor in range still pages (200)', async () => {
-      const answer = await call(gateway, `/transactions?limit=1&cursor=${rawCursor('[1767225600000,"x"]')}`, { token: user.token });
+      const answer = await call(gateway, `/transactions?limit=1&cursor=${rawCursor('[1767225600000,"x"]')}`, {
+        token: user.token,
+      });
       expect(answer.status).toBe(200);
       expect(Array.isArray(answer.body.items)).toBe(true);
     });
@@ -114,7 +127,11 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
     const id = `feb30-${Date.now()}`;
     const answer = await call(gateway, '/ingest/transactions', {
       token: admin,
-      json: [transaction(`${id}-ok`, '2026-02-28T00:00:00Z'), transaction(`${id}-bad`, '2026-02-30T00:00:00Z'), transaction(`${id}-bad2`, '2026-11-10T24:61:00Z')],
+      json: [
+        transaction(`${id}-ok`, '2026-02-28T00:00:00Z'),
+        transaction(`${id}-bad`, '2026-02-30T00:00:00Z'),
+        transaction(`${id}-bad2`, '2026-11-10T24:61:00Z'),
+      ],
     });
     expect(answer.status).toBe(202);
     expect(answer.body.accepted).toBe(1);
@@ -127,7 +144,9 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
     const gatewayProcess = stack.services.get('api-gateway');
     const marker = `marker${Date.now()}`;
     await call(gateway, `/transactions?access_token=${user.token}&limit=1&m=${marker}`);
-    await call(gateway, `/transactions?api_key=${user.token}&password=${user.password}&m2=${marker}`, { token: user.token });
+    await call(gateway, `/transactions?api_key=${user.token}&password=${user.password}&m2=${marker}`, {
+      token: user.token,
+    });
     await sleep(500);
     const output = gatewayProcess?.output() ?? '';
     const lines = output.split('\n').filter((line) => line.includes(marker));

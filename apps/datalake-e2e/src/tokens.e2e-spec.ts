@@ -35,7 +35,9 @@ describe('bearer tokens at the gateway', () => {
   });
 
   it('refuses an expired token', async () => {
-    await expectRefused(`Bearer ${forgeJwt(hs256, { ...claims, iat: nowSeconds() - 7200, exp: nowSeconds() - 60 }, secret())}`);
+    await expectRefused(
+      `Bearer ${forgeJwt(hs256, { ...claims, iat: nowSeconds() - 7200, exp: nowSeconds() - 60 }, secret())}`,
+    );
   });
 
   it('refuses a token that expired in real time (auth-service with JWT_EXPIRES_IN=3)', async () => {
@@ -49,15 +51,21 @@ describe('bearer tokens at the gateway', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    await expectRefused(`Bearer ${forgeJwt(hs256, { ...claims, exp: nowSeconds() + 600 }, 'another-secret-that-is-long-enough-000')}`);
+    await expectRefused(
+      `Bearer ${forgeJwt(hs256, { ...claims, exp: nowSeconds() + 600 }, 'another-secret-that-is-long-enough-000')}`,
+    );
   });
 
   it('refuses alg none', async () => {
-    await expectRefused(`Bearer ${forgeJwt({ alg: 'none', typ: 'JWT' }, { ...claims, role: 'admin', exp: nowSeconds() + 600 })}`);
+    await expectRefused(
+      `Bearer ${forgeJwt({ alg: 'none', typ: 'JWT' }, { ...claims, role: 'admin', exp: nowSeconds() + 600 })}`,
+    );
   });
 
   it('refuses another HMAC algorithm than HS256, even with the right secret', async () => {
-    await expectRefused(`Bearer ${forgeJwt({ alg: 'HS512', typ: 'JWT' }, { ...claims, exp: nowSeconds() + 600 }, secret())}`);
+    await expectRefused(
+      `Bearer ${forgeJwt({ alg: 'HS512', typ: 'JWT' }, { ...claims, exp: nowSeconds() + 600 }, secret())}`,
+    );
   });
 
   it('refuses a tampered role claim', async () => {
@@ -91,7 +99,11 @@ describe('bearer tokens at the gateway', () => {
     const promoted = await newUser(gateway, 'promo');
     const admin = await token(gateway, stack.admin.username, stack.admin.password);
     expect((await call(gateway, '/users', { token: promoted.token })).status).toBe(403);
-    const patched = await call(gateway, `/users/${promoted.username}`, { method: 'PATCH', token: admin, json: { role: 'admin' } });
+    const patched = await call(gateway, `/users/${promoted.username}`, {
+      method: 'PATCH',
+      token: admin,
+      json: { role: 'admin' },
+    });
     expect(patched).toMatchObject({ status: 200, body: { username: promoted.username, role: 'admin' } });
     const fresh = await token(gateway, promoted.username, promoted.password);
     expect(claimsOf(fresh)['role']).toBe('admin');

@@ -27,7 +27,14 @@ describe('logs: traceable, and free of secrets (whole stack)', () => {
     const ingest = await call(gateway, '/ingest/transactions', {
       token: admin,
       headers: { 'x-request-id': requestId },
-      json: { transactionId, customerId: requestId, amount: '42.00', currency: 'eur', timestamp: Date.now(), cardNumber },
+      json: {
+        transactionId,
+        customerId: requestId,
+        amount: '42.00',
+        currency: 'eur',
+        timestamp: Date.now(),
+        cardNumber,
+      },
     });
     expect(ingest.status).toBe(202);
     const stored = await waitFor(
@@ -44,7 +51,15 @@ describe('logs: traceable, and free of secrets (whole stack)', () => {
       expect({ app, found: stack.services.get(app)?.output().includes(requestId) }).toEqual({ app, found: true });
     }
     const logs = [...stack.services.values()].map((service) => service.output()).join('\n');
-    for (const secret of [stack.admin.password, user.password, admin, userToken, stack.env['JWT_SECRET'], cardNumber, cardNumber.replace(/ /g, '')]) {
+    for (const secret of [
+      stack.admin.password,
+      user.password,
+      admin,
+      userToken,
+      stack.env['JWT_SECRET'],
+      cardNumber,
+      cardNumber.replace(/ /g, ''),
+    ]) {
       expect(logs.includes(secret)).toBe(false);
     }
   });

@@ -7,7 +7,11 @@ import { startStack, type Stack } from './support/stack';
 const TIMEOUT_MS = 1500;
 
 /** A stand-in for a record service: lists answer JSON, `/boom` a 500 page, `/garbage` non-JSON, `/slow` never. */
-async function startFakeService(): Promise<{ url: string; seen: { url: string; headers: IncomingHttpHeaders }[]; close(): Promise<void> }> {
+async function startFakeService(): Promise<{
+  url: string;
+  seen: { url: string; headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}> {
   const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
@@ -19,7 +23,9 @@ async function startFakeService(): Promise<{ url: string; seen: { url: string; h
     } else if (path.endsWith('/garbage')) {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"items": [');
     } else {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [], nextCursor: null }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ items: [], nextCursor: null }));
     }
   });
   server.on('connection', (socket) => {
@@ -96,7 +102,11 @@ describe('upstream failures at the gateway', () => {
     expect(answer.headers.get('x-request-id')).toBe('e2e-upstream-42');
     const [request] = fake.seen;
     expect(new URL(request.url, 'http://x').searchParams.toString()).toBe('platform=Mastodon&limit=5');
-    expect(request.headers).toMatchObject({ 'x-request-id': 'e2e-upstream-42', 'x-user-name': user.username, 'x-user-role': 'user' });
+    expect(request.headers).toMatchObject({
+      'x-request-id': 'e2e-upstream-42',
+      'x-user-name': user.username,
+      'x-user-role': 'user',
+    });
     expect(request.headers['authorization']).toBeUndefined();
   });
 
@@ -105,7 +115,9 @@ describe('upstream failures at the gateway', () => {
     const signIn = await call(gateway, '/token', { form: { username: user.username, password: user.password } });
     expect(signIn.status).toBe(503);
     expect(signIn.body).toMatchObject({ statusCode: 503, message: 'auth-service is unavailable' });
-    expect((await call(gateway, '/register', { json: { username: 'nobody_new', password: 'long-enough-1' } })).status).toBe(503);
+    expect(
+      (await call(gateway, '/register', { json: { username: 'nobody_new', password: 'long-enough-1' } })).status,
+    ).toBe(503);
     const me = await call(gateway, '/me', { token: user.token });
     expect(me).toMatchObject({ status: 503, body: { statusCode: 503 } });
     expect(me.elapsedMs).toBeLessThan(TIMEOUT_MS);

@@ -10,7 +10,8 @@ function number(name, fallback) {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = parseCount(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -24,7 +25,11 @@ function parseCount(text) {
 function list(name, fallback, parse = (item) => item) {
   const text = process.env[name];
   if (text === undefined || text.trim() === '') return fallback;
-  return text.split(',').map((item) => item.trim()).filter(Boolean).map(parse);
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map(parse);
 }
 
 function loadConfig() {
@@ -35,10 +40,12 @@ function loadConfig() {
     return size;
   }).sort((a, b) => a - b);
   const phases = list('BENCH_PHASES', PHASES);
-  for (const phase of phases) if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: ${phase} is not one of ${PHASES.join(', ')}`);
+  for (const phase of phases)
+    if (!PHASES.includes(phase)) throw new Error(`BENCH_PHASES: ${phase} is not one of ${PHASES.join(', ')}`);
   const kafka = process.env.BENCH_KAFKA || '';
   const mongoUri = process.env.BENCH_MONGO_URI || '';
-  if (Boolean(kafka) !== Boolean(mongoUri)) throw new Error('set both BENCH_KAFKA and BENCH_MONGO_URI, or neither (then the bench infra instance is used)');
+  if (Boolean(kafka) !== Boolean(mongoUri))
+    throw new Error('set both BENCH_KAFKA and BENCH_MONGO_URI, or neither (then the bench infra instance is used)');
   return {
     quick,
     phases,

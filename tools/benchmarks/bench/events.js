@@ -31,7 +31,11 @@ function* eventChunks(spec) {
     if (spec.topic === 'transactions') row.customerId = customerId(r.int(1, spec.customers));
     const event = createEvent(spec.topic, row, source, now);
     if (!event.ok) throw new Error(`generated ${spec.topic} row ${n} is invalid: ${event.error.message}`);
-    chunk.push({ key: event.value.key, value: encodeEvent(event.value.envelope), headers: { 'content-type': 'application/json' } });
+    chunk.push({
+      key: event.value.key,
+      value: encodeEvent(event.value.envelope),
+      headers: { 'content-type': 'application/json' },
+    });
     if (chunk.length === CHUNK) {
       yield chunk;
       chunk = [];

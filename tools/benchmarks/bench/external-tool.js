@@ -37,11 +37,17 @@ async function stopAllTools() {
  */
 function runTool(path, args, { env = {}, timeoutSeconds }) {
   const script = join(ROOT, path);
-  if (!existsSync(script)) return Promise.resolve({ available: false, why: `${relative(ROOT, script)} is not in this checkout` });
+  if (!existsSync(script))
+    return Promise.resolve({ available: false, why: `${relative(ROOT, script)} is not in this checkout` });
   if (refusing) return Promise.resolve({ available: false, why: 'the run was interrupted' });
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     live.add(child);
     let stdout = '';
     let stderr = '';
@@ -59,7 +65,14 @@ function runTool(path, args, { env = {}, timeoutSeconds }) {
       // Whatever the tool left running in its group goes with it.
       stopGroup(child, 'SIGTERM');
       const seconds = (Date.now() - started) / 1000;
-      if (timedOut) resolve({ available: false, why: `${path} did not finish within ${timeoutSeconds} s`, stdout, stderr, seconds });
+      if (timedOut)
+        resolve({
+          available: false,
+          why: `${path} did not finish within ${timeoutSeconds} s`,
+          stdout,
+          stderr,
+          seconds,
+        });
       else resolve({ available: true, code, stdout, stderr, seconds });
     });
   });

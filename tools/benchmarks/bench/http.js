@@ -9,7 +9,8 @@ async function token(gatewayUrl, { username, password }) {
     body: new URLSearchParams({ username, password, grant_type: 'password' }),
   });
   const body = await response.json().catch(() => ({}));
-  if (response.status !== 200 || !body.access_token) throw new Error(`POST /token answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+  if (response.status !== 200 || !body.access_token)
+    throw new Error(`POST /token answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
   return body.access_token;
 }
 
@@ -19,7 +20,8 @@ async function register(gatewayUrl, user) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(user),
   });
-  if (response.status !== 201) throw new Error(`POST /register answered ${response.status} ${(await response.text()).slice(0, 200)}`);
+  if (response.status !== 201)
+    throw new Error(`POST /register answered ${response.status} ${(await response.text()).slice(0, 200)}`);
 }
 
 /** A request that has not answered in this long counts as failed (status 0), so a hung server cannot stall the run. */
@@ -40,7 +42,8 @@ async function timed(url, { method = 'GET', headers = {}, body } = {}) {
 
 async function json(url, options) {
   const answer = await timed(url, options);
-  if (answer.status !== 200) throw new Error(`${options?.method ?? 'GET'} ${url} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+  if (answer.status !== 200)
+    throw new Error(`${options?.method ?? 'GET'} ${url} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
   return JSON.parse(answer.text);
 }
 

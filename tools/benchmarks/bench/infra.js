@@ -45,7 +45,13 @@ async function startInfra(config, log) {
   // Servers the run did not start are left as they are.
   const leaveRunning = async () => undefined;
   if (config.kafka) {
-    infra = { kafka: config.kafka, mongoUri: config.mongoUri, origin: 'BENCH_KAFKA / BENCH_MONGO_URI', owned: false, stop: leaveRunning };
+    infra = {
+      kafka: config.kafka,
+      mongoUri: config.mongoUri,
+      origin: 'BENCH_KAFKA / BENCH_MONGO_URI',
+      owned: false,
+      stop: leaveRunning,
+    };
   } else {
     const instance = config.infraInstance;
     if (!instanceSupported(instance)) {
@@ -56,12 +62,17 @@ async function startInfra(config, log) {
     }
     const kafka = `127.0.0.1:${BENCH_PORTS.kafka}`;
     const mongoUri = `mongodb://127.0.0.1:${BENCH_PORTS.mongo}`;
-    const [kafkaUp, mongoUp] = await Promise.all([isPortOpen('127.0.0.1', BENCH_PORTS.kafka), isPortOpen('127.0.0.1', BENCH_PORTS.mongo)]);
+    const [kafkaUp, mongoUp] = await Promise.all([
+      isPortOpen('127.0.0.1', BENCH_PORTS.kafka),
+      isPortOpen('127.0.0.1', BENCH_PORTS.mongo),
+    ]);
     if (kafkaUp && mongoUp) {
       // Someone's bench instance (maybe another checkout's): used as it is, never reset or stopped.
       infra = { kafka, mongoUri, origin: `${instance} instance, already running`, owned: false, stop: leaveRunning };
     } else if (kafkaUp || mongoUp) {
-      throw new Error(`the ${instance} instance is half up (Kafka ${kafkaUp ? 'up' : 'down'}, MongoDB ${mongoUp ? 'up' : 'down'}): fix or stop it first`);
+      throw new Error(
+        `the ${instance} instance is half up (Kafka ${kafkaUp ? 'up' : 'down'}, MongoDB ${mongoUp ? 'up' : 'down'}): fix or stop it first`,
+      );
     } else {
       // Started empty, as the figures at each size need exactly that many records stored.
       await localInfra(instance, 'reset', log);

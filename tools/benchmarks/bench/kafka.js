@@ -43,7 +43,10 @@ async function messageCount(inspector, topic) {
 
 /** Messages of the topic the group has not committed yet. */
 async function groupLag(inspector, groupId, topic) {
-  const [ends, committed] = await Promise.all([endOffsets(inspector, topic), inspector.committedOffsets(groupId, topic)]);
+  const [ends, committed] = await Promise.all([
+    endOffsets(inspector, topic),
+    inspector.committedOffsets(groupId, topic),
+  ]);
   const committedBy = new Map(committed.map(({ partition, offset }) => [partition, Number(offset)]));
   let lag = 0;
   for (const [partition, { high, low }] of ends) {
@@ -57,14 +60,20 @@ async function groupLag(inspector, groupId, topic) {
  * Polls until the group's lag is 0 and `alsoDone()` (e.g. "the file is processed") holds.
  * Returns the time it happened (ms since epoch, to the poll interval).
  */
-async function waitUntilConsumed(inspector, groupId, topic, { timeoutMs, alsoDone = async () => true, intervalMs = 200 }) {
+async function waitUntilConsumed(
+  inspector,
+  groupId,
+  topic,
+  { timeoutMs, alsoDone = async () => true, intervalMs = 200 },
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // The other condition first: records produced before it holds are then in the end offsets read next.
     const done = await alsoDone();
     const lag = await groupLag(inspector, groupId, topic).catch(() => Infinity);
     if (done && lag === 0) return Date.now();
-    if (Date.now() > deadline) throw new Error(`${groupId} still ${lag} messages behind on ${topic} after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${groupId} still ${lag} messages behind on ${topic} after ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -18,7 +18,9 @@ async function describeMachine(mongo) {
   let server = 'unknown';
   try {
     const info = await mongo.db('admin').command({ buildInfo: 1 });
-    server = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion} (MongoDB wire ${info.version})` : `MongoDB ${info.version}`;
+    server = info.ferretdbVersion
+      ? `FerretDB ${info.ferretdbVersion} (MongoDB wire ${info.version})`
+      : `MongoDB ${info.version}`;
     const backend = info.ferretdbFeatures?.backend ?? info.ferretdb?.backend;
     if (backend) server += `, backend ${backend}`;
   } catch {
@@ -31,7 +33,9 @@ async function describeMachine(mongo) {
     memoryGiB: os.totalmem() / 1024 ** 3,
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
-    commit: quiet('git', ['rev-parse', '--short', 'HEAD']) + (quiet('git', ['status', '--porcelain']) ? ' (with uncommitted changes)' : ''),
+    commit:
+      quiet('git', ['rev-parse', '--short', 'HEAD']) +
+      (quiet('git', ['status', '--porcelain']) ? ' (with uncommitted changes)' : ''),
     branch: quiet('git', ['rev-parse', '--abbrev-ref', 'HEAD']),
     server,
   };

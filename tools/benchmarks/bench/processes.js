@@ -9,7 +9,10 @@ const { readFileSync, readdirSync } = require('node:fs');
 /** Pid of the process listening on a local TCP port, or undefined (needs `ss`). */
 function listenerPid(port) {
   try {
-    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const match = /pid=(\d+)/.exec(out);
     return match ? Number(match[1]) : undefined;
   } catch {
@@ -20,7 +23,10 @@ function listenerPid(port) {
 /** Remote ports of the TCP connections a process holds open to 127.0.0.1. */
 function connectedPorts(pid) {
   try {
-    const out = execFileSync('ss', ['-Htnp', 'state', 'established'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ss', ['-Htnp', 'state', 'established'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const ports = new Set();
     for (const line of out.split('\n')) {
       if (!line.includes(`pid=${pid},`)) continue;
@@ -101,7 +107,9 @@ function postmasterFor(ferretPid) {
   }
   const processes = allProcesses();
   const byPid = new Map(processes.map((process) => [process.pid, process]));
-  const postmasters = processes.filter((process) => process.comm.startsWith('postgres') && !byPid.get(process.ppid)?.comm.startsWith('postgres'));
+  const postmasters = processes.filter(
+    (process) => process.comm.startsWith('postgres') && !byPid.get(process.ppid)?.comm.startsWith('postgres'),
+  );
   return postmasters.length === 1 ? postmasters[0].pid : undefined;
 }
 

@@ -8,8 +8,14 @@ const ms = (value) => (!Number.isFinite(value) ? '–' : value < 10 ? value.toFi
 const ratio = (value) => (Number.isFinite(value) ? value.toFixed(2) : '–');
 const mib = (value) => (Number.isFinite(value) ? int(value) : '–');
 const met = (ok) => (ok === undefined ? '–' : ok ? 'met' : '**not met**');
-const sizeName = (size) => (size >= 1e6 && size % 1e6 === 0 ? `${size / 1e6}M` : size >= 1e3 && size % 1e3 === 0 ? `${size / 1e3}k` : String(size));
-const spreadText = (s, format) => (s.n > 1 ? `${format(s.median)} (${format(s.min)}–${format(s.max)})` : format(s.median));
+const sizeName = (size) =>
+  size >= 1e6 && size % 1e6 === 0
+    ? `${size / 1e6}M`
+    : size >= 1e3 && size % 1e3 === 0
+      ? `${size / 1e3}k`
+      : String(size);
+const spreadText = (s, format) =>
+  s.n > 1 ? `${format(s.median)} (${format(s.min)}–${format(s.max)})` : format(s.median);
 
 /** "3 × 504, 2 × no answer" from {status: count}; status 0 is a request that got no HTTP answer. */
 const statusText = (statuses) =>
@@ -19,7 +25,11 @@ const statusText = (statuses) =>
     .join(', ');
 
 function table(header, rows) {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 function machineSection(results) {
@@ -39,7 +49,12 @@ function machineSection(results) {
         ['checkout', `${machine.branch} @ ${machine.commit}`],
         ['Kafka', `${infra.kafka} (${infra.origin})`],
         ['MongoDB wire server', `${infra.mongoUri}: ${machine.server}${infra.postgres ? ', PostgreSQL backend' : ''}`],
-        ['storage between phases', infra.fresh ? 'fresh (consumers stopped, their databases dropped, started again)' : 'kept (shared servers: records are added, never dropped)'],
+        [
+          'storage between phases',
+          infra.fresh
+            ? 'fresh (consumers stopped, their databases dropped, started again)'
+            : 'kept (shared servers: records are added, never dropped)',
+        ],
         ['run took', `${(results.durationSeconds / 60).toFixed(1)} min`],
       ],
     ),
@@ -63,13 +78,31 @@ function commandsSection(results) {
         ['sizes (BENCH_SIZES)', config.sizes.map(sizeName).join(', ')],
         ['repeats (BENCH_REPEATS)', String(config.repeats)],
         ['pipeline records (BENCH_PIPELINE_RECORDS)', int(config.pipelineRecords)],
-        ['HTTP push', `${config.httpClients} concurrent clients (BENCH_HTTP_CLIENTS), ${int(config.httpBatch)} records per request (BENCH_HTTP_BATCH), admin user`],
-        ['ceiling', `insertMany by one process, batches of ${int(config.ceilingBatch)} (BENCH_CEILING_BATCH), unordered`],
-        ['reads', `${config.readRequests} sequential requests per read and target after ${config.warmup} warm-up (BENCH_READ_REQUESTS, BENCH_WARMUP)`],
-        ['quota', `QUOTA_PER_HOUR=${int(results.raisedQuota)} on the gateway of the pipeline and read figures (every request still counted); a second gateway with the default QUOTA_PER_HOUR=100 for the exactness figure`],
-        ['seed data', `transactions over the last ${config.transactionDays} days and ${int(config.customers)} customerIds, network logs over the last ${config.networkLogDays} days, produced to Kafka in time order`],
+        [
+          'HTTP push',
+          `${config.httpClients} concurrent clients (BENCH_HTTP_CLIENTS), ${int(config.httpBatch)} records per request (BENCH_HTTP_BATCH), admin user`,
+        ],
+        [
+          'ceiling',
+          `insertMany by one process, batches of ${int(config.ceilingBatch)} (BENCH_CEILING_BATCH), unordered`,
+        ],
+        [
+          'reads',
+          `${config.readRequests} sequential requests per read and target after ${config.warmup} warm-up (BENCH_READ_REQUESTS, BENCH_WARMUP)`,
+        ],
+        [
+          'quota',
+          `QUOTA_PER_HOUR=${int(results.raisedQuota)} on the gateway of the pipeline and read figures (every request still counted); a second gateway with the default QUOTA_PER_HOUR=100 for the exactness figure`,
+        ],
+        [
+          'seed data',
+          `transactions over the last ${config.transactionDays} days and ${int(config.customers)} customerIds, network logs over the last ${config.networkLogDays} days, produced to Kafka in time order`,
+        ],
         ['redelivery', `${int(config.redeliveryRecords)} records (BENCH_REDELIVERY_RECORDS)`],
-        ['services', 'the six built bundles with the .env.example defaults (LOG_LEVEL=info, KAFKA_TOPIC_PARTITIONS=3, …), a fresh KAFKA_TOPIC_PREFIX, a random JWT secret'],
+        [
+          'services',
+          'the six built bundles with the .env.example defaults (LOG_LEVEL=info, KAFKA_TOPIC_PARTITIONS=3, …), a fresh KAFKA_TOPIC_PREFIX, a random JWT secret',
+        ],
       ],
     ),
   ];
@@ -79,16 +112,43 @@ function goalRows(results) {
   const rows = [];
   const { pipeline, connect, reads, quota, writes, rss } = results;
   if (pipeline) {
-    rows.push(['pipeline / ceiling, HTTP push', `≥ ${GOALS.pipelineRatio}`, spreadText(pipeline.httpRatio, ratio), BEFORE.pipelineRatio, met(pipeline.httpRatio.median >= GOALS.pipelineRatio)]);
-    rows.push(['pipeline / ceiling, CSV inbox', `≥ ${GOALS.pipelineRatio}`, spreadText(pipeline.csvRatio, ratio), BEFORE.pipelineRatio, met(pipeline.csvRatio.median >= GOALS.pipelineRatio)]);
+    rows.push([
+      'pipeline / ceiling, HTTP push',
+      `≥ ${GOALS.pipelineRatio}`,
+      spreadText(pipeline.httpRatio, ratio),
+      BEFORE.pipelineRatio,
+      met(pipeline.httpRatio.median >= GOALS.pipelineRatio),
+    ]);
+    rows.push([
+      'pipeline / ceiling, CSV inbox',
+      `≥ ${GOALS.pipelineRatio}`,
+      spreadText(pipeline.csvRatio, ratio),
+      BEFORE.pipelineRatio,
+      met(pipeline.csvRatio.median >= GOALS.pipelineRatio),
+    ]);
   }
   if (connect?.insert?.available && pipeline) {
-    for (const [name, rate, before] of [['HTTP push', pipeline.http.median, '0.43'], ['CSV inbox', pipeline.csv.median, '0.51']]) {
+    for (const [name, rate, before] of [
+      ['HTTP push', pipeline.http.median, '0.43'],
+      ['CSV inbox', pipeline.csv.median, '0.51'],
+    ]) {
       const value = rate / connect.insert.recordsPerSecond;
-      rows.push([`pipeline (${name}) / Kafka Connect sink InsertOne`, `≥ ${GOALS.connectRatio}`, ratio(value), before, met(value >= GOALS.connectRatio)]);
+      rows.push([
+        `pipeline (${name}) / Kafka Connect sink InsertOne`,
+        `≥ ${GOALS.connectRatio}`,
+        ratio(value),
+        before,
+        met(value >= GOALS.connectRatio),
+      ]);
     }
   } else if (connect) {
-    rows.push(['pipeline / Kafka Connect sink InsertOne', `≥ ${GOALS.connectRatio}`, `not available: ${connect.insert.why}`, '0.43–0.51', '–']);
+    rows.push([
+      'pipeline / Kafka Connect sink InsertOne',
+      `≥ ${GOALS.connectRatio}`,
+      `not available: ${connect.insert.why}`,
+      '0.43–0.51',
+      '–',
+    ]);
   }
   if (reads?.sizes.length) {
     const largest = reads.sizes[reads.sizes.length - 1];
@@ -98,19 +158,47 @@ function goalRows(results) {
     const worstP99 = Math.max(...all.map((figure) => figure.gateway.p99));
     const failed = all.reduce((sum, figure) => sum + figure.gateway.errors + figure.direct.errors, 0);
     const failedText = failed ? `; **${failed} requests not answered 200**` : '';
-    rows.push([`every read at ${sizeName(largest.size)}, through the gateway, p50`, `≤ ${GOALS.readP50Ms} ms`, `worst ${ms(worstP50)} ms${failedText}`, '1,406 ms at 10k, 9,760+ ms at 100k', met(!failed && worstP50 <= GOALS.readP50Ms)]);
-    rows.push([`every read at ${sizeName(largest.size)}, through the gateway, p99`, `≤ ${GOALS.readP99Ms} ms`, `worst ${ms(worstP99)} ms${failedText}`, '', met(!failed && worstP99 <= GOALS.readP99Ms)]);
+    rows.push([
+      `every read at ${sizeName(largest.size)}, through the gateway, p50`,
+      `≤ ${GOALS.readP50Ms} ms`,
+      `worst ${ms(worstP50)} ms${failedText}`,
+      '1,406 ms at 10k, 9,760+ ms at 100k',
+      met(!failed && worstP50 <= GOALS.readP50Ms),
+    ]);
+    rows.push([
+      `every read at ${sizeName(largest.size)}, through the gateway, p99`,
+      `≤ ${GOALS.readP99Ms} ms`,
+      `worst ${ms(worstP99)} ms${failedText}`,
+      '',
+      met(!failed && worstP99 <= GOALS.readP99Ms),
+    ]);
     if (reads.sizes.length > 1) {
-      const growths = growthRows(reads).map((row) => row.growth).filter(Number.isFinite);
+      const growths = growthRows(reads)
+        .map((row) => row.growth)
+        .filter(Number.isFinite);
       const worst = Math.max(...growths);
-      rows.push([`p50 at ${sizeName(largest.size)} / p50 at ${sizeName(first.size)} (gateway)`, `≤ ${GOALS.growth}×`, `worst ${ratio(worst)}×`, '~7× from 10k to 100k', met(worst <= GOALS.growth)]);
+      rows.push([
+        `p50 at ${sizeName(largest.size)} / p50 at ${sizeName(first.size)} (gateway)`,
+        `≤ ${GOALS.growth}×`,
+        `worst ${ratio(worst)}×`,
+        '~7× from 10k to 100k',
+        met(worst <= GOALS.growth),
+      ]);
     }
     const overheads = all.map((figure) => figure.overheadMs);
     const worstOverhead = Math.max(...overheads);
-    rows.push([`gateway overhead at p50 (gateway − direct), at ${sizeName(largest.size)}`, `≤ ${GOALS.gatewayOverheadMs} ms`, `worst ${ms(worstOverhead)} ms, median ${ms(median(overheads))} ms`, '215 ms on GET /:id', met(worstOverhead <= GOALS.gatewayOverheadMs)]);
+    rows.push([
+      `gateway overhead at p50 (gateway − direct), at ${sizeName(largest.size)}`,
+      `≤ ${GOALS.gatewayOverheadMs} ms`,
+      `worst ${ms(worstOverhead)} ms, median ${ms(median(overheads))} ms`,
+      '215 ms on GET /:id',
+      met(worstOverhead <= GOALS.gatewayOverheadMs),
+    ]);
   }
   if (quota) {
-    const exact = quota.runs.every((run) => run.ok === quota.expectedOk && run.refused === quota.expectedRefused && run.other === 0);
+    const exact = quota.runs.every(
+      (run) => run.ok === quota.expectedOk && run.refused === quota.expectedRefused && run.other === 0,
+    );
     rows.push([
       `quota: ${quota.concurrent} concurrent requests of one user`,
       `exactly ${quota.expectedOk} × 200, ${quota.expectedRefused} × 429`,
@@ -121,15 +209,40 @@ function goalRows(results) {
   }
   if (writes) {
     const putErrors = writes.put.gateway.errors ? ` (**${statusText(writes.put.gateway.statuses)}**)` : '';
-    rows.push(['`PUT /transactions/:id` p50 through the gateway', `≤ ${GOALS.putP50Ms} ms`, `${ms(writes.put.gateway.p50)} ms${putErrors}`, '', met(!writes.put.gateway.errors && writes.put.gateway.p50 <= GOALS.putP50Ms)]);
+    rows.push([
+      '`PUT /transactions/:id` p50 through the gateway',
+      `≤ ${GOALS.putP50Ms} ms`,
+      `${ms(writes.put.gateway.p50)} ms${putErrors}`,
+      '',
+      met(!writes.put.gateway.errors && writes.put.gateway.p50 <= GOALS.putP50Ms),
+    ]);
     const { redelivery } = writes;
-    rows.push([`redelivery of ${int(redelivery.records)} stored records / new-record rate`, `≥ ${GOALS.redeliveryRatio}`, ratio(redelivery.ratio), BEFORE.redelivery, met(redelivery.ratio >= GOALS.redeliveryRatio)]);
-    rows.push(['duplicates after the redelivery', '0', String(redelivery.again.duplicates), '', met(redelivery.again.duplicates === 0)]);
+    rows.push([
+      `redelivery of ${int(redelivery.records)} stored records / new-record rate`,
+      `≥ ${GOALS.redeliveryRatio}`,
+      ratio(redelivery.ratio),
+      BEFORE.redelivery,
+      met(redelivery.ratio >= GOALS.redeliveryRatio),
+    ]);
+    rows.push([
+      'duplicates after the redelivery',
+      '0',
+      String(redelivery.again.duplicates),
+      '',
+      met(redelivery.again.duplicates === 0),
+    ]);
   }
   if (rss) {
     const services = rss.filter((entry) => entry.kind === 'service');
     const worst = services.reduce((top, entry) => (entry.peak > (top?.peak ?? -1) ? entry : top), undefined);
-    if (worst) rows.push(['RSS of each service, peak under load', `< ${GOALS.serviceRssMiB} MB`, `worst ${mib(worst.peak)} MiB (${worst.name})`, BEFORE.ingestRss, met(worst.peak < GOALS.serviceRssMiB)]);
+    if (worst)
+      rows.push([
+        'RSS of each service, peak under load',
+        `< ${GOALS.serviceRssMiB} MB`,
+        `worst ${mib(worst.peak)} MiB (${worst.name})`,
+        BEFORE.ingestRss,
+        met(worst.peak < GOALS.serviceRssMiB),
+      ]);
   }
   return rows;
 }
@@ -158,7 +271,15 @@ function pipelineSection({ pipeline }) {
     spreadText(pipeline.httpRatio, ratio),
     spreadText(pipeline.csvRatio, ratio),
   ]);
-  rows.push(['before (issue 10)', BEFORE.pipelineHttp, BEFORE.pipelineCsv, BEFORE.ceiling, '', BEFORE.pipelineRatio, BEFORE.pipelineRatio]);
+  rows.push([
+    'before (issue 10)',
+    BEFORE.pipelineHttp,
+    BEFORE.pipelineCsv,
+    BEFORE.ceiling,
+    '',
+    BEFORE.pipelineRatio,
+    BEFORE.pipelineRatio,
+  ]);
   const failures = pipeline.repeats.flatMap((r) => r.http.failures);
   return [
     '## Pipeline vs ceiling',
@@ -168,7 +289,18 @@ function pipelineSection({ pipeline }) {
       'Ceiling: the same stored documents `insertMany`-ed into an empty collection of the same server by this one process; ' +
       '"with indexes" first creates the service collection\'s secondary indexes. Ratios use the plain ceiling. Records/s:',
     '',
-    table(['repeat', 'HTTP push via gateway', 'CSV file inbox', 'ceiling', 'ceiling with indexes', 'HTTP / ceiling', 'CSV / ceiling'], rows),
+    table(
+      [
+        'repeat',
+        'HTTP push via gateway',
+        'CSV file inbox',
+        'ceiling',
+        'ceiling with indexes',
+        'HTTP / ceiling',
+        'CSV / ceiling',
+      ],
+      rows,
+    ),
     ...(failures.length ? ['', `Refused pushes: ${failures.slice(0, 5).join('; ')}`] : []),
   ];
 }
@@ -190,9 +322,9 @@ function connectSection({ connect, pipeline }) {
     '## The peer: MongoDB Kafka sink connector',
     '',
     '`tools/benchmarks/connect-sink/run.js` (mongo-kafka-connect on a Kafka Connect standalone worker, `--indexes consumer`: the transactions ' +
-      'consumer\'s indexes created first) into the same server and Kafka, on topics shaped like the services\' own (the same event envelopes keyed by ' +
+      "consumer's indexes created first) into the same server and Kafka, on topics shaped like the services' own (the same event envelopes keyed by " +
       'transactionId, 3 partitions): InsertOne over as many transactions as a pipeline run, upsert over BENCH_CONNECT_UPSERT_RECORDS. ' +
-      'Timed from the task running until its group has committed the topic\'s end. Records/s, and this pipeline\'s median rate divided by it:',
+      "Timed from the task running until its group has committed the topic's end. Records/s, and this pipeline's median rate divided by it:",
     '',
     table(
       ['mode', 'records', 'records/s', 'our HTTP / it', 'our CSV / it', 'worker RSS peak (MiB)', 'before (issue 10)'],
@@ -209,7 +341,12 @@ function growthRows(reads) {
       if (figure.skipped) continue;
       const bySize = reads.sizes.map((size) => size.byTopic[topic].figures.find((other) => other.read === figure.read));
       const last = bySize[bySize.length - 1];
-      rows.push({ topic, read: figure.read, bySize, growth: last?.gateway ? last.gateway.p50 / figure.gateway.p50 : NaN });
+      rows.push({
+        topic,
+        read: figure.read,
+        bySize,
+        growth: last?.gateway ? last.gateway.p50 / figure.gateway.p50 : NaN,
+      });
     }
   }
   return rows;
@@ -225,9 +362,15 @@ function readsSection({ reads }) {
   const first = reads.sizes[0];
   for (const size of reads.sizes) {
     lines.push('', `### ${sizeName(size.size)} records per topic`, '');
-    const stored = Object.entries(size.byTopic).map(([topic, { stored }]) => `${int(stored)} ${topic}`).join(', ');
+    const stored = Object.entries(size.byTopic)
+      .map(([topic, { stored }]) => `${int(stored)} ${topic}`)
+      .join(', ');
     const seeded = size.seeds
-      .map((seed) => (seed.produced ? `${seed.topic} ${int(seed.produced)} produced, stored at ${int(seed.recordsPerSecond)} records/s` : `${seed.topic} none needed`))
+      .map((seed) =>
+        seed.produced
+          ? `${seed.topic} ${int(seed.produced)} produced, stored at ${int(seed.recordsPerSecond)} records/s`
+          : `${seed.topic} none needed`,
+      )
       .join('; ');
     lines.push(`Stored: ${stored}. Seeding through Kafka: ${seeded}.`, '');
     const rows = [];
@@ -241,11 +384,17 @@ function readsSection({ reads }) {
         const base = first.byTopic[topic].figures.find((other) => other.read === figure.read);
         const growth = base?.gateway ? figure.gateway.p50 / base.gateway.p50 : NaN;
         const errors = figure.gateway.errors + figure.direct.errors;
-        const ok = !errors && figure.gateway.p50 <= GOALS.readP50Ms && figure.gateway.p99 <= GOALS.readP99Ms && (size === first || growth <= GOALS.growth);
+        const ok =
+          !errors &&
+          figure.gateway.p50 <= GOALS.readP50Ms &&
+          figure.gateway.p99 <= GOALS.readP99Ms &&
+          (size === first || growth <= GOALS.growth);
         rows.push([
           resource,
           figure.read +
-            (errors ? ` (**non-200**: gateway ${statusText(figure.gateway.statuses) || 'none'}; direct ${statusText(figure.direct.statuses) || 'none'})` : ''),
+            (errors
+              ? ` (**non-200**: gateway ${statusText(figure.gateway.statuses) || 'none'}; direct ${statusText(figure.direct.statuses) || 'none'})`
+              : ''),
           ms(figure.gateway.p50),
           ms(figure.gateway.p99),
           ms(figure.direct.p50),
@@ -257,7 +406,23 @@ function readsSection({ reads }) {
         ]);
       }
     }
-    lines.push(table(['resource', 'read', 'gateway p50', 'gateway p99', 'direct p50', 'direct p99', 'overhead p50', `p50 / p50 at ${sizeName(first.size)}`, 'before (issue 10)', 'goal'], rows));
+    lines.push(
+      table(
+        [
+          'resource',
+          'read',
+          'gateway p50',
+          'gateway p99',
+          'direct p50',
+          'direct p99',
+          'overhead p50',
+          `p50 / p50 at ${sizeName(first.size)}`,
+          'before (issue 10)',
+          'goal',
+        ],
+        rows,
+      ),
+    );
   }
   if (reads.sizes.length > 1) {
     lines.push('', '### Growth (gateway p50, ms)', '');
@@ -268,7 +433,18 @@ function readsSection({ reads }) {
       `${ratio(row.growth)}×`,
       met(row.growth <= GOALS.growth),
     ]);
-    lines.push(table(['resource', 'read', ...reads.sizes.map((size) => sizeName(size.size)), `${sizeName(reads.sizes[reads.sizes.length - 1].size)} / ${sizeName(first.size)}`, `≤ ${GOALS.growth}×`], rows));
+    lines.push(
+      table(
+        [
+          'resource',
+          'read',
+          ...reads.sizes.map((size) => sizeName(size.size)),
+          `${sizeName(reads.sizes[reads.sizes.length - 1].size)} / ${sizeName(first.size)}`,
+          `≤ ${GOALS.growth}×`,
+        ],
+        rows,
+      ),
+    );
   }
   return lines;
 }
@@ -285,7 +461,9 @@ function quotaSection({ quota }) {
         String(run.repeat),
         String(run.ok),
         String(run.refused),
-        run.other ? `${run.other}: ${statusText(Object.fromEntries(Object.entries(run.statuses).filter(([status]) => status !== '429')))}` : '0',
+        run.other
+          ? `${run.other}: ${statusText(Object.fromEntries(Object.entries(run.statuses).filter(([status]) => status !== '429')))}`
+          : '0',
         met(run.ok === quota.expectedOk && run.refused === quota.expectedRefused && run.other === 0),
       ]),
     ),
@@ -315,17 +493,44 @@ function writesSection({ writes }) {
     table(
       ['', 'records/s', 'seconds', 'stored count', 'goal'],
       [
-        ['new records', int(redelivery.fresh.recordsPerSecond), redelivery.fresh.seconds.toFixed(1), `${int(redelivery.fresh.total - redelivery.fresh.stored)} → ${int(redelivery.fresh.total)}`, ''],
-        ['the same records again', int(redelivery.again.recordsPerSecond), redelivery.again.seconds.toFixed(1), `${int(redelivery.again.countBefore)} → ${int(redelivery.again.countAfter)} (${redelivery.again.duplicates} duplicates)`, met(redelivery.again.duplicates === 0)],
-        ['redelivered / new', ratio(redelivery.ratio), '', '', `≥ ${GOALS.redeliveryRatio}: ${met(redelivery.ratio >= GOALS.redeliveryRatio)}`],
+        [
+          'new records',
+          int(redelivery.fresh.recordsPerSecond),
+          redelivery.fresh.seconds.toFixed(1),
+          `${int(redelivery.fresh.total - redelivery.fresh.stored)} → ${int(redelivery.fresh.total)}`,
+          '',
+        ],
+        [
+          'the same records again',
+          int(redelivery.again.recordsPerSecond),
+          redelivery.again.seconds.toFixed(1),
+          `${int(redelivery.again.countBefore)} → ${int(redelivery.again.countAfter)} (${redelivery.again.duplicates} duplicates)`,
+          met(redelivery.again.duplicates === 0),
+        ],
+        [
+          'redelivered / new',
+          ratio(redelivery.ratio),
+          '',
+          '',
+          `≥ ${GOALS.redeliveryRatio}: ${met(redelivery.ratio >= GOALS.redeliveryRatio)}`,
+        ],
       ],
     ),
   ];
 }
 
 function overheadSection({ overhead }) {
-  if (!overhead.available) return ['## Gateway overhead (quota benchmark)', '', `\`${overhead.command}\`: not available: ${overhead.why}`];
-  return ['## Gateway overhead (quota benchmark)', '', `\`${overhead.command}\` (its own services, ${overhead.seconds.toFixed(0)} s):`, '', '```', overhead.output, '```'];
+  if (!overhead.available)
+    return ['## Gateway overhead (quota benchmark)', '', `\`${overhead.command}\`: not available: ${overhead.why}`];
+  return [
+    '## Gateway overhead (quota benchmark)',
+    '',
+    `\`${overhead.command}\` (its own services, ${overhead.seconds.toFixed(0)} s):`,
+    '',
+    '```',
+    overhead.output,
+    '```',
+  ];
 }
 
 function rssSection({ rss, rssPhases }) {

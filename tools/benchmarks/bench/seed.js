@@ -20,17 +20,35 @@ async function seedTopic(ctx, topic, { count, end, idPrefix, seed, keep }) {
   const started = performance.now();
   let produced = 0;
   if (count > 0) {
-    for (const chunk of eventChunks({ topic, count, days: config[SPANS[topic]], end, idPrefix, seed, customers: config.customers })) {
+    for (const chunk of eventChunks({
+      topic,
+      count,
+      days: config[SPANS[topic]],
+      end,
+      idPrefix,
+      seed,
+      customers: config.customers,
+    })) {
       await produceAll(ctx.kafka.producer, ctx.topic(topic), chunk);
       produced += chunk.length;
       if (keep) keep.push(...chunk);
     }
   }
   const producedSeconds = (performance.now() - started) / 1000;
-  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(topic), ctx.topic(topic), { timeoutMs: config.storeTimeoutSeconds * 1000 });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(topic), ctx.topic(topic), {
+    timeoutMs: config.storeTimeoutSeconds * 1000,
+  });
   const seconds = (performance.now() - started) / 1000;
   const after = await storedCount(ctx.mongo, topic);
-  return { topic, produced, stored: after - before, total: after, seconds, producedSeconds, recordsPerSecond: produced / seconds };
+  return {
+    topic,
+    produced,
+    stored: after - before,
+    total: after,
+    seconds,
+    producedSeconds,
+    recordsPerSecond: produced / seconds,
+  };
 }
 
 /** Re-produces already-stored messages and waits until they are consumed; the count must not move. */
@@ -38,10 +56,19 @@ async function redeliver(ctx, topic, messages) {
   const before = await storedCount(ctx.mongo, topic);
   const started = performance.now();
   await produceAll(ctx.kafka.producer, ctx.topic(topic), messages);
-  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(topic), ctx.topic(topic), { timeoutMs: ctx.config.storeTimeoutSeconds * 1000 });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(topic), ctx.topic(topic), {
+    timeoutMs: ctx.config.storeTimeoutSeconds * 1000,
+  });
   const seconds = (performance.now() - started) / 1000;
   const after = await storedCount(ctx.mongo, topic);
-  return { produced: messages.length, seconds, recordsPerSecond: messages.length / seconds, countBefore: before, countAfter: after, duplicates: after - before };
+  return {
+    produced: messages.length,
+    seconds,
+    recordsPerSecond: messages.length / seconds,
+    countBefore: before,
+    countAfter: after,
+    duplicates: after - before,
+  };
 }
 
 module.exports = { seedTopic, redeliver };

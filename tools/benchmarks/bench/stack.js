@@ -69,7 +69,11 @@ class ServiceProcess {
         const response = await fetch(`${this.url}/health/ready`).catch(() => undefined);
         return response?.status === 200;
       },
-      { timeoutMs: 90_000, intervalMs: 300, description: `${this.name} to be ready on ${this.url} (log: ${this.logFile})` },
+      {
+        timeoutMs: 90_000,
+        intervalMs: 300,
+        description: `${this.name} to be ready on ${this.url} (log: ${this.logFile})`,
+      },
     );
   }
 
@@ -101,7 +105,10 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
   const ports = await freePorts(APPS.length + 2);
   const portOf = Object.fromEntries(APPS.map((app, index) => [app, ports[index]]));
   const prefix = `bench-${randomBytes(4).toString('hex')}.`;
-  const admin = { username: `bench_admin_${randomBytes(3).toString('hex')}`, password: randomBytes(16).toString('hex') };
+  const admin = {
+    username: `bench_admin_${randomBytes(3).toString('hex')}`,
+    password: randomBytes(16).toString('hex'),
+  };
   const env = {
     ...exampleEnv(),
     KAFKA_BOOTSTRAP_SERVERS: kafka,
@@ -120,7 +127,9 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     JWT_EXPIRES_IN: String(6 * 3600),
     ...serviceAddressEnv((app) => portOf[app]),
   };
-  const services = new Map(APPS.map((app) => [app, new ServiceProcess(app, app, portOf[app], env, join(logDir, `${app}.log`))]));
+  const services = new Map(
+    APPS.map((app) => [app, new ServiceProcess(app, app, portOf[app], env, join(logDir, `${app}.log`))]),
+  );
   const quotaPort = ports[APPS.length + 1];
   const quotaGateway = new ServiceProcess(
     'api-gateway (quota 100/h)',

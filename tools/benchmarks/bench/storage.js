@@ -8,8 +8,18 @@ const { performance } = require('node:perf_hooks');
 
 /** topic -> the owning service, its database and collection (DESIGN.md). */
 const STORES = {
-  transactions: { service: 'transactions-consumer', database: 'transactions', collection: 'transactions', resource: 'transactions' },
-  network_logs: { service: 'network-logs-consumer', database: 'network_logs', collection: 'network_logs', resource: 'network-logs' },
+  transactions: {
+    service: 'transactions-consumer',
+    database: 'transactions',
+    collection: 'transactions',
+    resource: 'transactions',
+  },
+  network_logs: {
+    service: 'network-logs-consumer',
+    database: 'network_logs',
+    collection: 'network_logs',
+    resource: 'network-logs',
+  },
 };
 
 async function connectMongo(uri) {
@@ -90,9 +100,13 @@ module.exports = { STORES, connectMongo, storedCount, freshStorage, storedDocume
 async function removeRunRecords(client, runId, { transactionsOnly = false, idPattern = '' } = {}) {
   const escaped = runId.replace(/[^A-Za-z0-9]/g, '\\$&');
   const removed = {};
-  removed.transactions = (await storeOf(client, 'transactions').deleteMany({ transactionId: { $regex: `^${escaped}-${idPattern}` } })).deletedCount;
+  removed.transactions = (
+    await storeOf(client, 'transactions').deleteMany({ transactionId: { $regex: `^${escaped}-${idPattern}` } })
+  ).deletedCount;
   if (transactionsOnly) return removed;
-  removed.network_logs = (await storeOf(client, 'network_logs').deleteMany({ message: { $regex: `conn=${escaped}-` } })).deletedCount;
+  removed.network_logs = (
+    await storeOf(client, 'network_logs').deleteMany({ message: { $regex: `conn=${escaped}-` } })
+  ).deletedCount;
   return removed;
 }
 

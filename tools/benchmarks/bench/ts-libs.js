@@ -24,6 +24,7 @@ module.exports = {
   kafkaCore: () => load('libs/kafka-core/src/index.ts'),
   records: () => load('libs/records/src/index.ts'),
   /** The transactions consumer's record definition (collection, indexes, transform). */
-  transactionsDefinition: () => load('apps/transactions-consumer/src/app/transactions.definition.ts').transactionsDefinition,
+  transactionsDefinition: () =>
+    load('apps/transactions-consumer/src/app/transactions.definition.ts').transactionsDefinition,
   testing: () => load('libs/testing/src/index.ts'),
 };

@@ -27,7 +27,9 @@ function cacheRoot() {
 function mvn(args, logFile) {
   const result = spawnSync('mvn', ['-q', '-B', '-f', POM, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error?.code === 'ENOENT') {
-    throw new Error('mvn not found: Maven fetches Kafka Connect and the MongoDB connector from Maven Central (once, then cached). Install it, e.g. apt-get install maven');
+    throw new Error(
+      'mvn not found: Maven fetches Kafka Connect and the MongoDB connector from Maven Central (once, then cached). Install it, e.g. apt-get install maven',
+    );
   }
   writeFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
   return result.status === 0;
@@ -56,7 +58,10 @@ function fetchInto(target, logDir, what, args) {
 
 function needJava() {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (result.error) throw new Error('java not found: Kafka Connect 4.1 needs Java 17 or newer (e.g. apt-get install openjdk-17-jre-headless)');
+  if (result.error)
+    throw new Error(
+      'java not found: Kafka Connect 4.1 needs Java 17 or newer (e.g. apt-get install openjdk-17-jre-headless)',
+    );
   const major = Number(/version "(\d+)/.exec(result.stderr ?? '')?.[1]);
   if (major && major < 17) throw new Error(`java ${major} found, but Kafka Connect 4.1 needs Java 17 or newer`);
 }
@@ -73,16 +78,21 @@ function ensureConnectJars(log = (line) => process.stderr.write(`${line}\n`)) {
   const plugin = join(plugins, `mongo-kafka-connect-${CONNECTOR_VERSION}`);
   const key = createHash('sha256').update(readFileSync(POM)).update(CONNECTOR_VERSION).digest('hex').slice(0, 16);
   const stamp = join(home, '.complete');
-  const complete = existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === key && existsSync(libs) && existsSync(plugin);
+  const complete =
+    existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === key && existsSync(libs) && existsSync(plugin);
   if (!complete) {
     mkdirSync(home, { recursive: true });
-    log(`connect-sink: fetching Kafka Connect ${KAFKA_VERSION} and mongo-kafka-connect ${CONNECTOR_VERSION} with Maven into ${home} (first time only)...`);
-    fetchInto(libs, home, `the Kafka Connect ${KAFKA_VERSION} jars (org.apache.kafka:connect-runtime and its dependencies)`, [
-      `-Dkafka.version=${KAFKA_VERSION}`,
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-    ]);
-    if (!readdirSync(libs).includes(`connect-runtime-${KAFKA_VERSION}.jar`)) throw new Error(`Maven ran but connect-runtime-${KAFKA_VERSION}.jar is missing in ${libs}`);
+    log(
+      `connect-sink: fetching Kafka Connect ${KAFKA_VERSION} and mongo-kafka-connect ${CONNECTOR_VERSION} with Maven into ${home} (first time only)...`,
+    );
+    fetchInto(
+      libs,
+      home,
+      `the Kafka Connect ${KAFKA_VERSION} jars (org.apache.kafka:connect-runtime and its dependencies)`,
+      [`-Dkafka.version=${KAFKA_VERSION}`, 'dependency:copy-dependencies', '-DincludeScope=runtime'],
+    );
+    if (!readdirSync(libs).includes(`connect-runtime-${KAFKA_VERSION}.jar`))
+      throw new Error(`Maven ran but connect-runtime-${KAFKA_VERSION}.jar is missing in ${libs}`);
     mkdirSync(plugins, { recursive: true });
     fetchInto(plugin, home, `org.mongodb.kafka:mongo-kafka-connect:${CONNECTOR_VERSION} (classifier all)`, [
       'dependency:copy',

@@ -34,7 +34,12 @@ function args(argv) {
       seed: { type: 'string', default: '42' },
     },
   });
-  const options = { ...values, count: parseCount(values.count), partitions: Number(values.partitions), seed: Number(values.seed) };
+  const options = {
+    ...values,
+    count: parseCount(values.count),
+    partitions: Number(values.partitions),
+    seed: Number(values.seed),
+  };
   if (!options.topic) throw new Error('--topic is required');
   if (!(options.count > 0)) throw new Error('--count must be a positive number');
   return options;
@@ -72,7 +77,8 @@ async function main() {
     for (let n = 0; n < options.count; n += BATCH) {
       const now = new Date();
       const messages = [];
-      for (let i = n; i < Math.min(n + BATCH, options.count); i++) messages.push(transactionEvent(generator.row(r, i, options.prefix), now));
+      for (let i = n; i < Math.min(n + BATCH, options.count); i++)
+        messages.push(transactionEvent(generator.row(r, i, options.prefix), now));
       await producer.send(options.topic, messages);
     }
   } finally {

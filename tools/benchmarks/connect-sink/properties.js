@@ -22,7 +22,9 @@ function defaultBatchSize(mode) {
 }
 
 function render(entries) {
-  return `${Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n')}\n`;
+  return `${Object.entries(entries)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
 }
 
 /** connect-standalone's worker.properties. */

@@ -97,11 +97,17 @@ function optionsOf(argv) {
 
 function indexesOf(list) {
   if (list === 'consumer') return Object.values(CONSUMER_INDEXES);
-  return list.split(',').filter(Boolean).map((field) => {
-    const index = CONSUMER_INDEXES[field];
-    if (!index) throw new Error(`--indexes: no consumer index leads with "${field}" (known: consumer, ${Object.keys(CONSUMER_INDEXES).join(', ')})`);
-    return index;
-  });
+  return list
+    .split(',')
+    .filter(Boolean)
+    .map((field) => {
+      const index = CONSUMER_INDEXES[field];
+      if (!index)
+        throw new Error(
+          `--indexes: no consumer index leads with "${field}" (known: consumer, ${Object.keys(CONSUMER_INDEXES).join(', ')})`,
+        );
+      return index;
+    });
 }
 
 const freePort = () =>
@@ -170,12 +176,19 @@ function startWorker({ jars, dir, heap, workerFile, connectorFile }) {
   const args = [
     ...heap.split(/\s+/).filter(Boolean),
     // connect-standalone.sh's JVM options (kafka-run-class.sh)
-    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
-    '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${join(__dirname, 'log4j2.properties')}`,
     `-Dconnect.logs.dir=${dir}`,
-    '-cp', `${jars.libs}/*`,
-    'org.apache.kafka.connect.cli.ConnectStandalone', workerFile, connectorFile,
+    '-cp',
+    `${jars.libs}/*`,
+    'org.apache.kafka.connect.cli.ConnectStandalone',
+    workerFile,
+    connectorFile,
   ];
   const child = spawn('java', args, { stdio: ['ignore', out, out] });
   closeSync(out);
@@ -198,7 +211,10 @@ async function prepareCollection(mongo, options) {
   await mongo.db(options.database).command({ ping: 1 });
   const collection = mongo.db(options.database).collection(options.collection);
   for (const index of options.indexes) await collection.createIndex(index.key, { name: index.name });
-  if (options.indexes.length) log(`created indexes ${options.indexes.map((i) => i.name).join(', ')} on ${options.database}.${options.collection}`);
+  if (options.indexes.length)
+    log(
+      `created indexes ${options.indexes.map((i) => i.name).join(', ')} on ${options.database}.${options.collection}`,
+    );
   return collection;
 }
 
@@ -215,7 +231,9 @@ async function topicEnds(inspector, topic) {
 async function run(options) {
   const jars = ensureConnectJars((line) => process.stderr.write(`${line}\n`));
   const { createKafkaClient, KafkaInspector, silentLogger } = kafkaCore();
-  const admin = new KafkaInspector(createKafkaClient({ clientId: 'connect-bench-runner', brokers: options.kafka.split(','), logger: silentLogger }));
+  const admin = new KafkaInspector(
+    createKafkaClient({ clientId: 'connect-bench-runner', brokers: options.kafka.split(','), logger: silentLogger }),
+  );
   const mongo = new MongoClient(options.mongoUri, { serverSelectionTimeoutMS: 5000 });
   const dir = mkdtempSync(join(tmpdir(), 'connect-sink-'));
   const name = `connect-bench-${process.pid}-${Date.now().toString(36)}`;
@@ -241,14 +259,38 @@ async function run(options) {
     const restPort = await freePort();
     const workerFile = join(dir, 'worker.properties');
     const connectorFile = join(dir, 'mongo-sink.properties');
-    writeFileSync(workerFile, workerProperties({ kafka: options.kafka, restPort, offsetsFile: join(dir, 'connect.offsets'), pluginPath: jars.plugins }));
-    writeFileSync(connectorFile, connectorProperties({ name, topic: options.topic, mongoUri: options.mongoUri, database: options.database, collection: options.collection, mode: options.mode, tasks: options.tasks, batchSize: options.batchSize }));
-    log(`${records} records in ${options.topic} (${ends.length} partitions), ${before} documents in ${options.database}.${options.collection}; mode ${options.mode}, max.batch.size ${options.batchSize}, tasks ${options.tasks}; worker files in ${dir}`);
+    writeFileSync(
+      workerFile,
+      workerProperties({
+        kafka: options.kafka,
+        restPort,
+        offsetsFile: join(dir, 'connect.offsets'),
+        pluginPath: jars.plugins,
+      }),
+    );
+    writeFileSync(
+      connectorFile,
+      connectorProperties({
+        name,
+        topic: options.topic,
+        mongoUri: options.mongoUri,
+        database: options.database,
+        collection: options.collection,
+        mode: options.mode,
+        tasks: options.tasks,
+        batchSize: options.batchSize,
+      }),
+    );
+    log(
+      `${records} records in ${options.topic} (${ends.length} partitions), ${before} documents in ${options.database}.${options.collection}; mode ${options.mode}, max.batch.size ${options.batchSize}, tasks ${options.tasks}; worker files in ${dir}`,
+    );
 
     const launched = process.hrtime.bigint();
     worker = startWorker({ jars, dir, heap: options.heap, workerFile, connectorFile });
     const fail = (message) => {
-      throw new Error(`${message}\n---- last lines of ${worker.logFile} ----\n${tail(worker.logFile)}\n---- ${worker.stdoutFile} ----\n${tail(worker.stdoutFile, 10)}`);
+      throw new Error(
+        `${message}\n---- last lines of ${worker.logFile} ----\n${tail(worker.logFile)}\n---- ${worker.stdoutFile} ----\n${tail(worker.stdoutFile, 10)}`,
+      );
     };
     const seconds = (from) => Number(process.hrtime.bigint() - from) / 1e9;
     const deadline = Date.now() + options.timeout * 1000;
@@ -261,7 +303,8 @@ async function run(options) {
     let lastReport = Date.now();
     let written = 0;
     for (;;) {
-      if (worker.child.exitCode !== null || worker.child.signalCode !== null) fail(`the Kafka Connect worker exited (code ${worker.child.exitCode ?? worker.child.signalCode})`);
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null)
+        fail(`the Kafka Connect worker exited (code ${worker.child.exitCode ?? worker.child.signalCode})`);
       const memory = memoryOf(worker.child.pid);
       if (memory) peakMb = Math.max(peakMb, memory.rss, memory.hwm);
       if (memory && running) runPeakMb = Math.max(runPeakMb, memory.rss);
@@ -288,7 +331,9 @@ async function run(options) {
         if (written >= records) break;
         if (Date.now() - lastReport >= 5000) {
           lastReport = Date.now();
-          log(`${written}/${records} records written (${(written / seconds(running)).toFixed(0)}/s), worker RSS ${memory?.rss.toFixed(0)} MB`);
+          log(
+            `${written}/${records} records written (${(written / seconds(running)).toFixed(0)}/s), worker RSS ${memory?.rss.toFixed(0)} MB`,
+          );
         }
       }
       await sleep(100);
@@ -305,7 +350,10 @@ async function run(options) {
     }
     const final = memoryOf(worker.child.pid);
     if (final) peakMb = Math.max(peakMb, final.hwm);
-    if (documents < options.expect) fail(`the connector consumed all ${records} records but ${options.database}.${options.collection} holds ${documents} documents, not ${options.expect}`);
+    if (documents < options.expect)
+      fail(
+        `the connector consumed all ${records} records but ${options.database}.${options.collection} holds ${documents} documents, not ${options.expect}`,
+      );
     return {
       mode: options.mode,
       records,
@@ -338,7 +386,9 @@ async function main() {
   try {
     options = optionsOf(process.argv.slice(2));
   } catch (error) {
-    log(`${error.message}\nusage: run.js --kafka HOST:PORT --topic T --mongo-uri URI --database D --collection C --mode insert|upsert --expect N [--indexes consumer|customerId,…] [--tasks N] [--batch-size N] [--timeout S] [--heap FLAGS] [--keep]`);
+    log(
+      `${error.message}\nusage: run.js --kafka HOST:PORT --topic T --mongo-uri URI --database D --collection C --mode insert|upsert --expect N [--indexes consumer|customerId,…] [--tasks N] [--batch-size N] [--timeout S] [--heap FLAGS] [--keep]`,
+    );
     return 2;
   }
   const result = await run(options);

@@ -2,15 +2,34 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ALL_TOPICS, createEvent, DLQ_HEADERS, dlqTopicOf, EVENT_HEADERS, PAYLOAD_SCHEMAS, SOURCE_KINDS } from '@datalake/kafka-schemas';
-import { ASYNCAPI_FILE, asyncApiDocument, contractFiles, eventJsonSchema, eventSchemaFile, exampleEvent, readContractFile } from './event-contract';
+import {
+  ALL_TOPICS,
+  createEvent,
+  DLQ_HEADERS,
+  dlqTopicOf,
+  EVENT_HEADERS,
+  PAYLOAD_SCHEMAS,
+  SOURCE_KINDS,
+} from '@datalake/kafka-schemas';
+import {
+  ASYNCAPI_FILE,
+  asyncApiDocument,
+  contractFiles,
+  eventJsonSchema,
+  eventSchemaFile,
+  exampleEvent,
+  readContractFile,
+} from './event-contract';
 
 const ROOT = join(__dirname, '../../..');
 
 type Doc = {
   channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
   operations: Record<string, { action: string; channel: { $ref: string } }>;
-  components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }>; messages: Record<string, { bindings: { kafka: { key: unknown } } }> };
+  components: {
+    schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }>;
+    messages: Record<string, { bindings: { kafka: { key: unknown } } }>;
+  };
 };
 
 describe('published event contract (docs/contract)', () => {
@@ -35,11 +54,18 @@ describe('published event contract (docs/contract)', () => {
 
   it('lists every event header and every dead-letter header constant', () => {
     const document = asyncApiDocument() as unknown as Doc;
-    expect(Object.keys(document.components.schemas['EventHeaders'].properties).sort()).toEqual(Object.values(EVENT_HEADERS).sort());
+    expect(Object.keys(document.components.schemas['EventHeaders'].properties).sort()).toEqual(
+      Object.values(EVENT_HEADERS).sort(),
+    );
     const dlqHeaders = Object.keys(document.components.schemas['DeadLetterHeaders'].properties);
     for (const header of Object.values(DLQ_HEADERS)) expect(dlqHeaders).toContain(header);
     expect(document.components.schemas['DeadLetterHeaders'].required).toEqual(
-      expect.arrayContaining([DLQ_HEADERS.errorCode, DLQ_HEADERS.errorMessage, DLQ_HEADERS.originalTopic, DLQ_HEADERS.failedAt]),
+      expect.arrayContaining([
+        DLQ_HEADERS.errorCode,
+        DLQ_HEADERS.errorMessage,
+        DLQ_HEADERS.originalTopic,
+        DLQ_HEADERS.failedAt,
+      ]),
     );
   });
 
@@ -69,7 +95,10 @@ describe('published event contract (docs/contract)', () => {
       for (const field of required) {
         const { [field]: _dropped, ...without } = payload;
         expect({ field, schema: validate({ ...value, payload: without }) }).toEqual({ field, schema: false });
-        expect({ field, code: createEvent(topic, without, { kind: 'http', name: 'api' }).ok }).toEqual({ field, code: false });
+        expect({ field, code: createEvent(topic, without, { kind: 'http', name: 'api' }).ok }).toEqual({
+          field,
+          code: false,
+        });
       }
     });
   });

@@ -37,7 +37,8 @@ export const SCHEMA_ERROR_CODES = [
   'STORAGE_REJECTED',
   'PROCESSING_FAILED',
 ] as const satisfies readonly SchemaErrorCode[];
-const everyCodeListed: [Exclude<SchemaErrorCode, (typeof SCHEMA_ERROR_CODES)[number]>] extends [never] ? true : never = true;
+const everyCodeListed: [Exclude<SchemaErrorCode, (typeof SCHEMA_ERROR_CODES)[number]>] extends [never] ? true : never =
+  true;
 void everyCodeListed;
 
 /**
@@ -60,7 +61,12 @@ const DLQ_HEADER_DOCS: Readonly<Record<keyof typeof DLQ_HEADERS, string>> = {
   originalBytes: 'Size in bytes of the original value; set with x-dlq-truncated',
 };
 
-const ALWAYS_SET_DLQ_HEADERS = [DLQ_HEADERS.errorCode, DLQ_HEADERS.errorMessage, DLQ_HEADERS.originalTopic, DLQ_HEADERS.failedAt];
+const ALWAYS_SET_DLQ_HEADERS = [
+  DLQ_HEADERS.errorCode,
+  DLQ_HEADERS.errorMessage,
+  DLQ_HEADERS.originalTopic,
+  DLQ_HEADERS.failedAt,
+];
 
 const EXAMPLE_TIME = new Date('2026-11-24T10:00:00.120Z');
 
@@ -71,7 +77,9 @@ const EXAMPLE_TIME = new Date('2026-11-24T10:00:00.120Z');
 export function exampleEvent(topic: Topic): { key: string; value: Schema } {
   const event = createEvent(topic, catalogueOf(topic).example, { kind: 'http', name: 'api' }, EXAMPLE_TIME);
   if (!event.ok) throw new Error(`the example ${topic} record is refused: ${event.error.message}`);
-  const value = JSON.parse(encodeEvent({ ...event.value.envelope, eventId: '8d4c5a5e-2f7b-4b8e-9a57-0f1c2d3e4f50' })) as Schema;
+  const value = JSON.parse(
+    encodeEvent({ ...event.value.envelope, eventId: '8d4c5a5e-2f7b-4b8e-9a57-0f1c2d3e4f50' }),
+  ) as Schema;
   return { key: event.value.key, value };
 }
 
@@ -82,7 +90,11 @@ function envelopeSchema(topic: Topic, payloadRef: string): Schema {
       `The value of a message on \`${topic}\`. A consumer also accepts a bare payload (no envelope, as Kafka Connect or kcat produce) and wraps it ` +
       `with source {kind: "kafka", name: "${topic}"}. At most ${JSON_LIMITS.maxRecordBytes} bytes per record, ${JSON_LIMITS.maxDepth} levels deep.`,
     properties: {
-      eventId: { type: 'string', maxLength: 128, description: 'Unique id of this event (a UUID when DataLake made it)' },
+      eventId: {
+        type: 'string',
+        maxLength: 128,
+        description: 'Unique id of this event (a UUID when DataLake made it)',
+      },
       schema: { type: 'string', const: PAYLOAD_SCHEMAS[topic].schema, description: 'Payload schema name and version' },
       source: {
         type: 'object',
@@ -92,7 +104,11 @@ function envelopeSchema(topic: Topic, payloadRef: string): Schema {
         },
         required: ['kind', 'name'],
       },
-      occurredAt: { type: 'string', format: 'date-time', description: "The record's own timestamp (else the ingestion time)" },
+      occurredAt: {
+        type: 'string',
+        format: 'date-time',
+        description: "The record's own timestamp (else the ingestion time)",
+      },
       ingestedAt: { type: 'string', format: 'date-time' },
       payload: { $ref: payloadRef },
     },
@@ -123,7 +139,9 @@ export function asyncApiDocument(): Schema {
     EventHeaders: {
       type: 'object',
       properties: {
-        [EVENT_HEADERS.correlationId]: stringHeader('Correlation id: the x-request-id of the HTTP push, else one per file or batch'),
+        [EVENT_HEADERS.correlationId]: stringHeader(
+          'Correlation id: the x-request-id of the HTTP push, else one per file or batch',
+        ),
         [EVENT_HEADERS.contentType]: { type: 'string', const: JSON_CONTENT_TYPE },
       },
     },
@@ -131,7 +149,12 @@ export function asyncApiDocument(): Schema {
       type: 'object',
       description: 'The original headers of the message, plus these',
       properties: {
-        ...Object.fromEntries(Object.entries(DLQ_HEADERS).map(([name, header]) => [header, stringHeader(DLQ_HEADER_DOCS[name as keyof typeof DLQ_HEADERS])])),
+        ...Object.fromEntries(
+          Object.entries(DLQ_HEADERS).map(([name, header]) => [
+            header,
+            stringHeader(DLQ_HEADER_DOCS[name as keyof typeof DLQ_HEADERS]),
+          ]),
+        ),
         ...Object.fromEntries(
           Object.entries(SOURCE_DLQ_HEADER_DOCS)
             .filter(([header]) => !(Object.values(DLQ_HEADERS) as string[]).includes(header))
@@ -156,7 +179,12 @@ export function asyncApiDocument(): Schema {
       contentType: JSON_CONTENT_TYPE,
       headers: { $ref: '#/components/schemas/EventHeaders' },
       payload: { $ref: `#/components/schemas/${name}Event` },
-      bindings: { kafka: { key: { type: 'string', description: `Natural key: ${catalogueOf(topic).naturalKey.description}` }, bindingVersion: '0.5.0' } },
+      bindings: {
+        kafka: {
+          key: { type: 'string', description: `Natural key: ${catalogueOf(topic).naturalKey.description}` },
+          bindingVersion: '0.5.0',
+        },
+      },
       examples: [
         {
           name: 'http',
@@ -171,8 +199,13 @@ export function asyncApiDocument(): Schema {
       summary: `A message refused on ${topic} (or a bad ${topic} source row), never dropped`,
       contentType: 'application/octet-stream',
       headers: { $ref: '#/components/schemas/DeadLetterHeaders' },
-      payload: { type: 'string', description: 'The original value as it came (any bytes); its start only when x-dlq-truncated is "true"' },
-      bindings: { kafka: { key: { type: 'string', description: 'The original key (may be absent)' }, bindingVersion: '0.5.0' } },
+      payload: {
+        type: 'string',
+        description: 'The original value as it came (any bytes); its start only when x-dlq-truncated is "true"',
+      },
+      bindings: {
+        kafka: { key: { type: 'string', description: 'The original key (may be absent)' }, bindingVersion: '0.5.0' },
+      },
     };
     channels[topic] = {
       address: topic,
@@ -218,7 +251,11 @@ export function asyncApiDocument(): Schema {
     },
     defaultContentType: JSON_CONTENT_TYPE,
     servers: {
-      kafka: { host: 'localhost:9092', protocol: 'kafka', description: 'KAFKA_BOOTSTRAP_SERVERS (local default shown)' },
+      kafka: {
+        host: 'localhost:9092',
+        protocol: 'kafka',
+        description: 'KAFKA_BOOTSTRAP_SERVERS (local default shown)',
+      },
     },
     channels,
     operations,
@@ -229,8 +266,12 @@ export function asyncApiDocument(): Schema {
 /** Every contract file, path (from the repository root) → content. */
 export function contractFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const topic of ALL_TOPICS) files.set(eventSchemaFile(topic), `${JSON.stringify(eventJsonSchema(topic), null, 2)}\n`);
-  files.set(ASYNCAPI_FILE, `# Generated by tools/contract (npx nx run contract:generate); do not edit.\n${stringify(asyncApiDocument(), { lineWidth: 0 })}`);
+  for (const topic of ALL_TOPICS)
+    files.set(eventSchemaFile(topic), `${JSON.stringify(eventJsonSchema(topic), null, 2)}\n`);
+  files.set(
+    ASYNCAPI_FILE,
+    `# Generated by tools/contract (npx nx run contract:generate); do not edit.\n${stringify(asyncApiDocument(), { lineWidth: 0 })}`,
+  );
   return files;
 }
 

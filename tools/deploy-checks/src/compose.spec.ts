@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandExists, run, type RunResult } from './lib/run';
 import { ensureTools, INSTALL_SCRIPT, INSTALL_TIMEOUT_MS } from './lib/tools';
-import {
-  ALL_TOPICS,
-  GATEWAY,
-  INGEST,
-  readEnvExample,
-  SERVICES,
-} from './lib/workspace';
+import { ALL_TOPICS, GATEWAY, INGEST, readEnvExample, SERVICES } from './lib/workspace';
 
 const COMPOSE_FILE = 'docker/compose.yaml';
 const DEV_ENV_FILE = 'docker/.env.compose.example';
@@ -45,25 +39,12 @@ interface ComposeModel {
 /** Environment for `docker compose` without the caller's DataLake variables. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of [
-    ...readEnvExample().keys(),
-    'DATALAKE_REGISTRY',
-    'DATALAKE_TAG',
-  ])
-    delete env[key];
+  for (const key of [...readEnvExample().keys(), 'DATALAKE_REGISTRY', 'DATALAKE_TAG']) delete env[key];
   return env;
 }
 
-function compose(
-  args: string[],
-  envFile: string,
-  env: NodeJS.ProcessEnv = cleanEnv(),
-): RunResult {
-  return run(
-    'docker',
-    ['compose', '-f', COMPOSE_FILE, '--env-file', envFile, ...args],
-    { env },
-  );
+function compose(args: string[], envFile: string, env: NodeJS.ProcessEnv = cleanEnv()): RunResult {
+  return run('docker', ['compose', '-f', COMPOSE_FILE, '--env-file', envFile, ...args], { env });
 }
 
 describe('docker/compose.yaml', () => {
@@ -80,8 +61,7 @@ describe('docker/compose.yaml', () => {
     // Installs the compose CLI plugin only when `docker compose` is missing.
     ensureTools('compose');
     const rendered = compose(['config', '--format', 'json'], DEV_ENV_FILE);
-    if (rendered.status !== 0)
-      throw new Error(`${rendered.command} failed:\n${rendered.stderr}`);
+    if (rendered.status !== 0) throw new Error(`${rendered.command} failed:\n${rendered.stderr}`);
     model = JSON.parse(rendered.stdout) as ComposeModel;
   }, INSTALL_TIMEOUT_MS);
 
@@ -104,10 +84,7 @@ describe('docker/compose.yaml', () => {
         ADMIN_PASSWORD: 'test-only-password',
       };
       expect(compose(['config', '-q'], envFile, env).status).toBe(0);
-      expect(
-        compose(['--profile', 'monitoring', 'config', '-q'], envFile, env)
-          .status,
-      ).toBe(0);
+      expect(compose(['--profile', 'monitoring', 'config', '-q'], envFile, env).status).toBe(0);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -130,12 +107,8 @@ describe('docker/compose.yaml', () => {
     expect(model.services['mongodb'].image).toBe('mongo:7');
     const kafka = model.services['kafka'];
     expect(kafka.image).toBe('apache/kafka:4.1.1');
-    expect(kafka.environment?.['KAFKA_PROCESS_ROLES']).toBe(
-      'broker,controller',
-    );
-    expect(kafka.environment?.['KAFKA_CONTROLLER_QUORUM_VOTERS']).toMatch(
-      /^1@/,
-    );
+    expect(kafka.environment?.['KAFKA_PROCESS_ROLES']).toBe('broker,controller');
+    expect(kafka.environment?.['KAFKA_CONTROLLER_QUORUM_VOTERS']).toMatch(/^1@/);
   });
 
   it('creates every topic and dead-letter topic in a one-shot service', () => {
@@ -143,14 +116,10 @@ describe('docker/compose.yaml', () => {
     expect(init.image).toBe('apache/kafka:4.1.1');
     expect(init.restart).toBe('no');
     expect(init.depends_on?.['kafka']?.condition).toBe('service_healthy');
-    const script = [...(init.entrypoint ?? []), ...(init.command ?? [])].join(
-      ' ',
-    );
+    const script = [...(init.entrypoint ?? []), ...(init.command ?? [])].join(' ');
     expect(script).toContain('kafka-topics.sh');
     expect(script).toContain('--create --if-not-exists');
-    expect((init.environment?.['TOPICS'] ?? '').split(/\s+/).sort()).toEqual(
-      [...ALL_TOPICS].sort(),
-    );
+    expect((init.environment?.['TOPICS'] ?? '').split(/\s+/).sort()).toEqual([...ALL_TOPICS].sort());
     // The same topic namespace as the services (`$$` is compose's escape for a literal `$`).
     expect(script).toContain('--topic "$${KAFKA_TOPIC_PREFIX}$${topic}"');
     expect(init.environment).toHaveProperty('KAFKA_TOPIC_PREFIX');
@@ -162,21 +131,15 @@ describe('docker/compose.yaml', () => {
       if (!oneShot) {
         expect({
           name,
-          healthcheck:
-            Boolean(service.healthcheck?.test?.length) &&
-            !service.healthcheck?.disable,
+          healthcheck: Boolean(service.healthcheck?.test?.length) && !service.healthcheck?.disable,
         }).toEqual({
           name,
           healthcheck: true,
         });
       }
-      for (const [dependency, { condition }] of Object.entries(
-        service.depends_on ?? {},
-      )) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         const expected =
-          model.services[dependency].restart === 'no'
-            ? 'service_completed_successfully'
-            : 'service_healthy';
+          model.services[dependency].restart === 'no' ? 'service_completed_successfully' : 'service_healthy';
         expect({ name, dependency, condition }).toEqual({
           name,
           dependency,
@@ -194,24 +157,18 @@ describe('docker/compose.yaml', () => {
       expect(service.build?.args?.['APP']).toBe(app);
       expect(service.read_only).toBe(true);
       expect(service.user ?? '').not.toMatch(/^(root|0)\b/);
-      expect(service.depends_on?.['kafka-init']?.condition).toBe(
-        'service_completed_successfully',
-      );
+      expect(service.depends_on?.['kafka-init']?.condition).toBe('service_completed_successfully');
     }
     // The gateway starts once every internal service is ready.
     for (const { app } of SERVICES.filter((s) => s.app !== GATEWAY)) {
-      expect(model.services[GATEWAY].depends_on?.[app]?.condition).toBe(
-        'service_healthy',
-      );
+      expect(model.services[GATEWAY].depends_on?.[app]?.condition).toBe('service_healthy');
     }
   });
 
   it('uses only the variable names of .env.example in the services', () => {
     const known = new Set(readEnvExample().keys());
     for (const { app } of SERVICES) {
-      const unknown = Object.keys(model.services[app].environment ?? {}).filter(
-        (key) => !known.has(key),
-      );
+      const unknown = Object.keys(model.services[app].environment ?? {}).filter((key) => !known.has(key));
       expect({ app, unknown }).toEqual({ app, unknown: [] });
     }
     expect(model.services[GATEWAY].environment?.['JWT_SECRET']).toBeTruthy();
@@ -225,9 +182,7 @@ describe('docker/compose.yaml', () => {
       for (const port of service.ports ?? []) {
         const loopback = port.host_ip === '127.0.0.1' || port.host_ip === '::1';
         if (loopback) continue;
-        const allowed =
-          (name === GATEWAY && port.target === 3000) ||
-          (name === INGEST && port.target === 5514);
+        const allowed = (name === GATEWAY && port.target === 3000) || (name === INGEST && port.target === 5514);
         expect({
           name,
           port: `${port.target}/${port.protocol}`,
@@ -239,9 +194,7 @@ describe('docker/compose.yaml', () => {
         });
       }
     }
-    const syslog = (model.services[INGEST].ports ?? [])
-      .map((p) => p.protocol)
-      .sort();
+    const syslog = (model.services[INGEST].ports ?? []).map((p) => p.protocol).sort();
     expect(syslog).toEqual(['tcp', 'udp']);
   });
 });

@@ -17,10 +17,7 @@ const METRICS = [
 ];
 
 function panels(dashboard: any): any[] {
-  return (dashboard.panels as any[]).flatMap((p) => [
-    p,
-    ...((p.panels as any[]) ?? []),
-  ]);
+  return (dashboard.panels as any[]).flatMap((p) => [p, ...((p.panels as any[]) ?? [])]);
 }
 
 function expressions(dashboard: any, type?: string): string[] {
@@ -51,12 +48,8 @@ describe('Grafana dashboard', () => {
           uid: '${datasource}',
         });
     }
-    const datasource = dashboard.templating.list.find(
-      (v: any) => v.name === 'datasource',
-    );
-    expect(datasource).toEqual(
-      expect.objectContaining({ type: 'datasource', query: 'prometheus' }),
-    );
+    const datasource = dashboard.templating.list.find((v: any) => v.name === 'datasource');
+    expect(datasource).toEqual(expect.objectContaining({ type: 'datasource', query: 'prometheus' }));
   });
 
   it('charts every exported metric', () => {
@@ -83,9 +76,7 @@ describe('Grafana dashboard', () => {
       'consumer lag',
       'quota rejections',
     ]) {
-      expect({ wanted, found: titles.some((t) => t.includes(wanted)) }).toEqual(
-        { wanted, found: true },
-      );
+      expect({ wanted, found: titles.some((t) => t.includes(wanted)) }).toEqual({ wanted, found: true });
     }
   });
 
@@ -98,8 +89,7 @@ describe('Grafana dashboard', () => {
         expect(depth).toBeGreaterThanOrEqual(0);
       }
       expect({ expr, balanced: depth === 0 }).toEqual({ expr, balanced: true });
-      if (expr.includes('histogram_quantile'))
-        expect(expr).toMatch(/_bucket\{/);
+      if (expr.includes('histogram_quantile')) expect(expr).toMatch(/_bucket\{/);
       for (const counter of expr.match(/\b\w+_total\b/g) ?? []) {
         expect({
           expr,
@@ -112,9 +102,7 @@ describe('Grafana dashboard', () => {
 
   it('splits the pipeline graphs by topic', () => {
     for (const expr of expressions(dashboard, 'timeseries').filter((e) =>
-      /datalake_records_(produced|consumed|stored|dead_lettered)_total|datalake_consumer_lag/.test(
-        e,
-      ),
+      /datalake_records_(produced|consumed|stored|dead_lettered)_total|datalake_consumer_lag/.test(e),
     )) {
       expect(expr).toMatch(/by \((le, )?topic/);
     }

@@ -17,9 +17,7 @@ import { readEnvExample, readRootFile, SERVICES } from './lib/workspace';
 const DOCKERFILE = 'docker/Dockerfile';
 
 function runs(stage: Stage): string[] {
-  return stage.instructions
-    .filter((i) => i.keyword === 'RUN')
-    .map((i) => i.args);
+  return stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
 }
 
 describe('docker/Dockerfile', () => {
@@ -44,12 +42,8 @@ describe('docker/Dockerfile', () => {
     for (const stage of file.stages) {
       const text = stage.instructions.map((i) => i.args).join('\n');
       if (/\$\{?APP\b/.test(text)) {
-        const declared = stage.instructions.findIndex(
-          (i) => i.keyword === 'ARG' && /^APP(=|$)/.test(i.args),
-        );
-        const used = stage.instructions.findIndex(
-          (i) => i.keyword !== 'ARG' && /\$\{?APP\b/.test(i.args),
-        );
+        const declared = stage.instructions.findIndex((i) => i.keyword === 'ARG' && /^APP(=|$)/.test(i.args));
+        const used = stage.instructions.findIndex((i) => i.keyword !== 'ARG' && /\$\{?APP\b/.test(i.args));
         expect({
           stage: stage.name,
           declaredBeforeUse: declared >= 0 && declared < used,
@@ -62,9 +56,7 @@ describe('docker/Dockerfile', () => {
   });
 
   it('builds with Nx: npm ci (optional deps kept) before npx nx build $APP', () => {
-    const build = file.stages.find((stage) =>
-      runs(stage).some((r) => /npx nx build "?\$\{?APP\}?"?/.test(r)),
-    );
+    const build = file.stages.find((stage) => runs(stage).some((r) => /npx nx build "?\$\{?APP\}?"?/.test(r)));
     expect(build).toBeDefined();
     const commands = runs(build as Stage);
     const ci = commands.findIndex((r) => /\bnpm ci\b/.test(r));
@@ -76,9 +68,7 @@ describe('docker/Dockerfile', () => {
   });
 
   it('installs only production dependencies, from the package.json Nx generates in dist', () => {
-    const depsStage = file.stages.find((stage) =>
-      runs(stage).some((r) => /--omit[= ]dev/.test(r)),
-    );
+    const depsStage = file.stages.find((stage) => runs(stage).some((r) => /--omit[= ]dev/.test(r)));
     expect(depsStage).toBeDefined();
     const manifestCopy = copies(depsStage as Stage).find((c) =>
       c.sources.some(
@@ -91,11 +81,7 @@ describe('docker/Dockerfile', () => {
     // The runtime stage takes node_modules from that stage (or installs there itself).
     if (depsStage !== runtime) {
       expect(
-        copies(runtime).some(
-          (c) =>
-            c.from === (depsStage as Stage).name &&
-            /node_modules/.test(c.sources.join(' ')),
-        ),
+        copies(runtime).some((c) => c.from === (depsStage as Stage).name && /node_modules/.test(c.sources.join(' '))),
       ).toBe(true);
     }
   });
@@ -107,15 +93,10 @@ describe('docker/Dockerfile', () => {
 
     const workdir = last(runtime, 'WORKDIR')?.args;
     expect(workdir).toBe('/app');
-    const bundleCopy = copies(runtime).find((c) =>
-      c.sources.some((s) => /dist\/apps\/\$\{?APP\}?\/?$/.test(s)),
-    );
+    const bundleCopy = copies(runtime).find((c) => c.sources.some((s) => /dist\/apps\/\$\{?APP\}?\/?$/.test(s)));
     expect(bundleCopy).toBeDefined();
     const copy = bundleCopy as NonNullable<typeof bundleCopy>;
-    const destination = posix.resolve(
-      workdirAt(runtime, copy.instruction),
-      copy.destination,
-    );
+    const destination = posix.resolve(workdirAt(runtime, copy.instruction), copy.destination);
     // `main.js` in CMD is relative to WORKDIR: the bundle directory must land exactly there.
     expect(destination).toBe(workdir);
 
@@ -145,14 +126,11 @@ describe('docker/Dockerfile', () => {
     expect(runtime.instructions.some((i) => i.keyword === 'EXPOSE')).toBe(true);
     const healthcheck = last(runtime, 'HEALTHCHECK');
     if (healthcheck) {
-      expect(healthcheck.args).toContain(
-        '/usr/local/lib/datalake/healthcheck.js',
-      );
+      expect(healthcheck.args).toContain('/usr/local/lib/datalake/healthcheck.js');
       expect(
         copies(runtime).some(
           (c) =>
-            c.sources.includes('docker/healthcheck.js') &&
-            c.destination === '/usr/local/lib/datalake/healthcheck.js',
+            c.sources.includes('docker/healthcheck.js') && c.destination === '/usr/local/lib/datalake/healthcheck.js',
         ),
       ).toBe(true);
     }
@@ -189,14 +167,7 @@ describe('.dockerignore', () => {
     }
     expect(lines.some((l) => /^(\*\*\/)?node_modules$/.test(l))).toBe(true);
     expect(lines).toContain('!docker/healthcheck.js');
-    for (const needed of [
-      'apps',
-      'libs',
-      'package.json',
-      'package-lock.json',
-      'nx.json',
-      'tsconfig.base.json',
-    ]) {
+    for (const needed of ['apps', 'libs', 'package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json']) {
       expect(lines).not.toContain(needed);
     }
   });

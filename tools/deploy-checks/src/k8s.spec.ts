@@ -12,15 +12,7 @@ import {
   type KubeconformResult,
 } from './lib/manifests';
 import { ensureTools, INSTALL_TIMEOUT_MS, type ToolEnv } from './lib/tools';
-import {
-  ALL_TOPICS,
-  CONSUMERS,
-  fromRoot,
-  GATEWAY,
-  INGEST,
-  readEnvExample,
-  SERVICES,
-} from './lib/workspace';
+import { ALL_TOPICS, CONSUMERS, fromRoot, GATEWAY, INGEST, readEnvExample, SERVICES } from './lib/workspace';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -73,9 +65,7 @@ function renderWithComponent(): Rendering {
 }
 
 function configMapData(objects: K8sObject[]): Record<string, string> {
-  const maps = byKind(objects, 'ConfigMap').filter((cm) =>
-    cm.metadata.name.startsWith('datalake-config'),
-  );
+  const maps = byKind(objects, 'ConfigMap').filter((cm) => cm.metadata.name.startsWith('datalake-config'));
   expect(maps).toHaveLength(1);
   return maps[0].data ?? {};
 }
@@ -91,16 +81,9 @@ function container(deployment: K8sObject): any {
 }
 
 /** The ingress rules of every NetworkPolicy that selects the pod, with the policy's name. */
-function ingressRulesFor(
-  objects: K8sObject[],
-  labels: Record<string, string>,
-): { policy: string; rule: any }[] {
+function ingressRulesFor(objects: K8sObject[], labels: Record<string, string>): { policy: string; rule: any }[] {
   return byKind(objects, 'NetworkPolicy')
-    .filter(
-      (np) =>
-        selects(np.spec.podSelector, labels) ||
-        Object.keys(np.spec.podSelector ?? {}).length === 0,
-    )
+    .filter((np) => selects(np.spec.podSelector, labels) || Object.keys(np.spec.podSelector ?? {}).length === 0)
     .filter((np) => (np.spec.policyTypes ?? ['Ingress']).includes('Ingress'))
     .flatMap((np) =>
       ((np.spec.ingress ?? []) as any[]).map((rule) => ({
@@ -111,16 +94,13 @@ function ingressRulesFor(
 }
 
 function portNames(rule: any): string[] {
-  return ((rule.ports ?? []) as any[]).map(
-    (p) => `${p.port}/${p.protocol ?? 'TCP'}`,
-  );
+  return ((rule.ports ?? []) as any[]).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);
 }
 
 beforeAll(() => {
   tools = ensureTools('kustomize', 'kubeconform', 'schemas');
   render('base', fromRoot('k8s/base'));
-  for (const overlay of OVERLAYS)
-    render(overlay, fromRoot('k8s/overlays', overlay));
+  for (const overlay of OVERLAYS) render(overlay, fromRoot('k8s/overlays', overlay));
   renderWithComponent();
 }, INSTALL_TIMEOUT_MS);
 
@@ -130,12 +110,7 @@ describe('kubeconform (offline JSON schemas)', () => {
   beforeAll(() => {
     result = kubeconform(
       tools,
-      Object.fromEntries(
-        LABELS.map((label) => [
-          label,
-          (renderings.get(label) as Rendering).yaml,
-        ]),
-      ),
+      Object.fromEntries(LABELS.map((label) => [label, (renderings.get(label) as Rendering).yaml])),
     );
   });
 
@@ -156,9 +131,7 @@ describe('kubeconform (offline JSON schemas)', () => {
       .map((r) => `${r.kind}/${r.name}: ${r.status} ${r.msg}`);
     expect(problems).toEqual([]);
     // Every rendered object was validated: none skipped for want of a schema.
-    expect(resources).toHaveLength(
-      (renderings.get(label) as Rendering).objects.length,
-    );
+    expect(resources).toHaveLength((renderings.get(label) as Rendering).objects.length);
     expect(resources.length).toBeGreaterThan(20);
   });
 });
@@ -173,9 +146,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
     const namespace = overlay === 'dev' ? 'datalake-dev' : 'datalake';
     expect(named(objects, 'Namespace', namespace)).toBeDefined();
     const elsewhere = objects
-      .filter(
-        (o) => o.kind !== 'Namespace' && o.metadata.namespace !== namespace,
-      )
+      .filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== namespace)
       .map((o) => `${o.kind}/${o.metadata.name}`);
     expect(elsewhere).toEqual([]);
   });
@@ -188,15 +159,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
     for (const { app, port } of SERVICES) {
       const service = named(objects, 'Service', app);
       expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');
-      expect(service.spec.ports).toEqual([
-        expect.objectContaining({ name: 'http', port, targetPort: 'http' }),
-      ]);
-      expect(
-        selects(
-          { matchLabels: service.spec.selector },
-          podLabels(named(objects, 'Deployment', app)),
-        ),
-      ).toBe(true);
+      expect(service.spec.ports).toEqual([expect.objectContaining({ name: 'http', port, targetPort: 'http' })]);
+      expect(selects({ matchLabels: service.spec.selector }, podLabels(named(objects, 'Deployment', app)))).toBe(true);
     }
   });
 
@@ -210,9 +174,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
 
       // The container listens where the service's port variable says.
       expect(config[portVar]).toBe(String(port));
-      expect(c.ports).toContainEqual(
-        expect.objectContaining({ name: 'http', containerPort: port }),
-      );
+      expect(c.ports).toContainEqual(expect.objectContaining({ name: 'http', containerPort: port }));
 
       expect(c.readinessProbe?.httpGet).toEqual({
         path: '/health/ready',
@@ -235,23 +197,16 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
         });
       }
 
-      expect(
-        pod.securityContext?.runAsNonRoot ?? c.securityContext?.runAsNonRoot,
-      ).toBe(true);
-      expect(
-        pod.securityContext?.runAsUser ?? c.securityContext?.runAsUser,
-      ).not.toBe(0);
+      expect(pod.securityContext?.runAsNonRoot ?? c.securityContext?.runAsNonRoot).toBe(true);
+      expect(pod.securityContext?.runAsUser ?? c.securityContext?.runAsUser).not.toBe(0);
       expect(c.securityContext?.readOnlyRootFilesystem).toBe(true);
       expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
       expect(c.securityContext?.capabilities?.drop).toContain('ALL');
       expect(pod.automountServiceAccountToken).toBe(false);
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(45);
 
-      const volumes = new Map<string, any>(
-        (pod.volumes ?? []).map((v: any) => [v.name, v]),
-      );
-      const mountAt = (path: string) =>
-        (c.volumeMounts ?? []).find((m: any) => m.mountPath === path);
+      const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));
+      const mountAt = (path: string) => (c.volumeMounts ?? []).find((m: any) => m.mountPath === path);
       const tmp = mountAt('/tmp');
       expect(tmp && volumes.get(tmp.name)?.emptyDir).toBeDefined();
       if (app === INGEST) {
@@ -272,15 +227,10 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
       }
 
       const envFrom = (c.envFrom ?? []) as any[];
-      const configMapName = byKind(objects, 'ConfigMap').find((cm) =>
-        cm.metadata.name.startsWith('datalake-config'),
-      )?.metadata.name;
-      expect(envFrom.map((e) => e.configMapRef?.name).filter(Boolean)).toEqual([
-        configMapName,
-      ]);
-      expect(
-        envFrom.some((e) => e.secretRef?.name?.startsWith('datalake-backends')),
-      ).toBe(true);
+      const configMapName = byKind(objects, 'ConfigMap').find((cm) => cm.metadata.name.startsWith('datalake-config'))
+        ?.metadata.name;
+      expect(envFrom.map((e) => e.configMapRef?.name).filter(Boolean)).toEqual([configMapName]);
+      expect(envFrom.some((e) => e.secretRef?.name?.startsWith('datalake-backends'))).toBe(true);
       if (app === GATEWAY || app === 'auth-service') {
         const jwt = (c.env ?? []).find((e: any) => e.name === 'JWT_SECRET');
         expect(jwt?.valueFrom?.secretKeyRef?.name).toMatch(/^datalake-auth/);
@@ -291,23 +241,16 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
   it('provides every variable of .env.example, under exactly those names', () => {
     const known = readEnvExample();
     const config = configMapData(objects);
-    const provided = new Set([
-      ...Object.keys(config),
-      ...Object.values(SECRET_KEYS).flat(),
-    ]);
+    const provided = new Set([...Object.keys(config), ...Object.values(SECRET_KEYS).flat()]);
     // A variable added to .env.example must be added to the ConfigMap (k8s/base/kustomization.yaml).
     expect({
-      missingFromConfigMap: [...known.keys()].filter(
-        (key) => !provided.has(key),
-      ),
+      missingFromConfigMap: [...known.keys()].filter((key) => !provided.has(key)),
     }).toEqual({ missingFromConfigMap: [] });
     expect({
       notInEnvExample: Object.keys(config).filter((key) => !known.has(key)),
     }).toEqual({ notInEnvExample: [] });
     for (const deployment of byKind(objects, 'Deployment')) {
-      const names = ((container(deployment).env ?? []) as any[]).map(
-        (e) => e.name as string,
-      );
+      const names = ((container(deployment).env ?? []) as any[]).map((e) => e.name as string);
       expect({
         app: deployment.metadata.name,
         unknown: names.filter((n) => !known.has(n)),
@@ -315,10 +258,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
     }
     // Internal URLs point at the in-cluster Services.
     for (const { app, port } of SERVICES.filter((s) => s.app !== GATEWAY)) {
-      const key = Object.keys(config).find(
-        (k) =>
-          k.endsWith('_SERVICE_URL') && config[k] === `http://${app}:${port}`,
-      );
+      const key = Object.keys(config).find((k) => k.endsWith('_SERVICE_URL') && config[k] === `http://${app}:${port}`);
       expect({ app, url: Boolean(key) }).toEqual({ app, url: true });
     }
   });
@@ -329,15 +269,10 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
       const name = service.metadata.name;
       if (name === 'ingest-syslog') {
         expect(['LoadBalancer', 'NodePort']).toContain(type);
-        expect(
-          service.spec.ports.map((p: any) => `${p.port}/${p.protocol}`).sort(),
-        ).toEqual(['5514/TCP', '5514/UDP']);
-        expect(
-          selects(
-            { matchLabels: service.spec.selector },
-            podLabels(named(objects, 'Deployment', INGEST)),
-          ),
-        ).toBe(true);
+        expect(service.spec.ports.map((p: any) => `${p.port}/${p.protocol}`).sort()).toEqual(['5514/TCP', '5514/UDP']);
+        expect(selects({ matchLabels: service.spec.selector }, podLabels(named(objects, 'Deployment', INGEST)))).toBe(
+          true,
+        );
         continue;
       }
       expect({
@@ -350,8 +285,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
       const backends = (ingress.spec.rules ?? []).flatMap((r: any) =>
         (r.http?.paths ?? []).map((p: any) => p.backend.service.name),
       );
-      if (ingress.spec.defaultBackend)
-        backends.push(ingress.spec.defaultBackend.service.name);
+      if (ingress.spec.defaultBackend) backends.push(ingress.spec.defaultBackend.service.name);
       expect([...new Set(backends)]).toEqual([GATEWAY]);
     }
   });
@@ -367,10 +301,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
 
     const gatewayLabels = podLabels(named(objects, 'Deployment', GATEWAY));
     for (const { app } of SERVICES) {
-      const rules = ingressRulesFor(
-        objects,
-        podLabels(named(objects, 'Deployment', app)),
-      );
+      const rules = ingressRulesFor(objects, podLabels(named(objects, 'Deployment', app)));
       expect({ app, hasRules: rules.length > 0 }).toEqual({
         app,
         hasRules: true,
@@ -381,9 +312,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
           peers.length === 0 ||
           peers.some(
             (p) =>
-              p.ipBlock?.cidr === '0.0.0.0/0' ||
-              (p.namespaceSelector &&
-                Object.keys(p.namespaceSelector).length === 0),
+              p.ipBlock?.cidr === '0.0.0.0/0' || (p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0),
           );
         const ports = portNames(rule);
         if (app === GATEWAY) {
@@ -409,8 +338,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
             policy,
             fromGatewayOnly:
               selects(peer.podSelector, gatewayLabels) &&
-              peer.podSelector.matchLabels?.['app.kubernetes.io/name'] ===
-                GATEWAY,
+              peer.podSelector.matchLabels?.['app.kubernetes.io/name'] === GATEWAY,
           }).toEqual({
             policy,
             fromGatewayOnly: true,
@@ -419,18 +347,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
       }
     }
     const gatewayRules = ingressRulesFor(objects, gatewayLabels);
-    expect(
-      gatewayRules.some(({ rule }) => (rule.from ?? []).length === 0),
-    ).toBe(true);
+    expect(gatewayRules.some(({ rule }) => (rule.from ?? []).length === 0)).toBe(true);
   });
 
   it('autoscales the gateway and the consumers; consumers never beyond the partition count', () => {
     const partitions = Number(configMapData(objects)['KAFKA_TOPIC_PARTITIONS']);
     expect(partitions).toBe(3);
     const hpas = byKind(objects, 'HorizontalPodAutoscaler');
-    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(
-      [...HPA_SERVICES].sort(),
-    );
+    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual([...HPA_SERVICES].sort());
     for (const hpa of hpas) {
       const target = hpa.spec.scaleTargetRef.name as string;
       expect(hpa.apiVersion).toBe('autoscaling/v2');
@@ -453,12 +377,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
   it('has a PodDisruptionBudget for every Deployment', () => {
     const pdbs = byKind(objects, 'PodDisruptionBudget');
     for (const { app } of SERVICES) {
-      const covering = pdbs.filter((pdb) =>
-        selects(
-          pdb.spec.selector,
-          podLabels(named(objects, 'Deployment', app)),
-        ),
-      );
+      const covering = pdbs.filter((pdb) => selects(pdb.spec.selector, podLabels(named(objects, 'Deployment', app))));
       expect({ app, pdbs: covering.length }).toEqual({ app, pdbs: 1 });
     }
   });
@@ -486,35 +405,19 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
   if (overlay === 'dev') {
     it('dev: runs Kafka and MongoDB in the cluster and generates obviously-dev secrets', () => {
       const kafka = named(objects, 'StatefulSet', 'kafka');
-      expect(kafka.spec.template.spec.containers[0].image).toBe(
-        'apache/kafka:4.1.1',
-      );
-      expect(
-        named(objects, 'StatefulSet', 'mongodb').spec.template.spec
-          .containers[0].image,
-      ).toBe('mongo:7');
+      expect(kafka.spec.template.spec.containers[0].image).toBe('apache/kafka:4.1.1');
+      expect(named(objects, 'StatefulSet', 'mongodb').spec.template.spec.containers[0].image).toBe('mongo:7');
       for (const [prefix, keys] of Object.entries(SECRET_KEYS)) {
-        const secrets = byKind(objects, 'Secret').filter((s) =>
-          s.metadata.name.startsWith(prefix),
-        );
+        const secrets = byKind(objects, 'Secret').filter((s) => s.metadata.name.startsWith(prefix));
         expect(secrets).toHaveLength(1);
-        expect(Object.keys(secrets[0].data ?? {}).sort()).toEqual(
-          [...keys].sort(),
-        );
+        expect(Object.keys(secrets[0].data ?? {}).sort()).toEqual([...keys].sort());
       }
-      const auth = byKind(objects, 'Secret').find((s) =>
-        s.metadata.name.startsWith('datalake-auth'),
-      ) as K8sObject;
+      const auth = byKind(objects, 'Secret').find((s) => s.metadata.name.startsWith('datalake-auth')) as K8sObject;
       for (const key of ['JWT_SECRET', 'ADMIN_PASSWORD']) {
-        const value = Buffer.from((auth.data ?? {})[key], 'base64').toString(
-          'utf8',
-        );
+        const value = Buffer.from((auth.data ?? {})[key], 'base64').toString('utf8');
         expect(value).toMatch(/dev/);
       }
-      const jwt = Buffer.from(
-        (auth.data ?? {})['JWT_SECRET'],
-        'base64',
-      ).toString('utf8');
+      const jwt = Buffer.from((auth.data ?? {})['JWT_SECRET'], 'base64').toString('utf8');
       expect(jwt.length).toBeGreaterThanOrEqual(32);
     });
   }
@@ -526,45 +429,32 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
       const referenced = new Set<string>();
       for (const deployment of byKind(objects, 'Deployment')) {
         const c = container(deployment);
-        for (const e of c.envFrom ?? [])
-          if (e.secretRef) referenced.add(e.secretRef.name);
-        for (const e of c.env ?? [])
-          if (e.valueFrom?.secretKeyRef)
-            referenced.add(e.valueFrom.secretKeyRef.name);
+        for (const e of c.envFrom ?? []) if (e.secretRef) referenced.add(e.secretRef.name);
+        for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
         expect(c.image).not.toMatch(/:(latest|dev)$/);
       }
       expect([...referenced].sort()).toEqual(Object.keys(SECRET_KEYS).sort());
 
       const dev = (renderings.get('dev') as Rendering).objects;
-      const memory = (q: string) =>
-        Number(/^(\d+)(Mi|Gi)$/.exec(q)?.[1]) * (q.endsWith('Gi') ? 1024 : 1);
+      const memory = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)?.[1]) * (q.endsWith('Gi') ? 1024 : 1);
       for (const { app } of SERVICES) {
-        const prodLimit = memory(
-          container(named(objects, 'Deployment', app)).resources.limits.memory,
-        );
-        const devLimit = memory(
-          container(named(dev, 'Deployment', app)).resources.limits.memory,
-        );
+        const prodLimit = memory(container(named(objects, 'Deployment', app)).resources.limits.memory);
+        const devLimit = memory(container(named(dev, 'Deployment', app)).resources.limits.memory);
         expect({ app, higher: prodLimit > devLimit }).toEqual({
           app,
           higher: true,
         });
       }
-      expect(
-        named(objects, 'HorizontalPodAutoscaler', GATEWAY).spec.minReplicas,
-      ).toBeGreaterThanOrEqual(3);
+      expect(named(objects, 'HorizontalPodAutoscaler', GATEWAY).spec.minReplicas).toBeGreaterThanOrEqual(3);
       for (const consumer of CONSUMERS)
-        expect(
-          named(objects, 'HorizontalPodAutoscaler', consumer).spec.minReplicas,
-        ).toBeGreaterThanOrEqual(2);
+        expect(named(objects, 'HorizontalPodAutoscaler', consumer).spec.minReplicas).toBeGreaterThanOrEqual(2);
     });
   }
 });
 
 describe('component metrics-scrape', () => {
   it('only adds scraping from Prometheus pods of the monitoring namespace, on the HTTP port', () => {
-    const objects = (renderings.get('prod+metrics-scrape') as Rendering)
-      .objects;
+    const objects = (renderings.get('prod+metrics-scrape') as Rendering).objects;
     const policy = named(objects, 'NetworkPolicy', 'metrics-from-prometheus');
     expect(policy.metadata.namespace).toBe('datalake');
     expect(policy.spec.ingress).toHaveLength(1);

@@ -2,7 +2,15 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { JwtAuthModule, SESSION_LOOKUP, TokenFailureLimiter } from '@datalake/auth';
 import { ALL_TOPICS } from '@datalake/kafka-schemas';
-import { type CounterStore, HealthModule, HOUR_MS, MINUTE_MS, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import {
+  type CounterStore,
+  HealthModule,
+  HOUR_MS,
+  MINUTE_MS,
+  MongoReadinessCheck,
+  ObservabilityModule,
+  serviceMongoConnection,
+} from '@datalake/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import { AuthServiceAccountLookup } from './auth/account-lookup';
 import { AuthProxyController } from './auth/auth-proxy.controller';
@@ -36,8 +44,20 @@ export class AppModule {
           useFactory: (storage: MongoThrottlerStorage) => ({
             storage,
             throttlers: [
-              { name: QUOTA_THROTTLER, limit: env.QUOTA_PER_HOUR, ttl: HOUR_MS, getTracker: quotaTracker, generateKey: counterKey },
-              { name: ADDRESS_THROTTLER, limit: env.AUTH_RATE_PER_MINUTE, ttl: MINUTE_MS, getTracker: addressTracker, generateKey: counterKey },
+              {
+                name: QUOTA_THROTTLER,
+                limit: env.QUOTA_PER_HOUR,
+                ttl: HOUR_MS,
+                getTracker: quotaTracker,
+                generateKey: counterKey,
+              },
+              {
+                name: ADDRESS_THROTTLER,
+                limit: env.AUTH_RATE_PER_MINUTE,
+                ttl: MINUTE_MS,
+                getTracker: addressTracker,
+                generateKey: counterKey,
+              },
             ],
           }),
         }),
@@ -56,7 +76,11 @@ export class AppModule {
         {
           provide: TokenFailureLimiter,
           useFactory: (counters: CounterStore, logger: PinoLogger) =>
-            new TokenFailureLimiter(counters, { failuresPerUsername: env.TOKEN_FAILURES_PER_USERNAME, windowMinutes: env.TOKEN_FAILURE_WINDOW_MINUTES }, logger),
+            new TokenFailureLimiter(
+              counters,
+              { failuresPerUsername: env.TOKEN_FAILURES_PER_USERNAME, windowMinutes: env.TOKEN_FAILURE_WINDOW_MINUTES },
+              logger,
+            ),
           inject: [COUNTER_STORE, PinoLogger],
         },
         QuotaGuard,

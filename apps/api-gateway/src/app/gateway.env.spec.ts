@@ -4,7 +4,11 @@ import { loadEnv } from '@datalake/service-kit';
 import { corsOrigins, GatewayEnv, trustProxySetting } from './gateway.env';
 
 describe(GatewayEnv.name, () => {
-  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: randomBytes(32).toString('base64'), NODE_ENV: 'production' };
+  const base = {
+    MONGO_URI: 'mongodb://127.0.0.1:27017',
+    JWT_SECRET: randomBytes(32).toString('base64'),
+    NODE_ENV: 'production',
+  };
 
   it('applies the defaults of DESIGN.md and .env.example', () => {
     expect(loadEnv(GatewayEnv, base)).toMatchObject({
@@ -27,14 +31,19 @@ describe(GatewayEnv.name, () => {
   });
 
   it('accepts in-cluster service URLs', () => {
-    expect(loadEnv(GatewayEnv, { ...base, AUTH_SERVICE_URL: 'http://auth-service:3001' }).AUTH_SERVICE_URL).toBe('http://auth-service:3001');
+    expect(loadEnv(GatewayEnv, { ...base, AUTH_SERVICE_URL: 'http://auth-service:3001' }).AUTH_SERVICE_URL).toBe(
+      'http://auth-service:3001',
+    );
   });
 });
 
 describe('gateway settings', () => {
   it('reads CORS_ORIGINS as a list', () => {
     expect(corsOrigins('')).toEqual([]);
-    expect(corsOrigins('https://a.example, http://localhost:5173')).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(corsOrigins('https://a.example, http://localhost:5173')).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
   });
 
   it('reads TRUST_PROXY as Express takes it', () => {

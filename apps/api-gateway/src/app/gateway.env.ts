@@ -49,7 +49,9 @@ export class GatewayEnv extends SignInLimitEnv {
 
   /** Express `trust proxy`: empty = the socket address is the client; a hop count, or addresses/subnets. */
   @IsString()
-  @Matches(/^[A-Za-z0-9:./,\s]+$/, { message: 'must be true, a hop count, or a comma-separated list of addresses or subnets' })
+  @Matches(/^[A-Za-z0-9:./,\s]+$/, {
+    message: 'must be true, a hop count, or a comma-separated list of addresses or subnets',
+  })
   TRUST_PROXY: string = 'false';
 
   @IsUrl(SERVICE_URL) AUTH_SERVICE_URL: string = 'http://127.0.0.1:3001';

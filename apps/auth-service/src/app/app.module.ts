@@ -3,7 +3,14 @@ import { JwtModule } from '@nestjs/jwt';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { JwtAuthModule, SESSION_LOOKUP, TokenFailureLimiter } from '@datalake/auth';
-import { counterStoreProviders, type CounterStore, HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import {
+  counterStoreProviders,
+  type CounterStore,
+  HealthModule,
+  MongoReadinessCheck,
+  ObservabilityModule,
+  serviceMongoConnection,
+} from '@datalake/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import type { AuthEnv } from './auth.env';
 import { AUTH_ENV, TOKEN_FAILURE_COUNTERS, TOKEN_FAILURES_COLLECTION } from './auth.tokens';
@@ -56,7 +63,11 @@ export class AppModule {
         {
           provide: TokenFailureLimiter,
           useFactory: (counters: CounterStore, logger: PinoLogger) =>
-            new TokenFailureLimiter(counters, { failuresPerUsername: env.TOKEN_FAILURES_PER_USERNAME, windowMinutes: env.TOKEN_FAILURE_WINDOW_MINUTES }, logger),
+            new TokenFailureLimiter(
+              counters,
+              { failuresPerUsername: env.TOKEN_FAILURES_PER_USERNAME, windowMinutes: env.TOKEN_FAILURE_WINDOW_MINUTES },
+              logger,
+            ),
           inject: [TOKEN_FAILURE_COUNTERS, PinoLogger],
         },
         AdminBootstrap,

@@ -4,7 +4,11 @@ import { loadEnv } from '@datalake/service-kit';
 import { AuthEnv } from './auth.env';
 
 describe(AuthEnv.name, () => {
-  const base = { MONGO_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET: randomBytes(32).toString('base64'), NODE_ENV: 'production' };
+  const base = {
+    MONGO_URI: 'mongodb://127.0.0.1:27017',
+    JWT_SECRET: randomBytes(32).toString('base64'),
+    NODE_ENV: 'production',
+  };
 
   it('applies the defaults of DESIGN.md', () => {
     const env = loadEnv(AuthEnv, base);
@@ -20,7 +24,11 @@ describe(AuthEnv.name, () => {
 
   it('wants both bootstrap admin variables or neither', () => {
     expect(() => loadEnv(AuthEnv, { ...base, ADMIN_USERNAME: 'root' })).toThrow(/ADMIN_PASSWORD is required/);
-    expect(() => loadEnv(AuthEnv, { ...base, ADMIN_USERNAME: 'no spaces allowed', ADMIN_PASSWORD: 'long-enough' })).toThrow(/ADMIN_USERNAME/);
-    expect(loadEnv(AuthEnv, { ...base, ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'long-enough' }).ADMIN_USERNAME).toBe('root');
+    expect(() =>
+      loadEnv(AuthEnv, { ...base, ADMIN_USERNAME: 'no spaces allowed', ADMIN_PASSWORD: 'long-enough' }),
+    ).toThrow(/ADMIN_USERNAME/);
+    expect(loadEnv(AuthEnv, { ...base, ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'long-enough' }).ADMIN_USERNAME).toBe(
+      'root',
+    );
   });
 });

@@ -29,7 +29,8 @@ describe('bad-input corpus (built services, real Kafka and MongoDB)', () => {
   let tap: KafkaTap;
   const tag = uniqueId('bi');
 
-  const asTable = <T extends { id: string; title: string }>(cases: readonly T[]) => cases.map((testCase) => [testCase.id, testCase.title, testCase] as const);
+  const asTable = <T extends { id: string; title: string }>(cases: readonly T[]) =>
+    cases.map((testCase) => [testCase.id, testCase.title, testCase] as const);
   const expectReady = async () => expect(await readiness(stack)).toEqual(allReady(stack));
 
   beforeAll(async () => {
@@ -106,7 +107,9 @@ describe('bad-input corpus (built services, real Kafka and MongoDB)', () => {
       await waitFor(
         async () => {
           for (const testCase of storing) {
-            const items = await listAll(gateway, admin, 'transactions', { customerId: `${tag}-${testCase.id.replace('inbox-', 'i')}` });
+            const items = await listAll(gateway, admin, 'transactions', {
+              customerId: `${tag}-${testCase.id.replace('inbox-', 'i')}`,
+            });
             stored.set(testCase.id, items.length);
           }
           return storing.every((testCase) => stored.get(testCase.id) === testCase.expect.storedTransactions);

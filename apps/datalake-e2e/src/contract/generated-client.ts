@@ -78,10 +78,14 @@ export function generateClient(openApiDocument: object): GeneratedClient {
   const dir = mkdtempSync(join(ROOT, 'tmp', 'contract-client-'));
   writeFileSync(join(dir, 'openapi.json'), JSON.stringify(openApiDocument, null, 2));
   // The generator's own command line, as a client developer runs it (it is an ES module: not for Jest's loader).
-  const generated = spawnSync(process.execPath, [OPENAPI_TYPESCRIPT_CLI, join(dir, 'openapi.json'), '--output', join(dir, 'schema.ts')], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const generated = spawnSync(
+    process.execPath,
+    [OPENAPI_TYPESCRIPT_CLI, join(dir, 'openapi.json'), '--output', join(dir, 'schema.ts')],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   if (generated.status !== 0) throw new Error(`openapi-typescript failed: ${generated.stderr}`);
   writeFileSync(join(dir, 'client.ts'), CALLING_PROGRAM);
 
@@ -95,14 +99,20 @@ export function generateClient(openApiDocument: object): GeneratedClient {
     outDir: join(dir, 'out'),
   });
   const emitted = program.emit();
-  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].map((diagnostic) =>
-    ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') + (diagnostic.file ? ` (${diagnostic.file.fileName})` : ''),
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].map(
+    (diagnostic) =>
+      ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') +
+      (diagnostic.file ? ` (${diagnostic.file.fileName})` : ''),
   );
   return {
     dir,
     diagnostics,
     run: (env) => {
-      const result = spawnSync(process.execPath, [join(dir, 'out', 'client.js')], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+      const result = spawnSync(process.execPath, [join(dir, 'out', 'client.js')], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
   };

@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@datalake/testing';
-import { CSV_ROWS, expectDeliveryGoals, FaultStack, reportRow, rowOf, secondsUntil, transaction } from './support/harness';
+import {
+  CSV_ROWS,
+  expectDeliveryGoals,
+  FaultStack,
+  reportRow,
+  rowOf,
+  secondsUntil,
+  transaction,
+} from './support/harness';
 
 /** Scenario 5: the ingest service killed and restarted in the middle of a 100,000-row CSV in the inbox. */
 describe('fault 5: ingest service restarted mid-CSV', () => {
@@ -24,7 +32,11 @@ describe('fault 5: ingest service restarted mid-CSV', () => {
     for (let n = 0; n < CSV_ROWS; n++) {
       const record = transaction(run, n);
       keys.push(record['transactionId'] as string);
-      lines.push(columns.map((column) => (column === 'timestamp' ? new Date(record[column] as number).toISOString() : record[column])).join(','));
+      lines.push(
+        columns
+          .map((column) => (column === 'timestamp' ? new Date(record[column] as number).toISOString() : record[column]))
+          .join(','),
+      );
     }
     const inbox = join(faults.stack.env['INGEST_DIR'], 'transactions');
     mkdirSync(inbox, { recursive: true });
@@ -32,7 +44,11 @@ describe('fault 5: ingest service restarted mid-CSV', () => {
     writeFileSync(staged, `${lines.join('\n')}\n`);
     renameSync(staged, join(inbox, `${run}.csv`)); // appears whole
 
-    await waitFor(async () => (await faults.topicEnd()) >= CSV_ROWS / 5, { timeoutMs: 300_000, intervalMs: 500, description: 'a fifth of the file produced' });
+    await waitFor(async () => (await faults.topicEnd()) >= CSV_ROWS / 5, {
+      timeoutMs: 300_000,
+      intervalMs: 500,
+      description: 'a fifth of the file produced',
+    });
     await faults.service('ingest-producer-service').stop('SIGKILL');
     const atKill = await faults.topicEnd();
     expect(atKill).toBeLessThan(CSV_ROWS); // the kill really hit the middle of the file

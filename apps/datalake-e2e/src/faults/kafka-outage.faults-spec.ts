@@ -16,10 +16,13 @@ describe('fault 3: Kafka down during HTTP ingestion', () => {
   let faults: FaultStack;
 
   beforeAll(async () => {
-    faults = await FaultStack.start(['auth-service', 'ingest-producer-service', 'transactions-consumer', 'api-gateway'], {
-      UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
-      INGEST_SOURCES: 'none',
-    });
+    faults = await FaultStack.start(
+      ['auth-service', 'ingest-producer-service', 'transactions-consumer', 'api-gateway'],
+      {
+        UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+        INGEST_SOURCES: 'none',
+      },
+    );
   });
 
   afterAll(async () => {
@@ -31,7 +34,12 @@ describe('fault 3: Kafka down during HTTP ingestion', () => {
     const startedAt = Date.now();
     const gateway = faults.stack.url('api-gateway');
     const adminToken = await token(gateway, faults.stack.admin.username, faults.stack.admin.password);
-    const load = new HttpLoad({ gatewayUrl: gateway, token: adminToken, run: faults.run, hangAfterMs: UPSTREAM_TIMEOUT_MS + 5000 });
+    const load = new HttpLoad({
+      gatewayUrl: gateway,
+      token: adminToken,
+      run: faults.run,
+      hangAfterMs: UPSTREAM_TIMEOUT_MS + 5000,
+    });
     await sleep(3000);
     await faults.infra.stopKafka();
     await sleep(OUTAGE_MS);

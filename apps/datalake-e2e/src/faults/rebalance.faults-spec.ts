@@ -1,4 +1,12 @@
-import { expectDeliveryGoals, FaultStack, REBALANCE_BOUND_SECONDS, reportRow, rowOf, secondsUntil, STREAM_RECORDS } from './support/harness';
+import {
+  expectDeliveryGoals,
+  FaultStack,
+  REBALANCE_BOUND_SECONDS,
+  reportRow,
+  rowOf,
+  secondsUntil,
+  STREAM_RECORDS,
+} from './support/harness';
 
 /** Scenario 6: three instances of the transactions consumer in one group, one killed mid-stream. */
 describe('fault 6: rebalance after a group member is killed', () => {
@@ -25,10 +33,16 @@ describe('fault 6: rebalance after a group member is killed', () => {
     expect(lagging.length).toBeGreaterThan(0); // the kill really hit the middle of the stream
 
     // Recovered when every partition that still had work at the kill has moved on.
-    const recoverySeconds = await secondsUntil(async () => {
-      const now = await faults.partitionProgress().catch(() => atKill);
-      return lagging.every((before) => (now.find((p) => p.partition === before.partition)?.committed ?? 0) > before.committed);
-    }, killedAt, 300_000);
+    const recoverySeconds = await secondsUntil(
+      async () => {
+        const now = await faults.partitionProgress().catch(() => atKill);
+        return lagging.every(
+          (before) => (now.find((p) => p.partition === before.partition)?.committed ?? 0) > before.committed,
+        );
+      },
+      killedAt,
+      300_000,
+    );
     const tally = await faults.settle(acknowledged);
 
     const row = rowOf('6. 3 consumers in a group, one killed', {

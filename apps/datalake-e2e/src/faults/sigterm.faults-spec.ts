@@ -11,7 +11,12 @@ const SHUTDOWN_LIMIT_MS = 30_000;
  * `Connection: close` and cut after service-kit's SHUTDOWN_GRACE_MS (before that, the gateway
  * was still running after 30 s of load).
  */
-const MUST_EXIT_ON_SIGTERM: AppName[] = ['transactions-consumer', 'ingest-producer-service', 'api-gateway', 'auth-service'];
+const MUST_EXIT_ON_SIGTERM: AppName[] = [
+  'transactions-consumer',
+  'ingest-producer-service',
+  'api-gateway',
+  'auth-service',
+];
 
 /** Scenario 4: SIGTERM to each service on the ingestion path under HTTP load, then a restart. */
 describe('fault 4: SIGTERM of each service under load', () => {
@@ -41,13 +46,22 @@ describe('fault 4: SIGTERM of each service under load', () => {
         sleep(SHUTDOWN_LIMIT_MS).then(() => 'still running'),
       ]);
       // Nest re-raises the signal after its shutdown hooks: a clean stop ends by SIGTERM (code null) or with 0.
-      exits[app] = exit === 'still running' ? 'SIGKILL after 30 s' : `${exit === null ? 'SIGTERM' : `exit ${exit}`} in ${secondsSince(stoppingAt).toFixed(1)} s`;
+      exits[app] =
+        exit === 'still running'
+          ? 'SIGKILL after 30 s'
+          : `${exit === null ? 'SIGTERM' : `exit ${exit}`} in ${secondsSince(stoppingAt).toFixed(1)} s`;
       if (exit === 'still running') await faults.service(app).stop('SIGKILL');
       const restartedAt = Date.now();
       await faults.restart(app);
-      if (app === 'transactions-consumer') recoveries[app] = await faults.secondsUntilCommittedAbove(committed, restartedAt);
-      else if (app === 'auth-service') recoveries[app] = secondsSince(restartedAt); // ready again
-      else recoveries[app] = await secondsUntil(async () => load.firstAcceptedAfter(restartedAt) !== undefined, restartedAt);
+      if (app === 'transactions-consumer')
+        recoveries[app] = await faults.secondsUntilCommittedAbove(committed, restartedAt);
+      else if (app === 'auth-service')
+        recoveries[app] = secondsSince(restartedAt); // ready again
+      else
+        recoveries[app] = await secondsUntil(
+          async () => load.firstAcceptedAfter(restartedAt) !== undefined,
+          restartedAt,
+        );
     }
     await sleep(3000);
     await load.stop();
@@ -60,12 +74,18 @@ describe('fault 4: SIGTERM of each service under load', () => {
       recoverySeconds: Math.max(...Object.values(recoveries)),
       startedAt,
       notes:
-        `recovery ${Object.entries(recoveries).map(([app, s]) => `${app} ${s.toFixed(1)} s`).join(', ')}; ` +
-        `stopped ${Object.entries(exits).map(([app, how]) => `${app} ${how}`).join(', ')}; answers ${JSON.stringify(load.statusCounts())}`,
+        `recovery ${Object.entries(recoveries)
+          .map(([app, s]) => `${app} ${s.toFixed(1)} s`)
+          .join(', ')}; ` +
+        `stopped ${Object.entries(exits)
+          .map(([app, how]) => `${app} ${how}`)
+          .join(', ')}; answers ${JSON.stringify(load.statusCounts())}`,
     });
     reportRow(row);
     const mustExit = Object.fromEntries(MUST_EXIT_ON_SIGTERM.map((app) => [app, exits[app]]));
-    expect(mustExit).toEqual(Object.fromEntries(MUST_EXIT_ON_SIGTERM.map((app) => [app, expect.stringMatching(/^(SIGTERM|exit 0) in /)])));
+    expect(mustExit).toEqual(
+      Object.fromEntries(MUST_EXIT_ON_SIGTERM.map((app) => [app, expect.stringMatching(/^(SIGTERM|exit 0) in /)])),
+    );
     expectDeliveryGoals(row, tally);
     expect(load.outcomes.filter((o) => o.status === 500 || o.hung)).toEqual([]);
   });

@@ -71,7 +71,8 @@ export async function newUser(baseUrl: string, prefix = 'u'): Promise<TestUser> 
   const username = uniqueUsername(prefix);
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const registered = await call(baseUrl, '/register', { json: { username, password } });
-  if (registered.status !== 201) throw new Error(`register ${username}: ${registered.status} ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 201)
+    throw new Error(`register ${username}: ${registered.status} ${JSON.stringify(registered.body)}`);
   return { username, password, token: await token(baseUrl, username, password) };
 }
 
@@ -95,7 +96,11 @@ export async function awaitRoomInWindow(windowMs: number, neededSeconds: number)
  * The body of an error answer: RFC 9457 problem details (`type`, `title`, `status`, `detail`,
  * `instance`) with the `statusCode` and `message` (and `error`) members of earlier releases.
  */
-export function problemBody(statusCode: number, message: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function problemBody(
+  statusCode: number,
+  message: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     type: 'about:blank',
     title: expect.any(String),

@@ -30,7 +30,10 @@ export interface Stack {
  * Starts built service bundles as real processes on free ports, wired to each other and to the
  * test Kafka and MongoDB. Apps start in dependency order (the gateway last).
  */
-export async function startStack(apps: readonly AppName[] = ALL_APPS, extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  apps: readonly AppName[] = ALL_APPS,
+  extraEnv: Record<string, string> = {},
+): Promise<Stack> {
   const infra = await getTestInfra();
   // One draw for every port of the stack (the syslog port last), so no two of them can coincide.
   const drawn = await freePorts(ALL_APPS.length + 1);

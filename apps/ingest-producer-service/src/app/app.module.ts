@@ -1,7 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ALL_TOPICS, dlqTopicOf } from '@datalake/kafka-schemas';
 import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection, parseBrokerList } from '@datalake/service-kit';
+import {
+  HealthModule,
+  MongoReadinessCheck,
+  ObservabilityModule,
+  serviceMongoConnection,
+  parseBrokerList,
+} from '@datalake/service-kit';
 import { IngestController } from './http/ingest.controller';
 import type { IngestEnv } from './ingest.env';
 import { IngestService } from './ingest.service';

@@ -7,12 +7,20 @@ describe(IngestEnv.name, () => {
   it('defaults to every source, polling each second, in chunks of 500', () => {
     const sut = loadEnv(IngestEnv, base);
     expect([...enabledSources(sut)]).toEqual(['files', 'tail', 'sqlite', 'syslog']);
-    expect(sut).toMatchObject({ INGEST_POLL_INTERVAL_MS: 1000, INGEST_CHUNK_SIZE: 500, INGEST_WATCH_POLLING: false, SYSLOG_HOST: '0.0.0.0' });
+    expect(sut).toMatchObject({
+      INGEST_POLL_INTERVAL_MS: 1000,
+      INGEST_CHUNK_SIZE: 500,
+      INGEST_WATCH_POLLING: false,
+      SYSLOG_HOST: '0.0.0.0',
+    });
     expect(sut).toMatchObject({ KAFKA_MAX_MESSAGE_BYTES: 1_048_576, KAFKA_SEND_TIMEOUT_MS: 8000 });
   });
 
   it('switches sources on and off', () => {
-    expect([...enabledSources(loadEnv(IngestEnv, { ...base, INGEST_SOURCES: 'files, syslog' }))]).toEqual(['files', 'syslog']);
+    expect([...enabledSources(loadEnv(IngestEnv, { ...base, INGEST_SOURCES: 'files, syslog' }))]).toEqual([
+      'files',
+      'syslog',
+    ]);
     expect(enabledSources(loadEnv(IngestEnv, { ...base, INGEST_SOURCES: 'none' })).size).toBe(0);
   });
 
@@ -29,7 +37,11 @@ describe(IngestEnv.name, () => {
     ['KAFKA_MAX_MESSAGE_BYTES', '1000', 'KAFKA_MAX_MESSAGE_BYTES'],
     ['KAFKA_SEND_TIMEOUT_MS', 'soon', 'KAFKA_SEND_TIMEOUT_MS'],
     ['SQLITE_SOURCES', '[{"name":"a","path":"x","topic":"orders"}]', 'SQLITE_SOURCES entry 0 (a): topic must be'],
-    ['INGEST_SQLITE_TABLES', '{"transactions": 5}', 'INGEST_SQLITE_TABLES table of transactions must be an SQL identifier'],
+    [
+      'INGEST_SQLITE_TABLES',
+      '{"transactions": 5}',
+      'INGEST_SQLITE_TABLES table of transactions must be an SQL identifier',
+    ],
   ])('stops with a message naming %s when it is %j', (name, value, message) => {
     expect(() => loadEnv(IngestEnv, { ...base, [name]: value })).toThrow(message);
   });

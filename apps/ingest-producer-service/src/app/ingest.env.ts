@@ -1,5 +1,15 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsIP, IsString, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsIP,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
 import { DataServiceEnv, IsPort } from '@datalake/service-kit';
 import { parseSqliteSources, parseSqliteTables, type ConfigResult } from './sources/sqlite/sqlite-source.config';
 
@@ -56,7 +66,9 @@ export class IngestEnv extends DataServiceEnv {
   INGEST_DIR: string = '.datalake/inbox';
 
   /** Sources run besides HTTP push: comma-separated `files,tail,sqlite,syslog`, or `none`. */
-  @Matches(SOURCE_LIST, { message: `INGEST_SOURCES must be "none" or a comma-separated list of ${SOURCE_NAMES.join(', ')}` })
+  @Matches(SOURCE_LIST, {
+    message: `INGEST_SOURCES must be "none" or a comma-separated list of ${SOURCE_NAMES.join(', ')}`,
+  })
   INGEST_SOURCES: string = SOURCE_NAMES.join(',');
 
   /** How often the inbox is rescanned, live files re-read and SQLite sources polled (ms). */

@@ -26,7 +26,12 @@ describe(IngestService.name, () => {
   });
 
   it('produces valid records keyed by natural key with the correlation id, and reports the invalid ones with a code', async () => {
-    const result = await sut.ingest(TOPICS.transactions, [good, { transactionId: 'x' }, new UnparseableRecord('line 3 is not valid JSON')], source, 'corr-1');
+    const result = await sut.ingest(
+      TOPICS.transactions,
+      [good, { transactionId: 'x' }, new UnparseableRecord('line 3 is not valid JSON')],
+      source,
+      'corr-1',
+    );
     expect(result).toMatchObject({ accepted: 1, rejected: 2 });
     expect(result).not.toHaveProperty('notStored');
     expect(result.errors.map((error) => [error.index, error.code])).toEqual([
@@ -37,7 +42,11 @@ describe(IngestService.name, () => {
     const [message] = producer.sent[0].messages;
     expect(message.key).toBe('t1');
     expect(message.headers).toMatchObject({ 'x-correlation-id': 'corr-1', 'content-type': 'application/json' });
-    expect(JSON.parse(String(message.value))).toMatchObject({ schema: 'transactions.v1', source, payload: { transactionId: 't1' } });
+    expect(JSON.parse(String(message.value))).toMatchObject({
+      schema: 'transactions.v1',
+      source,
+      payload: { transactionId: 't1' },
+    });
   });
 
   it('refuses a record over the record size limit on its own, producing its neighbours', async () => {
@@ -45,18 +54,33 @@ describe(IngestService.name, () => {
     const result = await sut.ingest(TOPICS.transactions, [tx('a'), big, tx('b')], source, 'c');
     expect(result).toMatchObject({ accepted: 2, rejected: 1 });
     expect(result.errors).toEqual([
-      { index: 1, code: 'TOO_LARGE', message: expect.stringMatching(new RegExp(`^record is \\d+ bytes; at most ${JSON_LIMITS.maxRecordBytes} bytes are accepted per record$`)) },
+      {
+        index: 1,
+        code: 'TOO_LARGE',
+        message: expect.stringMatching(
+          new RegExp(`^record is \\d+ bytes; at most ${JSON_LIMITS.maxRecordBytes} bytes are accepted per record$`),
+        ),
+      },
     ]);
     expect(producer.sent[0].messages.map((m) => m.key)).toEqual(['a', 'b']);
   });
 
   it('refuses a record that does not fit the Kafka message limit, saying its size and the limit', async () => {
     producer.maxMessageBytes = 5000;
-    const log = (host: string, message: string) => ({ timestamp: '2026-11-10T00:00:00Z', sourceIp: '10.1.1.1', host, message });
+    const log = (host: string, message: string) => ({
+      timestamp: '2026-11-10T00:00:00Z',
+      sourceIp: '10.1.1.1',
+      host,
+      message,
+    });
     const result = await sut.ingest(TOPICS.networkLogs, [log('a', 'm'.repeat(6000)), log('b', 'short')], source, 'c');
     expect(result.accepted).toBe(1);
     expect(result.errors).toEqual([
-      { index: 0, code: 'TOO_LARGE', message: expect.stringMatching(/^record is \d+ bytes as a Kafka message; the message limit is 5000 bytes$/) },
+      {
+        index: 0,
+        code: 'TOO_LARGE',
+        message: expect.stringMatching(/^record is \d+ bytes as a Kafka message; the message limit is 5000 bytes$/),
+      },
     ]);
   });
 
@@ -94,7 +118,9 @@ describe(IngestService.name, () => {
 
   it('answers UNAVAILABLE saying records may have been stored and a retry is safe when the outcome is unknown', async () => {
     producer.failWith = (messages) => new ProduceFailedError('timed out', messages.length, 0, messages.length);
-    const error = (await sut.ingest(TOPICS.transactions, [tx('a'), tx('b')], source, 'c').catch((e: unknown) => e)) as DomainError;
+    const error = (await sut
+      .ingest(TOPICS.transactions, [tx('a'), tx('b')], source, 'c')
+      .catch((e: unknown) => e)) as DomainError;
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).not.toMatch(/no record was accepted/);

@@ -21,10 +21,18 @@ export const MAX_RECORDS_PER_REQUEST = 10_000;
 
 const producedTotal =
   (register.getSingleMetric('datalake_records_produced_total') as Counter) ??
-  new Counter({ name: 'datalake_records_produced_total', help: 'Records produced to Kafka', labelNames: ['topic', 'source'] });
+  new Counter({
+    name: 'datalake_records_produced_total',
+    help: 'Records produced to Kafka',
+    labelNames: ['topic', 'source'],
+  });
 const rejectedTotal =
   (register.getSingleMetric('datalake_records_rejected_total') as Counter) ??
-  new Counter({ name: 'datalake_records_rejected_total', help: 'Records refused at ingestion', labelNames: ['topic', 'source'] });
+  new Counter({
+    name: 'datalake_records_rejected_total',
+    help: 'Records refused at ingestion',
+    labelNames: ['topic', 'source'],
+  });
 
 /** A valid record ready to produce, with its position in the request. */
 interface Produceable {
@@ -54,12 +62,7 @@ export class IngestService {
     this.logger.setContext(IngestService.name);
   }
 
-  async ingest(
-    topic: Topic,
-    records: unknown[],
-    source: EventSource,
-    correlationId: string,
-  ): Promise<IngestResultDto> {
+  async ingest(topic: Topic, records: unknown[], source: EventSource, correlationId: string): Promise<IngestResultDto> {
     if (records.length > MAX_RECORDS_PER_REQUEST) {
       throw new DomainError('PAYLOAD_TOO_LARGE', `at most ${MAX_RECORDS_PER_REQUEST} records per request`);
     }
@@ -84,7 +87,15 @@ export class IngestService {
       result.outcomeUnknown = delivery.outcomeUnknown;
     }
     this.logger.info(
-      { topic, source, correlationId, accepted: result.accepted, rejected: refused, notStored: delivery.notStored, outcomeUnknown: delivery.outcomeUnknown },
+      {
+        topic,
+        source,
+        correlationId,
+        accepted: result.accepted,
+        rejected: refused,
+        notStored: delivery.notStored,
+        outcomeUnknown: delivery.outcomeUnknown,
+      },
       'records ingested',
     );
     return result;
@@ -132,7 +143,10 @@ export class IngestService {
     const total = produceable.length;
     if (total === 0) return { acknowledged: 0, outcomeUnknown: 0, notStored: 0 };
     try {
-      await this.producer.send(topic, produceable.map(({ message }) => message));
+      await this.producer.send(
+        topic,
+        produceable.map(({ message }) => message),
+      );
       return { acknowledged: total, outcomeUnknown: 0, notStored: 0 };
     } catch (error) {
       if (!(error instanceof KafkaUnavailableError)) throw error;
@@ -157,7 +171,9 @@ const tooLarge = (what: string) => ({
 function unavailable(delivery: Delivery, cause: Error): DomainError {
   const details = { accepted: 0, notStored: delivery.notStored, outcomeUnknown: delivery.outcomeUnknown };
   if (delivery.outcomeUnknown === 0) {
-    return new DomainError('UNAVAILABLE', 'Kafka is unavailable; no record was accepted, retry later', details, { cause });
+    return new DomainError('UNAVAILABLE', 'Kafka is unavailable; no record was accepted, retry later', details, {
+      cause,
+    });
   }
   return new DomainError(
     'UNAVAILABLE',
@@ -175,8 +191,13 @@ function undeliveredErrors(produceable: Produceable[], delivery: Delivery): Inge
       ? {
           index,
           code: INGEST_DELIVERY_CODES.outcomeUnknown,
-          message: 'Kafka did not confirm this record; it may have been stored. Resending it is safe (stored by natural key)',
+          message:
+            'Kafka did not confirm this record; it may have been stored. Resending it is safe (stored by natural key)',
         }
-      : { index, code: INGEST_DELIVERY_CODES.notStored, message: 'not stored: Kafka failed before this record was sent; resend it' },
+      : {
+          index,
+          code: INGEST_DELIVERY_CODES.notStored,
+          message: 'not stored: Kafka failed before this record was sent; resend it',
+        },
   );
 }

@@ -18,7 +18,10 @@ describe('toTransactionDocument', () => {
       currency: 'EUR',
     });
     expect(transform({ ...base, amount: 0.29, currency: 'USD' }).amountMinor).toBe(29);
-    expect(transform({ ...base, amount: '1500', currency: 'jpy' })).toMatchObject({ amount: '1500', amountMinor: 1500 });
+    expect(transform({ ...base, amount: '1500', currency: 'jpy' })).toMatchObject({
+      amount: '1500',
+      amountMinor: 1500,
+    });
   });
 
   it('reduces a card number with spaces or dashes to its last four digits and never keeps it whole', () => {
@@ -36,7 +39,10 @@ describe('toTransactionDocument', () => {
   });
 
   it('derives risk flags', () => {
-    expect(transform({ ...base, amount: '25000', currency: 'USD' })['riskFlags']).toEqual(['high_amount', 'round_amount']);
+    expect(transform({ ...base, amount: '25000', currency: 'USD' })['riskFlags']).toEqual([
+      'high_amount',
+      'round_amount',
+    ]);
     expect(transform({ ...base, amount: '-20.5', currency: 'USD', status: 'failed' })['riskFlags']).toEqual([
       'negative_amount',
       'failed_payment',

@@ -26,7 +26,12 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export function riskFlagsOf(input: { amountMinor: number; currency: string; status: string; cardValid?: boolean }): RiskFlag[] {
+export function riskFlagsOf(input: {
+  amountMinor: number;
+  currency: string;
+  status: string;
+  cardValid?: boolean;
+}): RiskFlag[] {
   const flags: RiskFlag[] = [];
   const major = Number(formatMinorUnits(input.amountMinor, input.currency));
   if (Math.abs(major) >= HIGH_AMOUNT_THRESHOLD) flags.push('high_amount');
@@ -62,7 +67,12 @@ export function toTransactionDocument(event: KeyedEvent<typeof TOPICS.transactio
     currency,
     timestamp,
     status,
-    riskFlags: riskFlagsOf({ amountMinor, currency, status, cardValid: cardDigits ? passesLuhn(cardDigits) : undefined }),
+    riskFlags: riskFlagsOf({
+      amountMinor,
+      currency,
+      status,
+      cardValid: cardDigits ? passesLuhn(cardDigits) : undefined,
+    }),
     ingestedAt: new Date(ingestedAt),
     source,
     eventId,

@@ -2,7 +2,14 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MongoClient } from 'mongodb';
 import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
-import { createKafkaClient, EventProducer, ensureTopics, PlainProducer, TopicReader, type KafkaClient } from '@datalake/kafka-core';
+import {
+  createKafkaClient,
+  EventProducer,
+  ensureTopics,
+  PlainProducer,
+  TopicReader,
+  type KafkaClient,
+} from '@datalake/kafka-core';
 import { RecordServiceModule, startRecordConsumer } from '@datalake/records';
 import { configureApp } from '@datalake/service-kit';
 import { getTestInfra, TcpProxy, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
@@ -107,7 +114,10 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     await stopConsumer();
     await producer?.disconnect();
     await rawProducer?.disconnect();
-    await mongo?.db(database).dropDatabase().catch(() => undefined);
+    await mongo
+      ?.db(database)
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo?.close();
     await mongoProxy?.stop();
   });
@@ -148,7 +158,13 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     const customer = uniqueId('c');
     const { dead, stop } = await readDlq();
 
-    const bad = JSON.stringify({ transactionId: `${customer}-bad`, customerId: customer, amount: 'lots', currency: 'USD', timestamp: 1 });
+    const bad = JSON.stringify({
+      transactionId: `${customer}-bad`,
+      customerId: customer,
+      amount: 'lots',
+      currency: 'USD',
+      timestamp: 1,
+    });
     await produce([transaction(customer, 1), transaction(customer, 2)], [bad]);
     await waitFor(async () => (await countFor(customer)) === 2, { description: 'the two good records' });
     const letter = await waitFor(() => dead.find((entry) => entry.value === bad), { description: 'the DLQ entry' });
@@ -165,12 +181,20 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   it('dead-letters a bare payload nested 6,000 deep as TOO_DEEP and stores the records after it', async () => {
     const customer = uniqueId('c');
     const { dead, stop } = await readDlq();
-    const deep = JSON.stringify(transaction(customer, 0)).replace(/}$/, `,"extra":${'{"x":'.repeat(6000)}1${'}'.repeat(6000)}}`);
+    const deep = JSON.stringify(transaction(customer, 0)).replace(
+      /}$/,
+      `,"extra":${'{"x":'.repeat(6000)}1${'}'.repeat(6000)}}`,
+    );
     // Same key as the records after it: one partition, so those come strictly after the poison.
     await rawProducer.send(topic, [{ key: customer, value: deep }]);
-    await rawProducer.send(topic, [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })));
+    await rawProducer.send(
+      topic,
+      [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })),
+    );
     await waitFor(async () => (await countFor(customer)) === 3, { description: 'the three records after the poison' });
-    const letter = await waitFor(() => dead.find((entry) => entry.value === deep), { description: 'the TOO_DEEP DLQ entry' });
+    const letter = await waitFor(() => dead.find((entry) => entry.value === deep), {
+      description: 'the TOO_DEEP DLQ entry',
+    });
     await stop();
     expect(letter.headers[DLQ_HEADERS.errorCode]).toBe('TOO_DEEP');
     expect(letter.headers[DLQ_HEADERS.errorMessage]).toMatch(/deeper than 32/);
@@ -183,8 +207,14 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     const { dead, stop } = await readDlq();
     const huge = Buffer.alloc(1_048_400, 'z');
     await rawProducer.send(topic, [{ key: customer, value: huge }]);
-    await rawProducer.send(topic, [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })));
-    await waitFor(async () => (await countFor(customer)) === 3, { timeoutMs: 60000, description: 'the three records after the huge value' });
+    await rawProducer.send(
+      topic,
+      [1, 2, 3].map((n) => ({ key: customer, value: JSON.stringify(transaction(customer, n)) })),
+    );
+    await waitFor(async () => (await countFor(customer)) === 3, {
+      timeoutMs: 60000,
+      description: 'the three records after the huge value',
+    });
     const letter = await waitFor(() => dead.find((entry) => entry.headers[DLQ_HEADERS.originalBytes] === '1048400'), {
       description: 'the capped DLQ entry',
     });
@@ -200,7 +230,14 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     const customer = uniqueId('c');
     const gauge = async () => {
       const text = await (await fetch(`${baseUrl}/metrics`)).text();
-      const values = [...text.matchAll(new RegExp(`^datalake_consumer_seconds_since_progress\\{topic="${topic.replace(/\./g, '\\.')}",partition="\\d+"[^}]*\\} (\\S+)$`, 'gm'))];
+      const values = [
+        ...text.matchAll(
+          new RegExp(
+            `^datalake_consumer_seconds_since_progress\\{topic="${topic.replace(/\./g, '\\.')}",partition="\\d+"[^}]*\\} (\\S+)$`,
+            'gm',
+          ),
+        ),
+      ];
       return Math.max(0, ...values.map((match) => Number(match[1])));
     };
     const ready = async () => {
@@ -228,7 +265,10 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     } finally {
       await mongoProxy.restore();
     }
-    await waitFor(async () => (await countFor(customer)) === 2, { timeoutMs: 60000, description: 'the records after MongoDB came back' });
+    await waitFor(async () => (await countFor(customer)) === 2, {
+      timeoutMs: 60000,
+      description: 'the records after MongoDB came back',
+    });
     await waitFor(async () => (await gauge()) === 0, { description: 'the gauge back to 0' });
     const after = await ready();
     expect(after.status).toBe(200);
@@ -270,7 +310,9 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
 
     beforeAll(async () => {
       const records = Array.from({ length: 120 }, (_, i) =>
-        transaction(customer, i, { timestamp: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString() }),
+        transaction(customer, i, {
+          timestamp: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString(),
+        }),
       );
       await produce(records);
       await waitFor(async () => (await countFor(customer)) === 120, { description: '120 paging records' });

@@ -10,7 +10,9 @@ function contextWith(user: AuthenticatedUser | undefined) {
   const headers: Record<string, string> = {};
   const request = { user } as { user?: AuthenticatedUser };
   const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
-  const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ExecutionContext;
+  const context = {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  } as unknown as ExecutionContext;
   return { context, request, headers };
 }
 
@@ -20,12 +22,18 @@ function lookupAnswering(account: CurrentAccount | undefined | Error): SessionLo
 
 describe('JwtAuthGuard with a session lookup', () => {
   // The token itself is checked by passport (covered by the e2e tests); here it is taken as valid.
-  beforeAll(() => jest.spyOn(Object.getPrototypeOf(JwtAuthGuard.prototype) as InstanceType<ReturnType<typeof AuthGuard>>, 'canActivate').mockResolvedValue(true));
+  beforeAll(() =>
+    jest
+      .spyOn(Object.getPrototypeOf(JwtAuthGuard.prototype) as InstanceType<ReturnType<typeof AuthGuard>>, 'canActivate')
+      .mockResolvedValue(true),
+  );
   afterAll(() => jest.restoreAllMocks());
 
   it("gives the request the account's current role, not the token's", async () => {
     const { context, request } = contextWith({ ...signed });
-    await expect(new JwtAuthGuard(lookupAnswering({ username: 'alice', role: 'user' })).canActivate(context)).resolves.toBe(true);
+    await expect(
+      new JwtAuthGuard(lookupAnswering({ username: 'alice', role: 'user' })).canActivate(context),
+    ).resolves.toBe(true);
     expect(request.user).toEqual({ id: 'u-1', username: 'alice', role: 'user' });
   });
 
@@ -39,7 +47,9 @@ describe('JwtAuthGuard with a session lookup', () => {
 
   it('passes on a lookup that could not be made (503), not a 401', async () => {
     const { context } = contextWith({ ...signed });
-    const failed = new JwtAuthGuard(lookupAnswering(new ServiceUnavailableException('auth-service unavailable'))).canActivate(context);
+    const failed = new JwtAuthGuard(
+      lookupAnswering(new ServiceUnavailableException('auth-service unavailable')),
+    ).canActivate(context);
     await expect(failed).rejects.toBeInstanceOf(ServiceUnavailableException);
   });
 

@@ -9,7 +9,10 @@ function named(name: string, message: string): Error {
 
 describe(describeAuthFailure.name, () => {
   it('asks for a token when none was sent', () => {
-    expect(describeAuthFailure(new Error('No auth token'), null)).toEqual({ message: 'missing bearer token', challenge: 'Bearer realm="datalake"' });
+    expect(describeAuthFailure(new Error('No auth token'), null)).toEqual({
+      message: 'missing bearer token',
+      challenge: 'Bearer realm="datalake"',
+    });
   });
 
   it('says an expired token expired', () => {
@@ -19,10 +22,14 @@ describe(describeAuthFailure.name, () => {
   });
 
   it.each(['invalid signature', 'invalid algorithm', 'jwt malformed'])('calls a token with %s invalid', (reason) => {
-    expect(describeAuthFailure(named('JsonWebTokenError', reason), null)).toMatchObject({ message: 'access token is invalid' });
+    expect(describeAuthFailure(named('JsonWebTokenError', reason), null)).toMatchObject({
+      message: 'access token is invalid',
+    });
   });
 
   it('keeps the message of a claim check', () => {
-    expect(describeAuthFailure(undefined, new UnauthorizedException('token claims are invalid')).message).toBe('token claims are invalid');
+    expect(describeAuthFailure(undefined, new UnauthorizedException('token claims are invalid')).message).toBe(
+      'token claims are invalid',
+    );
   });
 });

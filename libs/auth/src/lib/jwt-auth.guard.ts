@@ -1,4 +1,11 @@
-import { type ExecutionContext, HttpException, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
+import {
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  Optional,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { SESSION_LOOKUP, type SessionLookup } from './session-lookup';
@@ -19,7 +26,10 @@ export function describeAuthFailure(info: unknown, error: unknown): AuthFailure 
   const name = info instanceof Error ? info.name : '';
   const text = info instanceof Error ? info.message : '';
   if (name === 'TokenExpiredError') {
-    return { message: 'access token expired', challenge: `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="expired"` };
+    return {
+      message: 'access token expired',
+      challenge: `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="expired"`,
+    };
   }
   if (name === 'JsonWebTokenError' || name === 'NotBeforeError' || name === 'SyntaxError') {
     return { message: 'access token is invalid', challenge: `Bearer realm="${AUTH_REALM}", error="invalid_token"` };

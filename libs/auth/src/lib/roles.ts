@@ -1,4 +1,11 @@
-import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from '@datalake/dto';
@@ -15,11 +22,15 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!allowed || allowed.length === 0) return true;
     const user: AuthenticatedUser | undefined = context.switchToHttp().getRequest<Request>().user;
     if (!user) throw new UnauthorizedException('missing bearer token');
-    if (!allowed.includes(user.role)) throw new ForbiddenException(`this route requires the ${allowed.join(' or ')} role`);
+    if (!allowed.includes(user.role))
+      throw new ForbiddenException(`this route requires the ${allowed.join(' or ')} role`);
     return true;
   }
 }

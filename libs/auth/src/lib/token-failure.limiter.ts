@@ -25,7 +25,10 @@ const NOTHING_TO_RELEASE: TokenAttempt = { release: async () => undefined };
 export class TooManyTokenFailures extends HttpException {
   constructor(readonly retryAfter: number) {
     super(
-      { statusCode: HttpStatus.TOO_MANY_REQUESTS, message: `too many failed attempts for this username; retry in ${retryAfter} s` },
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        message: `too many failed attempts for this username; retry in ${retryAfter} s`,
+      },
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
@@ -50,10 +53,14 @@ export class TokenFailureLimiter {
     const key = `token-failures:${username.toLowerCase()}`;
     const limit = this.settings.failuresPerUsername;
     const now = Date.now();
-    const counted = await this.counters.hit(key, this.settings.windowMinutes * MINUTE_MS, limit, now).catch((error: unknown) => {
-      // Without the counter no attempt can be checked: fail closed, like the quota.
-      throw new ServiceUnavailableException('the sign-in attempt counter is unavailable; retry later', { cause: error });
-    });
+    const counted = await this.counters
+      .hit(key, this.settings.windowMinutes * MINUTE_MS, limit, now)
+      .catch((error: unknown) => {
+        // Without the counter no attempt can be checked: fail closed, like the quota.
+        throw new ServiceUnavailableException('the sign-in attempt counter is unavailable; retry later', {
+          cause: error,
+        });
+      });
     if (counted.hits > limit) {
       this.log.warn({ username }, 'token attempts blocked: too many failures');
       throw new TooManyTokenFailures(secondsUntil(counted.window.end, now));

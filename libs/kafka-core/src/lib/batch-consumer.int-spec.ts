@@ -35,7 +35,10 @@ describe('BatchConsumer on a real broker', () => {
     const topic = uniqueId('it-bc-');
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
     for (let i = 0; i < count; i += 500) {
-      const messages = Array.from({ length: Math.min(500, count - i) }, (_, j) => ({ key: `k${i + j}`, value: `v${i + j}` }));
+      const messages = Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
+        key: `k${i + j}`,
+        value: `v${i + j}`,
+      }));
       await producer.send(topic, messages);
     }
     return topic;
@@ -90,7 +93,9 @@ describe('BatchConsumer on a real broker', () => {
     await sleep(1000);
     await second.stop();
     const redeliveredStored = delivered.filter((offset) => storedBeforeStop.has(offset));
-    console.log(`stop mid-stream: stored before stop ${stoppedAt}, delivered after restart ${delivered.length}, redelivered already stored ${redeliveredStored.length}`);
+    console.log(
+      `stop mid-stream: stored before stop ${stoppedAt}, delivered after restart ${delivered.length}, redelivered already stored ${redeliveredStored.length}`,
+    );
     expect(redeliveredStored).toEqual([]);
     expect(new Set([...storedBeforeStop, ...delivered]).size).toBe(total);
   });
@@ -118,7 +123,9 @@ describe('BatchConsumer on a real broker', () => {
     );
     await slow.start();
     await waitFor(() => steps.length >= 2, { timeoutMs: 40000, description: 'two slow steps' });
-    await waitFor(async () => (await committedOffset(groupId, topic)) === '4', { description: 'the commit of both steps' });
+    await waitFor(async () => (await committedOffset(groupId, topic)) === '4', {
+      description: 'the commit of both steps',
+    });
     await slow.stop();
     expect(steps).toEqual([
       ['0', '1'],
@@ -142,7 +149,10 @@ describe('BatchConsumer on a real broker', () => {
         await consumer.run({ autoCommit: false, eachBatch: async ({ heartbeat }) => { for (;;) { await heartbeat(); await new Promise((r) => setTimeout(r, 500)); } } });
       })();
     `;
-    const doomed = spawn(process.execPath, ['-e', script], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const doomed = spawn(process.execPath, ['-e', script], {
+      cwd: WORKSPACE_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     doomed.stdout?.on('data', (chunk) => (output += chunk));
     await waitFor(() => output.includes('joined'), { description: 'the predecessor to join' });
@@ -162,7 +172,9 @@ describe('BatchConsumer on a real broker', () => {
     await waitFor(() => firstStepAt > 0, { timeoutMs: 30000, description: 'the first step after the restart' });
     await successor.stop();
     const seconds = (firstStepAt - restartedAt) / 1000;
-    console.log(`restart after SIGKILL: first batch handled ${seconds.toFixed(1)} s after the restart (session ${DEFAULT_CONSUMER_SETTINGS.sessionTimeoutMs} ms)`);
+    console.log(
+      `restart after SIGKILL: first batch handled ${seconds.toFixed(1)} s after the restart (session ${DEFAULT_CONSUMER_SETTINGS.sessionTimeoutMs} ms)`,
+    );
     expect(seconds).toBeLessThanOrEqual(15);
   }, 60000);
 
@@ -192,7 +204,9 @@ describe('BatchConsumer on a real broker', () => {
     // What was stored before the failure is committed, though the batch is not finished.
     expect(await committedOffset(groupId, topic)).toBe('2');
     expect(report.secondsSinceProgress).toBeGreaterThanOrEqual(3);
-    await waitFor(() => warnings.some((w) => w.message.startsWith('partition makes no progress')), { description: 'the stall log line' });
+    await waitFor(() => warnings.some((w) => w.message.startsWith('partition makes no progress')), {
+      description: 'the stall log line',
+    });
     await sleep(6000); // past the stall time again: still one line for this stall
     const stallLines = warnings.filter((w) => w.message.startsWith('partition makes no progress'));
     expect(stallLines).toHaveLength(1);
@@ -200,7 +214,9 @@ describe('BatchConsumer on a real broker', () => {
     expect(stallLines[0].context).toMatchObject({ topic, partition: 0, offset: '2' });
 
     down = false;
-    await waitFor(async () => (await committedOffset(groupId, topic)) === '3', { description: 'progress after recovery' });
+    await waitFor(async () => (await committedOffset(groupId, topic)) === '3', {
+      description: 'progress after recovery',
+    });
     expect(stalled.status().partitions[0]).toMatchObject({ stalled: false, secondsSinceProgress: 0 });
     await stalled.stop();
   }, 60000);

@@ -242,7 +242,11 @@ export class BatchConsumer {
     }
   }
 
-  private async handleWithRetry(batch: ConsumedBatch, context: BatchContext, beforeRetry: () => Promise<void>): Promise<boolean> {
+  private async handleWithRetry(
+    batch: ConsumedBatch,
+    context: BatchContext,
+    beforeRetry: () => Promise<void>,
+  ): Promise<boolean> {
     const initial = this.options.retryInitialMs ?? 200;
     const max = this.options.retryMaxMs ?? 10000;
     for (let attempt = 0; context.isActive(); attempt++) {

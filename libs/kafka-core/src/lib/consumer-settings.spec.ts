@@ -2,13 +2,21 @@ import { DEFAULT_CONSUMER_SETTINGS, readConsumerSettings } from './consumer-sett
 
 describe('readConsumerSettings', () => {
   it('defaults to a 10 s session, 1 s heartbeats and a 120 s stall time', () => {
-    expect(readConsumerSettings({})).toEqual({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, stallSeconds: 120 });
+    expect(readConsumerSettings({})).toEqual({
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
+      stallSeconds: 120,
+    });
     expect(readConsumerSettings({})).toEqual(DEFAULT_CONSUMER_SETTINGS);
   });
 
   it('reads the variables', () => {
     expect(
-      readConsumerSettings({ KAFKA_SESSION_TIMEOUT_MS: '30000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000', CONSUMER_STALL_SECONDS: '60' }),
+      readConsumerSettings({
+        KAFKA_SESSION_TIMEOUT_MS: '30000',
+        KAFKA_HEARTBEAT_INTERVAL_MS: '3000',
+        CONSUMER_STALL_SECONDS: '60',
+      }),
     ).toEqual({ sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, stallSeconds: 60 });
   });
 

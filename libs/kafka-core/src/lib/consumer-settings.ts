@@ -36,8 +36,20 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 /** Reads and checks the settings; throws a message naming the variable when one is wrong. */
 export function readConsumerSettings(env: NodeJS.ProcessEnv = process.env): ConsumerSettings {
-  const sessionTimeoutMs = integer(env, 'KAFKA_SESSION_TIMEOUT_MS', DEFAULT_CONSUMER_SETTINGS.sessionTimeoutMs, SESSION_RANGE.min, SESSION_RANGE.max);
-  const heartbeatIntervalMs = integer(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', DEFAULT_CONSUMER_SETTINGS.heartbeatIntervalMs, 100, 100_000);
+  const sessionTimeoutMs = integer(
+    env,
+    'KAFKA_SESSION_TIMEOUT_MS',
+    DEFAULT_CONSUMER_SETTINGS.sessionTimeoutMs,
+    SESSION_RANGE.min,
+    SESSION_RANGE.max,
+  );
+  const heartbeatIntervalMs = integer(
+    env,
+    'KAFKA_HEARTBEAT_INTERVAL_MS',
+    DEFAULT_CONSUMER_SETTINGS.heartbeatIntervalMs,
+    100,
+    100_000,
+  );
   if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
     throw new Error(
       `KAFKA_HEARTBEAT_INTERVAL_MS (${heartbeatIntervalMs}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`,

@@ -63,19 +63,30 @@ describe('toDeadLetterMessage', () => {
   });
 
   it('cuts a long reason message to 2,000 characters', () => {
-    const long = { ...letter(Buffer.from('v')), error: { code: 'INVALID_PAYLOAD' as const, message: 'e'.repeat(5000) } };
+    const long = {
+      ...letter(Buffer.from('v')),
+      error: { code: 'INVALID_PAYLOAD' as const, message: 'e'.repeat(5000) },
+    };
     expect(String(toDeadLetterMessage('t', long, failedAt).headers?.[DLQ_HEADERS.errorMessage])).toHaveLength(2000);
   });
 
   it('builds the copy of a source row (no partition or offset) with its own headers, capped alike', () => {
     const row: DeadLetter = {
-      message: { key: 'a.csv', value: 'r'.repeat(2_000_000), headers: { 'x-dlq-source': 'file:a.csv', 'x-dlq-source-location': 'line 7' } },
+      message: {
+        key: 'a.csv',
+        value: 'r'.repeat(2_000_000),
+        headers: { 'x-dlq-source': 'file:a.csv', 'x-dlq-source-location': 'line 7' },
+      },
       error: { code: 'TOO_LARGE', message: 'row over the limit' },
     };
     const copy = toDeadLetterMessage('transactions', row, failedAt);
     expect(copy.headers).not.toHaveProperty(DLQ_HEADERS.originalPartition);
     expect(copy.headers).not.toHaveProperty(DLQ_HEADERS.originalOffset);
-    expect(copy.headers).toMatchObject({ 'x-dlq-source-location': 'line 7', [DLQ_HEADERS.originalBytes]: '2000000', [DLQ_HEADERS.truncated]: 'true' });
+    expect(copy.headers).toMatchObject({
+      'x-dlq-source-location': 'line 7',
+      [DLQ_HEADERS.originalBytes]: '2000000',
+      [DLQ_HEADERS.truncated]: 'true',
+    });
     expect(contentBytes(copy)).toBeLessThanOrEqual(DEFAULT_MAX_MESSAGE_BYTES);
   });
 });

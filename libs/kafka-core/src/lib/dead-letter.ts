@@ -51,7 +51,11 @@ export function toDeadLetterMessage(
   if (letter.partition !== undefined) reason[DLQ_HEADERS.originalPartition] = String(letter.partition);
   if (letter.message.offset !== undefined) reason[DLQ_HEADERS.originalOffset] = letter.message.offset;
   const value = letter.message.value ?? Buffer.alloc(0);
-  const copy: OutgoingRecord = { key: letter.message.key, value, headers: { ...(letter.message.headers ?? {}), ...reason } };
+  const copy: OutgoingRecord = {
+    key: letter.message.key,
+    value,
+    headers: { ...(letter.message.headers ?? {}), ...reason },
+  };
   // Original headers that leave no room for a useful part of the value are dropped; the reason stays.
   const headersRoom = maxMessageBytes - RECORD_BATCH_OVERHEAD_BYTES - messageSize({ ...copy, value: Buffer.alloc(0) });
   if (headersRoom >= MIN_VALUE_ROOM_BYTES) return capDeadLetter(copy, maxMessageBytes);

@@ -38,7 +38,11 @@ async function keysOnTopic(kafka: Kafka, topic: string): Promise<Map<string, num
   return counts;
 }
 
-async function createTopic(kafka: Kafka, topic: string, configEntries: { name: string; value: string }[] = []): Promise<void> {
+async function createTopic(
+  kafka: Kafka,
+  topic: string,
+  configEntries: { name: string; value: string }[] = [],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, configEntries }] });
@@ -78,7 +82,10 @@ function stallableKafka(brokers: string[]) {
 }
 
 const messages = (prefix: string, count: number, valueBytes: number): OutgoingRecord[] =>
-  Array.from({ length: count }, (_, i) => ({ key: `${prefix}-${i}`, value: `${prefix}-${i}:`.padEnd(valueBytes, 'm') }));
+  Array.from({ length: count }, (_, i) => ({
+    key: `${prefix}-${i}`,
+    value: `${prefix}-${i}:`.padEnd(valueBytes, 'm'),
+  }));
 
 describe('EventProducer against a real broker', () => {
   let kafka: Kafka;
@@ -144,7 +151,9 @@ describe('EventProducer against a real broker', () => {
     // No answer reaches the client any more, while the broker still takes what was sent.
     network.stall();
     const started = Date.now();
-    const error = (await producer.send(topic, messages('stall', 10, 50_000)).catch((e: unknown) => e)) as ProduceFailedError;
+    const error = (await producer
+      .send(topic, messages('stall', 10, 50_000))
+      .catch((e: unknown) => e)) as ProduceFailedError;
     const tookMs = Date.now() - started;
     network.resume();
     expect(tookMs).toBeGreaterThanOrEqual(1900);
@@ -156,7 +165,8 @@ describe('EventProducer against a real broker', () => {
 
     await producer.send(topic, messages('after', 5, 100));
     const counts = await keysOnTopic(kafka, topic);
-    for (const key of [...keysOf('before', 3), ...keysOf('after', 5)]) expect({ key, count: counts.get(key) }).toEqual({ key, count: 1 });
+    for (const key of [...keysOf('before', 3), ...keysOf('after', 5)])
+      expect({ key, count: counts.get(key) }).toEqual({ key, count: 1 });
     // "Outcome unknown" was the truth: the broker did store the request it never answered.
     for (const key of keysOf('stall', 3)) expect(counts.get(key)).toBe(1);
     for (const key of keysOf('stall', 10).slice(3)) expect(counts.has(key)).toBe(false);

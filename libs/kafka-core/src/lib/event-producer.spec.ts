@@ -69,7 +69,11 @@ const messages = (count: number, valueBytes: number, prefix = 'k'): OutgoingReco
 
 function setup(sendTimeoutMs = 1000) {
   const kafka = new FakeKafka();
-  const sut = new EventProducer(kafka as unknown as Kafka, { maxMessageBytes: limit, sendTimeoutMs, topicPrefix: 'p.' });
+  const sut = new EventProducer(kafka as unknown as Kafka, {
+    maxMessageBytes: limit,
+    sendTimeoutMs,
+    topicPrefix: 'p.',
+  });
   return { kafka, sut };
 }
 
@@ -94,7 +98,8 @@ describe(EventProducer.name, () => {
     for (const request of producer.requests) {
       expect(request.topic).toBe('p.t');
       expect(request.acks).toBe(-1);
-      const bytes = RECORD_BATCH_OVERHEAD_BYTES + request.messages.reduce((sum, m) => sum + messageSize(m as OutgoingRecord), 0);
+      const bytes =
+        RECORD_BATCH_OVERHEAD_BYTES + request.messages.reduce((sum, m) => sum + messageSize(m as OutgoingRecord), 0);
       expect(bytes).toBeLessThanOrEqual(limit);
     }
     expect(producer.requests.flatMap((request) => request.messages)).toEqual(batch);

@@ -1,11 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer, type ProducerConfig } from 'kafkajs';
 import type { StructuredLogger } from './structured-logger';
-import {
-  DEFAULT_MAX_MESSAGE_BYTES,
-  messageSize,
-  RECORD_BATCH_OVERHEAD_BYTES,
-  splitBySize,
-} from './message-size';
+import { DEFAULT_MAX_MESSAGE_BYTES, messageSize, RECORD_BATCH_OVERHEAD_BYTES, splitBySize } from './message-size';
 import type { OutgoingRecord } from './records';
 import { withTimeout } from './topic-admin';
 
@@ -165,14 +160,25 @@ export class EventProducer {
     if (messages.length === 0) return;
     const oversize = messages.findIndex((message) => !this.fits(message));
     if (oversize >= 0) {
-      throw new MessageTooLargeError(topic, oversize, RECORD_BATCH_OVERHEAD_BYTES + messageSize(messages[oversize]), this.messageLimit);
+      throw new MessageTooLargeError(
+        topic,
+        oversize,
+        RECORD_BATCH_OVERHEAD_BYTES + messageSize(messages[oversize]),
+        this.messageLimit,
+      );
     }
     const deadline = Date.now() + this.sendTimeoutMs;
     const total = messages.length;
     await this.exclusive(
       deadline,
       () => this.sendInOrder(topic, splitBySize(messages, this.messageLimit), total, deadline),
-      () => new ProduceFailedError(`Kafka did not take ${total} message(s) for ${topic} within ${this.sendTimeoutMs} ms; none was sent`, total, 0, 0),
+      () =>
+        new ProduceFailedError(
+          `Kafka did not take ${total} message(s) for ${topic} within ${this.sendTimeoutMs} ms; none was sent`,
+          total,
+          0,
+          0,
+        ),
     );
   }
 
@@ -229,7 +235,9 @@ export class EventProducer {
     const producer = this.kafka.producer(PRODUCER_CONFIG);
     const connecting = producer.connect();
     try {
-      await (Number.isFinite(deadline) ? withTimeout(connecting, Math.max(0, deadline - Date.now()), 'connect timed out') : connecting);
+      await (Number.isFinite(deadline)
+        ? withTimeout(connecting, Math.max(0, deadline - Date.now()), 'connect timed out')
+        : connecting);
     } catch (error) {
       this.discard(producer, connecting);
       throw error;
@@ -251,7 +259,9 @@ export class EventProducer {
     void close();
     void pending.then(close, close);
     if (error !== undefined) {
-      this.logger?.warn('produce failed; the producer is replaced before the next send', { error: (error as Error).message });
+      this.logger?.warn('produce failed; the producer is replaced before the next send', {
+        error: (error as Error).message,
+      });
     }
   }
 

@@ -19,12 +19,13 @@ const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 /** Routes kafkajs's own log lines (warnings and errors only) to our logger. */
 function kafkaLogCreator(logger: StructuredLogger): logCreator {
-  return () => ({ level, log }: LogEntry) => {
-    const { message, ...rest } = log;
-    if (message.startsWith(BOUNDED_RETRIES_WARNING)) return; // known and intended, see EventProducer
-    if (level === KafkaLogLevel.ERROR) logger.error(`kafkajs: ${message}`, rest);
-    else if (level === KafkaLogLevel.WARN) logger.warn(`kafkajs: ${message}`, rest);
-  };
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...rest } = log;
+      if (message.startsWith(BOUNDED_RETRIES_WARNING)) return; // known and intended, see EventProducer
+      if (level === KafkaLogLevel.ERROR) logger.error(`kafkajs: ${message}`, rest);
+      else if (level === KafkaLogLevel.WARN) logger.warn(`kafkajs: ${message}`, rest);
+    };
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {

@@ -31,7 +31,10 @@ describe('libs/kafka against a real broker', () => {
   });
 
   it('lets services that start together race to create the same topics', async () => {
-    const topics = [uniqueId('it-race-a-'), uniqueId('it-race-b-')].flatMap((t) => [{ topic: t }, { topic: `${t}.dlq` }]);
+    const topics = [uniqueId('it-race-a-'), uniqueId('it-race-b-')].flatMap((t) => [
+      { topic: t },
+      { topic: `${t}.dlq` },
+    ]);
     const results = await Promise.all([1, 2, 3].map(() => ensureTopics(kafka, topics)));
     // None of the racers failed, and each reported only topics that were asked for.
     expect(results).toHaveLength(3);
@@ -49,7 +52,10 @@ describe('libs/kafka against a real broker', () => {
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
     const producer = new EventProducer(kafka);
     await producer.connect();
-    await producer.send(topic, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    await producer.send(
+      topic,
+      Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
 
     const seen: string[] = [];
     let failuresLeft = 2;

@@ -3,7 +3,8 @@ import { capDeadLetter, messageSize, RECORD_BATCH_OVERHEAD_BYTES, splitBySize } 
 import type { OutgoingRecord } from './records';
 
 const message = (valueBytes: number, key = 'k'): OutgoingRecord => ({ key, value: 'v'.repeat(valueBytes) });
-const batchBytes = (group: OutgoingRecord[]) => RECORD_BATCH_OVERHEAD_BYTES + group.reduce((sum, m) => sum + messageSize(m), 0);
+const batchBytes = (group: OutgoingRecord[]) =>
+  RECORD_BATCH_OVERHEAD_BYTES + group.reduce((sum, m) => sum + messageSize(m), 0);
 
 describe('messageSize', () => {
   it('counts key, value and every header in bytes (not characters), above their raw sum', () => {

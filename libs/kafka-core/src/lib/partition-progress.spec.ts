@@ -32,7 +32,15 @@ describe('PartitionProgress', () => {
     now += 121_000;
     const stalls = tracker.newlyStalled();
     expect(stalls).toEqual([
-      { topic: 't', partition: 1, offset: '7', lag: 0, secondsSinceProgress: 121, stalled: true, reason: 'MongoDB unreachable' },
+      {
+        topic: 't',
+        partition: 1,
+        offset: '7',
+        lag: 0,
+        secondsSinceProgress: 121,
+        stalled: true,
+        reason: 'MongoDB unreachable',
+      },
     ]);
     now += 10_000;
     expect(tracker.newlyStalled()).toEqual([]);

@@ -10,7 +10,7 @@ export interface TopicSpec {
 
 /** True for errors that mean the broker cannot be reached at all (no point retrying here). */
 export function isConnectionError(error: unknown): boolean {
-  const text = `${(error as Error)?.message ?? ''} ${((error as Error & { cause?: Error })?.cause)?.message ?? ''}`;
+  const text = `${(error as Error)?.message ?? ''} ${(error as Error & { cause?: Error })?.cause?.message ?? ''}`;
   return /Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH/.test(text);
 }
 

@@ -84,7 +84,10 @@ export class TopicReader {
   async start(): Promise<void> {
     const { topics, from, onMessage } = this.options;
     // From the end: the ends are taken before joining, so nothing produced after start() is missed.
-    const ends = from === 'end' ? await Promise.all(topics.map(async (topic) => ({ topic, offsets: await this.endsOf(topic) }))) : [];
+    const ends =
+      from === 'end'
+        ? await Promise.all(topics.map(async (topic) => ({ topic, offsets: await this.endsOf(topic) })))
+        : [];
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: from === 'beginning' });
     const joined = new Promise<void>((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()));
@@ -181,7 +184,11 @@ export function topicEndOffsets(kafka: KafkaClient, topic: string): Promise<Part
 }
 
 /** The group's committed offset per partition of a topic ('-1' where nothing is committed). */
-export function committedOffsets(kafka: KafkaClient, groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
+export function committedOffsets(
+  kafka: KafkaClient,
+  groupId: string,
+  topic: string,
+): Promise<{ partition: number; offset: string }[]> {
   return inspect(kafka, (inspector) => inspector.committedOffsets(groupId, topic));
 }
 

@@ -47,8 +47,14 @@ describe('event envelope', () => {
     ['not json', 'INVALID_JSON'],
     ['[1,2]', 'INVALID_JSON'],
     [JSON.stringify({ ...transaction, amount: 'ten' }), 'INVALID_PAYLOAD'],
-    [JSON.stringify({ schema: 'social_posts.v1', payload: transaction, source: { kind: 'http', name: 'x' } }), 'UNKNOWN_SCHEMA'],
-    [JSON.stringify({ schema: 'transactions.v1', payload: transaction, source: { kind: 'ftp', name: 'x' } }), 'INVALID_ENVELOPE'],
+    [
+      JSON.stringify({ schema: 'social_posts.v1', payload: transaction, source: { kind: 'http', name: 'x' } }),
+      'UNKNOWN_SCHEMA',
+    ],
+    [
+      JSON.stringify({ schema: 'transactions.v1', payload: transaction, source: { kind: 'ftp', name: 'x' } }),
+      'INVALID_ENVELOPE',
+    ],
   ])('refuses %s with %s', (value, code) => {
     const decoded = decodeEvent(TOPICS.transactions, Buffer.from(value));
     expect(decoded.ok).toBe(false);
@@ -57,7 +63,10 @@ describe('event envelope', () => {
 
   it('refuses a text holding the NUL character, naming the field', () => {
     const result = validatePayload(TransactionPayload, { ...transaction, merchant: 'a\u0000b' });
-    expect(result).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'merchant must not contain the NUL character (U+0000)' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD', message: 'merchant must not contain the NUL character (U+0000)' },
+    });
     expect(validatePayload(TransactionPayload, { ...transaction, merchant: 'a\u0001b' }).ok).toBe(true);
   });
 
@@ -68,7 +77,11 @@ describe('event envelope', () => {
   });
 
   it('drops unknown and operator-shaped fields instead of storing them', () => {
-    const result = createEvent(TOPICS.transactions, { ...transaction, $where: 'x', extra: 1 }, { kind: 'http', name: 't' });
+    const result = createEvent(
+      TOPICS.transactions,
+      { ...transaction, $where: 'x', extra: 1 },
+      { kind: 'http', name: 't' },
+    );
     expect(result.ok && Object.keys(result.value.envelope.payload)).not.toContain('$where');
     expect(result.ok && Object.keys(result.value.envelope.payload)).not.toContain('extra');
   });
@@ -84,10 +97,11 @@ describe('event envelope', () => {
     });
 
     it('refuses the same nesting inside an envelope as TOO_DEEP', () => {
-      const value = JSON.stringify({ schema: 'transactions.v1', source: { kind: 'http', name: 'x' }, payload: {} }).replace(
-        '"payload":{}',
-        `"payload":${nested(6000)}`,
-      );
+      const value = JSON.stringify({
+        schema: 'transactions.v1',
+        source: { kind: 'http', name: 'x' },
+        payload: {},
+      }).replace('"payload":{}', `"payload":${nested(6000)}`);
       const decoded = decodeEvent(TOPICS.transactions, value);
       expect(!decoded.ok && decoded.error.code).toBe('TOO_DEEP');
     });

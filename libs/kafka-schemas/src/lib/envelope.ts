@@ -115,7 +115,10 @@ function decodeParsed<T extends Topic>(topic: T, parsed: unknown, context: Decod
 
   const expected = payloadSchemaOf(topic).schema;
   if (record['schema'] !== expected) {
-    return fail('UNKNOWN_SCHEMA', `schema must be "${expected}" on topic ${topic}, got ${JSON.stringify(record['schema'])?.slice(0, 200)}`);
+    return fail(
+      'UNKNOWN_SCHEMA',
+      `schema must be "${expected}" on topic ${topic}, got ${JSON.stringify(record['schema'])?.slice(0, 200)}`,
+    );
   }
   const source = checkSource(record['source']);
   if (!source) return fail('INVALID_ENVELOPE', 'source must be {kind: http|file|sqlite|syslog|kafka, name}');

@@ -18,12 +18,21 @@ describe('JSON limits', () => {
   });
 
   it('refuses too deep, too large and broken JSON as results, never a throw', () => {
-    expect(parseJsonWithLimits(nested(6000))).toEqual({ ok: false, error: expect.objectContaining({ code: 'TOO_DEEP' }) });
+    expect(parseJsonWithLimits(nested(6000))).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'TOO_DEEP' }),
+    });
     expect(parseJsonWithLimits(`"${'x'.repeat(JSON_LIMITS.maxRecordBytes)}"`)).toEqual({
       ok: false,
       error: expect.objectContaining({ code: 'TOO_LARGE' }),
     });
-    expect(parseJsonWithLimits('{"a":')).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_JSON' }) });
-    expect(parseJsonWithLimits(Buffer.from(nested(JSON_LIMITS.maxDepth)))).toEqual({ ok: true, value: expect.any(Object) });
+    expect(parseJsonWithLimits('{"a":')).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'INVALID_JSON' }),
+    });
+    expect(parseJsonWithLimits(Buffer.from(nested(JSON_LIMITS.maxDepth)))).toEqual({
+      ok: true,
+      value: expect.any(Object),
+    });
   });
 });

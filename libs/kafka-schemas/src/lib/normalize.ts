@@ -2,8 +2,7 @@ import { isIP } from 'node:net';
 
 /** Largest epoch-millisecond value accepted as a timestamp (year 9999). */
 const MAX_EPOCH_MS = 253402300799999;
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -30,10 +30,16 @@ describe('normalisation and natural keys', () => {
 
   it('gives a network log the same key however its fields were written', () => {
     const a = validatePayload(NetworkLogPayload, {
-      timestamp: '2026-11-24T10:00:00Z', sourceIp: '2001:DB8::1', protocol: 'tcp', destPort: '443',
+      timestamp: '2026-11-24T10:00:00Z',
+      sourceIp: '2001:DB8::1',
+      protocol: 'tcp',
+      destPort: '443',
     });
     const b = validatePayload(NetworkLogPayload, {
-      timestamp: Date.parse('2026-11-24T10:00:00Z'), sourceIp: '2001:0db8::0001', protocol: 'TCP', destPort: 443,
+      timestamp: Date.parse('2026-11-24T10:00:00Z'),
+      sourceIp: '2001:0db8::0001',
+      protocol: 'TCP',
+      destPort: 443,
     });
     if (!a.ok || !b.ok) throw new Error('expected valid payloads');
     expect(networkLogKey(a.value)).toBe(networkLogKey(b.value));
@@ -43,14 +49,22 @@ describe('normalisation and natural keys', () => {
 
   it('keys a post by platform and id', () => {
     const post = validatePayload(SocialPostPayload, {
-      postId: 42, platform: 'Twitter', author: 'a', content: 'hi', timestamp: '2026-11-24T10:00:00Z',
+      postId: 42,
+      platform: 'Twitter',
+      author: 'a',
+      content: 'hi',
+      timestamp: '2026-11-24T10:00:00Z',
     });
     expect(post.ok && socialPostKey(post.value)).toBe('twitter:42');
   });
 
   it('refuses content over 10,000 characters', () => {
     const post = validatePayload(SocialPostPayload, {
-      postId: '1', platform: 'x', author: 'a', content: 'a'.repeat(10_001), timestamp: '2026-11-24T10:00:00Z',
+      postId: '1',
+      platform: 'x',
+      author: 'a',
+      content: 'a'.repeat(10_001),
+      timestamp: '2026-11-24T10:00:00Z',
     });
     expect(post.ok).toBe(false);
   });

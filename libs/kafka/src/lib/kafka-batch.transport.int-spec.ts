@@ -42,7 +42,11 @@ describe('KafkaBatchTransport: a Nest microservice whose @EventPattern handler c
 
   beforeAll(async () => {
     const infra = await getTestInfra();
-    kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: uniqueId('transport-it'), logger: silentLogger });
+    kafka = createKafkaClient({
+      brokers: infra.kafkaBrokers,
+      clientId: uniqueId('transport-it'),
+      logger: silentLogger,
+    });
     producer = new EventProducer(kafka, { logger: silentLogger });
     await producer.connect();
   });
@@ -52,7 +56,11 @@ describe('KafkaBatchTransport: a Nest microservice whose @EventPattern handler c
     await producer?.disconnect();
   });
 
-  async function boot(topic: string, groupId: string, handle: (batch: ConsumedBatch, context: KafkaBatchContext) => Promise<void>) {
+  async function boot(
+    topic: string,
+    groupId: string,
+    handle: (batch: ConsumedBatch, context: KafkaBatchContext) => Promise<void>,
+  ) {
     @Controller()
     class EventsController {
       @EventPattern(topic)
@@ -96,7 +104,10 @@ describe('KafkaBatchTransport: a Nest microservice whose @EventPattern handler c
     expect(transport.topics()).toEqual([topic]);
     expect(transport.consumerStatus()?.running).toBe(true);
 
-    await producer.send(topic, Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    await producer.send(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
     await waitFor(async () => (await committedOffsets(kafka, groupId, topic))[0]?.offset === '5', {
       timeoutMs: 30_000,
       description: 'offset 5 committed',
@@ -104,7 +115,13 @@ describe('KafkaBatchTransport: a Nest microservice whose @EventPattern handler c
 
     // The first call threw: the same messages came again, and only the successful call was committed.
     expect(calls.length).toBeGreaterThanOrEqual(2);
-    expect(calls[0]).toEqual({ topic, partition: 0, values: ['v0', 'v1', 'v2', 'v3', 'v4'], contextTopic: topic, active: true });
+    expect(calls[0]).toEqual({
+      topic,
+      partition: 0,
+      values: ['v0', 'v1', 'v2', 'v3', 'v4'],
+      contextTopic: topic,
+      active: true,
+    });
     expect(calls[1].values).toEqual(calls[0].values);
     const retry = warnings.find((warning) => warning.message.startsWith('batch failed, retrying'));
     expect(retry?.context).toMatchObject({ topic, partition: 0, firstOffset: '0', error: 'storage is down' });

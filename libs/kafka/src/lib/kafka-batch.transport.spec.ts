@@ -31,7 +31,12 @@ describe('KafkaBatchTransport (no broker)', () => {
     let beats = 0;
     const context = new KafkaBatchContext([batch, { heartbeat: async () => void beats++, isActive: () => false }]);
     await context.heartbeat();
-    expect([context.getTopic(), context.getPartition(), context.isActive(), beats]).toEqual(['transactions', 2, false, 1]);
+    expect([context.getTopic(), context.getPartition(), context.isActive(), beats]).toEqual([
+      'transactions',
+      2,
+      false,
+      1,
+    ]);
   });
 
   it('passes a handler error on unchanged (Nest would make it "Internal server error")', async () => {

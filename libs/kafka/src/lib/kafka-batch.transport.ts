@@ -80,14 +80,21 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /** The topics consumed: the patterns of the registered event handlers. */
   topics(): string[] {
-    return [...this.getHandlers().entries()].filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
+    return [...this.getHandlers().entries()]
+      .filter(([, handler]) => handler.isEventHandler)
+      .map(([pattern]) => pattern);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const topics = this.topics();
-      if (topics.length === 0) throw new Error('no @EventPattern(<topic>) handler is registered: there is nothing to consume');
-      const consumer = new BatchConsumer(this.kafka, { ...this.options, topics, handler: (batch, context) => this.dispatch(batch, context) });
+      if (topics.length === 0)
+        throw new Error('no @EventPattern(<topic>) handler is registered: there is nothing to consume');
+      const consumer = new BatchConsumer(this.kafka, {
+        ...this.options,
+        topics,
+        handler: (batch, context) => this.dispatch(batch, context),
+      });
       this.consumer = consumer;
       await consumer.start();
       this.log.info('consuming', { topics, groupId: this.options.groupId });
@@ -132,9 +139,15 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const outcome = await this.consumer.stop();
     const context = { topics: this.topics(), signal, givenBack: outcome.givenBack };
     if (!outcome.committed) {
-      this.log.warn('stopped consuming; the last stored step could not be committed and will be delivered again (stored once, by natural key)', context);
+      this.log.warn(
+        'stopped consuming; the last stored step could not be committed and will be delivered again (stored once, by natural key)',
+        context,
+      );
     } else if (outcome.givenBack > 0) {
-      this.log.info('stopped consuming; everything stored is committed, unfinished messages will be delivered again', context);
+      this.log.info(
+        'stopped consuming; everything stored is committed, unfinished messages will be delivered again',
+        context,
+      );
     } else {
       this.log.info('stopped consuming; everything stored is committed', context);
     }
@@ -158,7 +171,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 export function connectKafkaBatchTransport(app: INestApplication, transport: KafkaBatchTransport): NestMicroservice {
   // Deferred, so the filter is in place before the handlers are registered (Nest reads global
   // filters at registration); the app's init hooks have run already and must not run twice.
-  const microservice = app.connectMicroservice<object>({ strategy: transport }, { deferInitialization: true }) as NestMicroservice;
+  const microservice = app.connectMicroservice<object>(
+    { strategy: transport },
+    { deferInitialization: true },
+  ) as NestMicroservice;
   microservice.setIsInitHookCalled(true);
   microservice.useGlobalFilters(new RethrowToKafkaTransport());
   return microservice;

@@ -87,7 +87,9 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       const limit = await readTopicMessageLimit(this.kafka, topics);
       if (limit !== undefined) this.producer.adoptMessageLimit(limit);
     } catch (error) {
-      this.logger.warn(`could not read the topics' max.message.bytes (${(error as Error).message}); keeping the configured limit`);
+      this.logger.warn(
+        `could not read the topics' max.message.bytes (${(error as Error).message}); keeping the configured limit`,
+      );
     }
     this.logger.log(`produce requests are cut at ${this.producer.maxMessageBytes} bytes`);
   }
@@ -122,7 +124,11 @@ export class KafkaModule {
         {
           provide: KAFKA_CLIENT,
           useFactory: (opts: KafkaModuleOptions) =>
-            createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: nestStructuredLogger(new Logger('KafkaClient')) }),
+            createKafkaClient({
+              brokers: opts.brokers,
+              clientId: opts.clientId,
+              logger: nestStructuredLogger(new Logger('KafkaClient')),
+            }),
           inject: [KAFKA_OPTIONS],
         },
         {

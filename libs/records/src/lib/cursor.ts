@@ -19,7 +19,8 @@ export function encodeCursor(position: CursorPosition): string {
 function cursorProblem(value: unknown): string | undefined {
   if (!Array.isArray(value) || value.length !== 2) return 'it must hold a timestamp and an id';
   const [time, id] = value as unknown[];
-  if (typeof time !== 'number' || !Number.isSafeInteger(time) || Math.abs(time) > MAX_DATE_MS) return 'its timestamp is out of range';
+  if (typeof time !== 'number' || !Number.isSafeInteger(time) || Math.abs(time) > MAX_DATE_MS)
+    return 'its timestamp is out of range';
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return 'its id is not a record id';
   return undefined;
 }
@@ -34,7 +35,11 @@ export function decodeCursor(cursor: string): CursorPosition {
     throw new DomainError('INVALID', 'cursor is not a valid cursor: use the nextCursor of a previous page');
   }
   const problem = cursorProblem(value);
-  if (problem) throw new DomainError('INVALID', `cursor is not a valid cursor (${problem}): use the nextCursor of a previous page`);
+  if (problem)
+    throw new DomainError(
+      'INVALID',
+      `cursor is not a valid cursor (${problem}): use the nextCursor of a previous page`,
+    );
   const [time, id] = value as [number, string];
   return { timestamp: new Date(time), id };
 }

@@ -9,7 +9,6 @@ export interface CatalogueEntry extends Partition {
   count: number;
 }
 
-
 export const DEFAULT_CATALOGUE_CACHE_MS = 1_000;
 /** Parents whose children lists are kept (a walk touches at most a few per level). */
 const CACHED_PARENTS = 256;
@@ -19,7 +18,8 @@ const DUPLICATE_KEY = 11000;
 function collidedUpserts(error: unknown, statements: number): number[] {
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY)) return writeErrors.map((e) => e.index);
+    if (writeErrors.length > 0 && writeErrors.every((e) => e.code === DUPLICATE_KEY))
+      return writeErrors.map((e) => e.index);
   }
   if (error instanceof MongoServerError && error.code === DUPLICATE_KEY && statements === 1) return [0];
   throw error;

@@ -93,7 +93,9 @@ describe('cheaperWhole', () => {
   });
 
   it('lets the walk read such a partition whole when told how many records the page needs', async () => {
-    const sparseHour = Array.from({ length: 140 }, (_, n) => new Date(Date.UTC(2026, 11, 1, 3, 0, 0) + n * 25_000).toISOString());
+    const sparseHour = Array.from({ length: 140 }, (_, n) =>
+      new Date(Date.UTC(2026, 11, 1, 3, 0, 0) + n * 25_000).toISOString(),
+    );
     const ids: string[] = [];
     for await (const partition of partitionsToRead(catalogueOf(sparseHour), {}, 100, () => 51)) ids.push(partition.id);
     expect(ids).toEqual(['2026-12-01T03']);

@@ -31,7 +31,10 @@ export function cheaperWhole(partition: Pick<CatalogueEntry, 'level' | 'count'>,
   const perChild = partition.count / children;
   const childReads = Math.min(children, Math.ceil(wanted / perChild));
   const whole = QUERY_COST + partition.count * DOCUMENT_COST;
-  const walked = (partition.level === 'minute' ? 0 : QUERY_COST) + childReads * QUERY_COST + Math.min(partition.count, childReads * perChild) * DOCUMENT_COST;
+  const walked =
+    (partition.level === 'minute' ? 0 : QUERY_COST) +
+    childReads * QUERY_COST +
+    Math.min(partition.count, childReads * perChild) * DOCUMENT_COST;
   return whole <= walked;
 }
 

@@ -8,7 +8,10 @@ import { isStorageOutage, type RecordRepository } from './record.repository';
 describe('isStorageOutage (by error type, never by message)', () => {
   it.each([
     ['a network error', new MongoNetworkError('connection reset')],
-    ['no server to select', new MongoServerSelectionError('timed out', { type: 'Unknown', servers: new Map() } as never)],
+    [
+      'no server to select',
+      new MongoServerSelectionError('timed out', { type: 'Unknown', servers: new Map() } as never),
+    ],
     ['a server error with a transient code', new MongoServerError({ code: 91, errmsg: 'shutting down' })],
   ])('retries %s', (_, error) => expect(isStorageOutage(error)).toBe(true));
 
@@ -20,7 +23,10 @@ describe('isStorageOutage (by error type, never by message)', () => {
 
   it('retries a bulk write whose document errors include a transient one, refuses the others', () => {
     const bulk = (code: number) =>
-      new MongoBulkWriteError({ message: 'x', code, writeErrors: [{ index: 0, code, errmsg: 'x' }] } as never, {} as never);
+      new MongoBulkWriteError(
+        { message: 'x', code, writeErrors: [{ index: 0, code, errmsg: 'x' }] } as never,
+        {} as never,
+      );
     expect(isStorageOutage(bulk(11602))).toBe(true);
     expect(isStorageOutage(bulk(121))).toBe(false);
   });
@@ -32,7 +38,9 @@ describe('isStorageOutage (by error type, never by message)', () => {
 
 describe('ingestBatch refuses per message and throws only for outages', () => {
   const sent: { topic: string; messages: OutgoingRecord[] }[] = [];
-  const producer = { send: async (topic: string, messages: OutgoingRecord[]) => void sent.push({ topic, messages }) } as unknown as EventProducer;
+  const producer = {
+    send: async (topic: string, messages: OutgoingRecord[]) => void sent.push({ topic, messages }),
+  } as unknown as EventProducer;
   let stored: RecordDocument[] = [];
   const repository = {
     upsertMany: async (documents: RecordDocument[]) => {
@@ -45,14 +53,27 @@ describe('ingestBatch refuses per message and throws only for outages', () => {
     const text = (event.envelope.payload as { content?: string }).content ?? '';
     if (text === 'refuse') throw new TransformError('refused by the transform');
     if (text === 'overflow') throw new RangeError('Maximum call stack size exceeded');
-    return { _id: event.key, timestamp: new Date(), ingestedAt: new Date(), source: event.envelope.source, eventId: event.envelope.eventId };
+    return {
+      _id: event.key,
+      timestamp: new Date(),
+      ingestedAt: new Date(),
+      source: event.envelope.source,
+      eventId: event.envelope.eventId,
+    };
   };
   const definition = { topic: TOPICS.socialPosts, toDocument } as unknown as RecordDefinition;
 
   const post = (id: string, content: string) =>
     JSON.stringify({ postId: id, platform: 'x', author: 'a', content, timestamp: '2026-11-24T10:00:00Z' });
   const message = (offset: number, value: string): ConsumedMessage =>
-    ({ key: null, value: Buffer.from(value), headers: {}, offset: String(offset), timestamp: '0', attributes: 0 }) as ConsumedMessage;
+    ({
+      key: null,
+      value: Buffer.from(value),
+      headers: {},
+      offset: String(offset),
+      timestamp: '0',
+      attributes: 0,
+    }) as ConsumedMessage;
 
   beforeEach(() => {
     sent.length = 0;
@@ -65,11 +86,21 @@ describe('ingestBatch refuses per message and throws only for outages', () => {
       topic: 'social_posts',
       partition: 0,
       offsetLag: 0,
-      messages: [message(0, post('p-1', 'fine')), message(1, deep), message(2, post('p-2', 'refuse')), message(3, post('p-3', 'overflow')), message(4, post('p-4', 'fine'))],
+      messages: [
+        message(0, post('p-1', 'fine')),
+        message(1, deep),
+        message(2, post('p-2', 'refuse')),
+        message(3, post('p-3', 'overflow')),
+        message(4, post('p-4', 'fine')),
+      ],
     };
     const outcome = await ingestBatch(batch, definition, repository, producer);
     expect(stored.map((document) => document._id)).toEqual(['x:p-1', 'x:p-4']);
-    expect(outcome.deadLettered.map((letter) => letter.error.code)).toEqual(['TOO_DEEP', 'TRANSFORM_FAILED', 'PROCESSING_FAILED']);
+    expect(outcome.deadLettered.map((letter) => letter.error.code)).toEqual([
+      'TOO_DEEP',
+      'TRANSFORM_FAILED',
+      'PROCESSING_FAILED',
+    ]);
     expect(sent).toHaveLength(1);
     expect(sent[0].topic).toBe('social_posts.dlq');
     expect(sent[0].messages.map((m) => m.headers?.[DLQ_HEADERS.originalOffset])).toEqual(['1', '2', '3']);
@@ -87,7 +118,9 @@ describe('ingestBatch refuses per message and throws only for outages', () => {
   });
 
   it('throws when storage is unreachable, so the batch is retried', async () => {
-    const down = { upsertMany: async () => Promise.reject(new MongoNetworkError('gone')) } as unknown as RecordRepository;
+    const down = {
+      upsertMany: async () => Promise.reject(new MongoNetworkError('gone')),
+    } as unknown as RecordRepository;
     const batch = { topic: 'social_posts', partition: 0, offsetLag: 0, messages: [message(0, post('p-1', 'fine'))] };
     await expect(ingestBatch(batch, definition, down, producer)).rejects.toBeInstanceOf(MongoNetworkError);
     expect(sent).toHaveLength(0);

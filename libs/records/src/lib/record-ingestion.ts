@@ -82,7 +82,10 @@ export async function ingestBatch(
   }
 
   const pending = [...byKey.values()];
-  const rejected = await repository.upsertMany(pending.map((entry) => entry.document), heartbeat);
+  const rejected = await repository.upsertMany(
+    pending.map((entry) => entry.document),
+    heartbeat,
+  );
   for (const refusal of rejected) {
     letters.push({
       message: pending[refusal.index].message,
@@ -107,5 +110,9 @@ export async function ingestBatch(
   recordMetrics.stored.inc({ topic }, pending.length - rejected.length);
   recordMetrics.batchSize.observe({ topic }, batch.messages.length);
   recordMetrics.lag.set({ topic, partition: String(batch.partition) }, batch.offsetLag);
-  return { stored: pending.length - rejected.length, deadLettered: letters, correlationIds: correlationIdsOf(batch.messages) };
+  return {
+    stored: pending.length - rejected.length,
+    deadLettered: letters,
+    correlationIds: correlationIdsOf(batch.messages),
+  };
 }

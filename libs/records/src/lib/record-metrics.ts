@@ -21,7 +21,8 @@ function secondsSinceProgressGauge(): Gauge {
       collect() {
         this.reset(); // partitions given away after a rebalance disappear
         for (const source of progressSources) {
-          for (const entry of source()) this.set({ topic: entry.topic, partition: String(entry.partition) }, entry.secondsSinceProgress);
+          for (const entry of source())
+            this.set({ topic: entry.topic, partition: String(entry.partition) }, entry.secondsSinceProgress);
         }
       },
     })
@@ -39,7 +40,11 @@ export const recordMetrics = {
   deadLettered: counter('datalake_records_dead_lettered_total', 'Messages sent to the DLQ', ['topic', 'reason']),
   lag:
     (register.getSingleMetric('datalake_consumer_lag') as Gauge) ??
-    new Gauge({ name: 'datalake_consumer_lag', help: 'Messages behind the end of the partition', labelNames: ['topic', 'partition'] }),
+    new Gauge({
+      name: 'datalake_consumer_lag',
+      help: 'Messages behind the end of the partition',
+      labelNames: ['topic', 'partition'],
+    }),
   secondsSinceProgress: secondsSinceProgressGauge(),
   batchSize:
     (register.getSingleMetric('datalake_batch_size') as Histogram) ??

@@ -21,7 +21,9 @@ describe('allOf', () => {
   });
 
   it('puts conditions that cannot merge into $and, keeping their meaning', () => {
-    expect(allOf([{ status: 'a' }, { status: 'b' }, { amountValue: { $gte: 1 } }, { amountValue: { $gte: 2 } }])).toEqual({
+    expect(
+      allOf([{ status: 'a' }, { status: 'b' }, { amountValue: { $gte: 1 } }, { amountValue: { $gte: 2 } }]),
+    ).toEqual({
       status: 'a',
       amountValue: { $gte: 1 },
       $and: [{ status: 'b' }, { amountValue: { $gte: 2 } }],
@@ -31,13 +33,22 @@ describe('allOf', () => {
 
 describe('planListQuery', () => {
   it('walks partitions for broad filters and reads narrow ones directly', () => {
-    expect(planListQuery(definition, { status: 'FAILED' } as never)).toMatchObject({ filter: { status: 'failed' }, narrow: false, limit: 50 });
+    expect(planListQuery(definition, { status: 'FAILED' } as never)).toMatchObject({
+      filter: { status: 'failed' },
+      narrow: false,
+      limit: 50,
+    });
     expect(planListQuery(definition, { customerId: 'c-1', status: 'failed' } as never).narrow).toBe(true);
   });
 
   it('turns from, to and the cursor into conditions and time bounds', () => {
     const cursor = encodeCursor({ timestamp: new Date('2026-12-01T03:00:00Z'), id: 'tx-9' });
-    const plan = planListQuery(definition, { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z', cursor, limit: 5 } as never);
+    const plan = planListQuery(definition, {
+      from: '2026-12-01T00:00:00Z',
+      to: '2026-12-02T00:00:00Z',
+      cursor,
+      limit: 5,
+    } as never);
     expect(plan.bounds).toEqual({
       from: new Date('2026-12-01T00:00:00Z'),
       to: new Date('2026-12-02T00:00:00Z'),

@@ -4,7 +4,14 @@ import type { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { dlqTopicOf } from '@datalake/kafka-schemas';
 import { fromPinoStyle, type ConsumerSettings, type KafkaClient } from '@datalake/kafka-core';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaBatchTransport, KafkaModule, KafkaReadinessCheck, type KafkaModuleOptions } from '@datalake/kafka';
+import {
+  KAFKA_CLIENT,
+  KAFKA_OPTIONS,
+  KafkaBatchTransport,
+  KafkaModule,
+  KafkaReadinessCheck,
+  type KafkaModuleOptions,
+} from '@datalake/kafka';
 import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
 import { ConsumerReadinessCheck, ConsumerStatusModule } from './consumer-status';
 import type { RecordDefinition } from './record-definition';

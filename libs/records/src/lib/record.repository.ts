@@ -111,7 +111,12 @@ export class RecordRepository {
    */
   async ensureIndexes(): Promise<void> {
     const existing = new Set(
-      (await this.collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string),
+      (
+        await this.collection
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((index) => index['name'] as string),
     );
     // Every list either walks the partitions (partitions_time) or reads a narrow filter's matches
     // (the definition's indexes); `_id` serves gets and upserts.
@@ -131,12 +136,17 @@ export class RecordRepository {
    * `onChunk` runs after each chunk, e.g. to heartbeat during a long batch.
    */
   async upsertMany(records: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
-    const documents = records.map((record) => ({ ...record, [PARTITIONS_FIELD]: recordPartitionIds(record.timestamp) }));
+    const documents = records.map((record) => ({
+      ...record,
+      [PARTITIONS_FIELD]: recordPartitionIds(record.timestamp),
+    }));
     const stored = this.expectRedeliveries
       ? await storedRecordsOf(this.collection, this.catalogue, documents, this.readTimeoutMs)
       : new Map<string, RecordDocument>();
     // Catalogued before they are written, as new: a stored record is never in an unlisted partition.
-    await this.catalogue.count(documents.filter((document) => !stored.has(document._id)).map((document) => document.timestamp));
+    await this.catalogue.count(
+      documents.filter((document) => !stored.has(document._id)).map((document) => document.timestamp),
+    );
     const rejected: RejectedWrite[] = [];
     const notNew: Date[] = [];
     let foundStored = stored.size;
@@ -181,7 +191,10 @@ export class RecordRepository {
         if (single.foundStored.length > 0) outcome.foundStored.push(index);
       } catch (error) {
         if (isStorageOutage(error)) throw error;
-        outcome.rejected.push({ index, message: `storage refused the record: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500) });
+        outcome.rejected.push({
+          index,
+          message: `storage refused the record: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 500),
+        });
       }
     }
     return outcome;
@@ -211,10 +224,14 @@ export class RecordRepository {
         }
       }
     }
-    for (const document of await this.storedDocuments(foundStored.map((index) => documents[index]._id))) current.set(document._id, document);
+    for (const document of await this.storedDocuments(foundStored.map((index) => documents[index]._id)))
+      current.set(document._id, document);
     const changed = [...documents.keys()].filter((index) => {
       const existing = current.get(documents[index]._id);
-      return (stored.has(documents[index]._id) || foundStored.includes(index)) && !(existing && holdsSameRecord(existing, documents[index]));
+      return (
+        (stored.has(documents[index]._id) || foundStored.includes(index)) &&
+        !(existing && holdsSameRecord(existing, documents[index]))
+      );
     });
     for (let start = 0; start < changed.length; start += MATCHED_UPDATES_PER_CALL) {
       const part = changed.slice(start, start + MATCHED_UPDATES_PER_CALL);
@@ -225,7 +242,10 @@ export class RecordRepository {
         await this.collection.bulkWrite(operations, { ordered: false });
       } catch (error) {
         for (const writeError of this.writeErrorsOf(error)) {
-          rejected.push({ index: part[writeError.index], message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
+          rejected.push({
+            index: part[writeError.index],
+            message: `storage refused the record: ${writeError.errmsg ?? writeError.code}`,
+          });
         }
       }
     }
@@ -236,7 +256,9 @@ export class RecordRepository {
   private async storedDocuments(ids: string[]): Promise<RecordDocument[]> {
     const documents: RecordDocument[] = [];
     for (let start = 0; start < ids.length; start += LOOKUPS_IN_FLIGHT) {
-      const found = await Promise.all(ids.slice(start, start + LOOKUPS_IN_FLIGHT).map((_id) => this.collection.findOne({ _id })));
+      const found = await Promise.all(
+        ids.slice(start, start + LOOKUPS_IN_FLIGHT).map((_id) => this.collection.findOne({ _id })),
+      );
       for (const document of found) if (document) documents.push(document);
     }
     return documents;
@@ -266,7 +288,8 @@ export class RecordRepository {
     });
     const items = found.slice(0, plan.limit).map((document) => this.withoutPartitions(document));
     const last = items[items.length - 1];
-    const nextCursor = found.length > plan.limit && last ? encodeCursor({ timestamp: last.timestamp, id: last._id }) : null;
+    const nextCursor =
+      found.length > plan.limit && last ? encodeCursor({ timestamp: last.timestamp, id: last._id }) : null;
     return { items, nextCursor };
   }
 

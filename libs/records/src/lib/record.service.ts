@@ -31,7 +31,8 @@ export class RecordService implements OnModuleInit {
 
   async update(id: string, patch: Record<string, unknown>): Promise<PublicRecord> {
     const fields = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-    if (Object.keys(fields).length === 0) throw new DomainError('INVALID', 'body must contain at least one field to update');
+    if (Object.keys(fields).length === 0)
+      throw new DomainError('INVALID', 'body must contain at least one field to update');
     const withNul = Object.entries(fields).find(([, value]) => typeof value === 'string' && value.includes('\u0000'));
     if (withNul) throw new DomainError('INVALID', `${withNul[0]} must not contain the NUL character (U+0000)`);
     return this.toPublic(await this.repository.update(id, fields));

@@ -1,5 +1,13 @@
 import { IsInt, Max, Min } from 'class-validator';
-import { DataServiceEnv, describeStartupError, loadEnvOrExit, parseBrokerList, readPort, runService, ConfigError } from '@datalake/service-kit';
+import {
+  DataServiceEnv,
+  describeStartupError,
+  loadEnvOrExit,
+  parseBrokerList,
+  readPort,
+  runService,
+  ConfigError,
+} from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { readConsumerSettings, type ConsumerSettings } from '@datalake/kafka-core';
 import type { RecordDefinition } from './record-definition';

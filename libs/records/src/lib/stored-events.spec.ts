@@ -21,6 +21,8 @@ describe('holdsSameRecord', () => {
     expect(holdsSameRecord(stored, { ...stored, eventId: 'e-2', amount: '1.51' })).toBe(false);
     expect(holdsSameRecord(stored, { ...stored, eventId: 'e-2', tags: ['x', 'y'] })).toBe(false);
     expect(holdsSameRecord(stored, { ...stored, eventId: 'e-2', source: { kind: 'file', name: 'b.csv' } })).toBe(false);
-    expect(holdsSameRecord(stored, { ...stored, eventId: 'e-2', timestamp: new Date('2026-12-01T00:00:00.001Z') })).toBe(false);
+    expect(
+      holdsSameRecord(stored, { ...stored, eventId: 'e-2', timestamp: new Date('2026-12-01T00:00:00.001Z') }),
+    ).toBe(false);
   });
 });

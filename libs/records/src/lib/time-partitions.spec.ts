@@ -25,7 +25,12 @@ describe('time partitions', () => {
 
   it('stores day to second names on a record', () => {
     expect(recordPartitionIds(at)).toEqual(['2026-12-31', '2026-12-31T23', '2026-12-31T23:59', '2026-12-31T23:59:58']);
-    expect(recordPartitionIds(new Date(0))).toEqual(['1970-01-01', '1970-01-01T00', '1970-01-01T00:00', '1970-01-01T00:00:00']);
+    expect(recordPartitionIds(new Date(0))).toEqual([
+      '1970-01-01',
+      '1970-01-01T00',
+      '1970-01-01T00:00',
+      '1970-01-01T00:00:00',
+    ]);
   });
 
   it('lists the seconds of a minute newest first', () => {

@@ -11,6 +11,11 @@ describe('tallyDelivery', () => {
   });
 
   it('reports a clean delivery as 0 lost and 0 duplicates, unacknowledged extras included', () => {
-    expect(tallyDelivery(['k1', 'k2'], ['k2', 'k1', 'k3'])).toEqual({ stored: 3, duplicates: 0, lost: 0, lostSample: [] });
+    expect(tallyDelivery(['k1', 'k2'], ['k2', 'k1', 'k3'])).toEqual({
+      stored: 3,
+      duplicates: 0,
+      lost: 0,
+      lostSample: [],
+    });
   });
 });

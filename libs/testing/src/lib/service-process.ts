@@ -92,6 +92,10 @@ export async function freePorts(count: number): Promise<number[]> {
       ),
     );
   } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(resolve) : resolve(undefined)))));
+    await Promise.all(
+      servers.map(
+        (server) => new Promise((resolve) => (server.listening ? server.close(resolve) : resolve(undefined))),
+      ),
+    );
   }
 }

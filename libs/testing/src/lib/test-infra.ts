@@ -52,12 +52,24 @@ async function resolveInfra(): Promise<TestInfra> {
     return { kafkaBrokers: fromEnv.kafka.split(','), mongoUri: fromEnv.mongo, origin: 'environment' };
   }
   for (const { kafkaPort, mongoPort } of LOCAL_INSTANCES) {
-    const [kafkaUp, mongoUp] = await Promise.all([isPortOpen('127.0.0.1', kafkaPort), isPortOpen('127.0.0.1', mongoPort)]);
-    if (kafkaUp && mongoUp) return { kafkaBrokers: [`127.0.0.1:${kafkaPort}`], mongoUri: `mongodb://127.0.0.1:${mongoPort}`, origin: 'local' };
+    const [kafkaUp, mongoUp] = await Promise.all([
+      isPortOpen('127.0.0.1', kafkaPort),
+      isPortOpen('127.0.0.1', mongoPort),
+    ]);
+    if (kafkaUp && mongoUp)
+      return {
+        kafkaBrokers: [`127.0.0.1:${kafkaPort}`],
+        mongoUri: `mongodb://127.0.0.1:${mongoPort}`,
+        origin: 'local',
+      };
   }
   if (await dockerReachable()) return startContainers();
-  const tried = LOCAL_INSTANCES.map(({ name, kafkaPort, mongoPort }) => `${name}: Kafka 127.0.0.1:${kafkaPort} + MongoDB 127.0.0.1:${mongoPort}`);
-  throw new Error(`Integration tests need Kafka and MongoDB, and no local pair answered (${tried.join('; ')}). ${HOW_TO_START}`);
+  const tried = LOCAL_INSTANCES.map(
+    ({ name, kafkaPort, mongoPort }) => `${name}: Kafka 127.0.0.1:${kafkaPort} + MongoDB 127.0.0.1:${mongoPort}`,
+  );
+  throw new Error(
+    `Integration tests need Kafka and MongoDB, and no local pair answered (${tried.join('; ')}). ${HOW_TO_START}`,
+  );
 }
 
 async function startContainers(): Promise<TestInfra> {

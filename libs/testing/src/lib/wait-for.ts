@@ -7,7 +7,10 @@ export interface WaitOptions {
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after the timeout. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

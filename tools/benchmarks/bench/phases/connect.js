@@ -16,15 +16,24 @@ const RUNNER = 'tools/benchmarks/connect-sink/run.js';
 async function sinkRun(ctx, mode, topic, expect) {
   const { config, infra } = ctx;
   const args = [
-    '--topic', topic,
-    '--mongo-uri', infra.mongoUri,
-    '--kafka', infra.kafka,
-    '--database', ctx.connectDatabase,
-    '--collection', `transactions_${mode}`,
-    '--mode', mode,
-    '--expect', String(expect),
-    '--indexes', 'consumer',
-    '--timeout', String(config.connectTimeoutSeconds),
+    '--topic',
+    topic,
+    '--mongo-uri',
+    infra.mongoUri,
+    '--kafka',
+    infra.kafka,
+    '--database',
+    ctx.connectDatabase,
+    '--collection',
+    `transactions_${mode}`,
+    '--mode',
+    mode,
+    '--expect',
+    String(expect),
+    '--indexes',
+    'consumer',
+    '--timeout',
+    String(config.connectTimeoutSeconds),
   ];
   ctx.log(`connect sink (${mode}): node ${RUNNER} ${args.join(' ')}`);
   const run = await runTool(RUNNER, args, { timeoutSeconds: config.connectTimeoutSeconds + 120 });
@@ -40,7 +49,15 @@ async function sinkRun(ctx, mode, topic, expect) {
 
 async function produceTransactions(ctx, topic, count, idPrefix) {
   const { config } = ctx;
-  for (const chunk of eventChunks({ topic: 'transactions', count, days: config.transactionDays, end: Date.now(), idPrefix, seed: 4_242, customers: config.customers })) {
+  for (const chunk of eventChunks({
+    topic: 'transactions',
+    count,
+    days: config.transactionDays,
+    end: Date.now(),
+    idPrefix,
+    seed: 4_242,
+    customers: config.customers,
+  })) {
     await produceAll(ctx.kafka.producer, topic, chunk);
   }
 }
@@ -55,7 +72,11 @@ async function runConnect(ctx) {
     await ctx.kafka.createTopics([{ topic: insertTopic, numPartitions: 3 }]);
     await produceTransactions(ctx, insertTopic, config.pipelineRecords, `${ctx.runId}-k`);
     const insert = await sinkRun(ctx, 'insert', insertTopic, await messageCount(ctx.kafka.inspector, insertTopic));
-    if (!insert.available && /not in this checkout/.test(insert.why)) return { insert, upsert: { mode: 'upsert', expect: config.connectUpsertRecords, available: false, why: insert.why } };
+    if (!insert.available && /not in this checkout/.test(insert.why))
+      return {
+        insert,
+        upsert: { mode: 'upsert', expect: config.connectUpsertRecords, available: false, why: insert.why },
+      };
     const upsertTopic = ctx.topic('connect-upsert');
     await ctx.kafka.createTopics([{ topic: upsertTopic, numPartitions: 3 }]);
     await produceTransactions(ctx, upsertTopic, config.connectUpsertRecords, `${ctx.runId}-u`);
@@ -63,7 +84,10 @@ async function runConnect(ctx) {
     return { insert, upsert };
   } finally {
     ctx.sampler.setPhase('between');
-    await ctx.mongo.db(ctx.connectDatabase).dropDatabase().catch(() => undefined);
+    await ctx.mongo
+      .db(ctx.connectDatabase)
+      .dropDatabase()
+      .catch(() => undefined);
   }
 }
 

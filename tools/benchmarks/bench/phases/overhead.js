@@ -10,7 +10,9 @@ const SCRIPT = 'tools/benchmarks/gateway-overhead.js';
 
 async function runOverhead(ctx) {
   const { config, infra } = ctx;
-  const args = (process.env.BENCH_OVERHEAD_ARGS || (config.quick ? '300 2000 1' : '1000 5000 3')).split(/\s+/).filter(Boolean);
+  const args = (process.env.BENCH_OVERHEAD_ARGS || (config.quick ? '300 2000 1' : '1000 5000 3'))
+    .split(/\s+/)
+    .filter(Boolean);
   ctx.log(`gateway overhead: node ${SCRIPT} ${args.join(' ')}`);
   ctx.sampler.setPhase('overhead');
   const run = await runTool(SCRIPT, args, {
@@ -19,8 +21,18 @@ async function runOverhead(ctx) {
   });
   ctx.sampler.setPhase('between');
   if (!run.available) return { available: false, why: run.why, command: `node ${SCRIPT} ${args.join(' ')}` };
-  if (run.code !== 0) return { available: false, why: `exited with ${run.code}: ${run.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`, command: `node ${SCRIPT} ${args.join(' ')}` };
-  return { available: true, command: `node ${SCRIPT} ${args.join(' ')}`, output: run.stdout.trim(), seconds: run.seconds };
+  if (run.code !== 0)
+    return {
+      available: false,
+      why: `exited with ${run.code}: ${run.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`,
+      command: `node ${SCRIPT} ${args.join(' ')}`,
+    };
+  return {
+    available: true,
+    command: `node ${SCRIPT} ${args.join(' ')}`,
+    output: run.stdout.trim(),
+    seconds: run.seconds,
+  };
 }
 
 module.exports = { runOverhead };

@@ -13,7 +13,14 @@ const { transactionRows } = require('../events');
 const { token, timed, bearer } = require('../http');
 const { waitUntilConsumed } = require('../kafka');
 const { spread } = require('../stats');
-const { storedCount, freshStorage, storedDocuments, ceilingRate, secondaryIndexes, removeRunRecords } = require('../storage');
+const {
+  storedCount,
+  freshStorage,
+  storedDocuments,
+  ceilingRate,
+  secondaryIndexes,
+  removeRunRecords,
+} = require('../storage');
 
 const TOPIC = 'transactions';
 
@@ -35,11 +42,16 @@ async function pushAll(url, accessToken, bodies, clients) {
     while (next < bodies.length) {
       const { body, size } = bodies[next++];
       for (let attempt = 1; ; attempt++) {
-        const answer = await timed(url, { method: 'POST', headers: { ...bearer(accessToken), 'content-type': 'application/json' }, body });
+        const answer = await timed(url, {
+          method: 'POST',
+          headers: { ...bearer(accessToken), 'content-type': 'application/json' },
+          body,
+        });
         if (answer.status === 202) {
           const { accepted } = JSON.parse(answer.text);
           outcome.accepted += accepted;
-          if (accepted !== size) outcome.failures.push(`a batch of ${size} had ${accepted} accepted: ${answer.text.slice(0, 200)}`);
+          if (accepted !== size)
+            outcome.failures.push(`a batch of ${size} had ${accepted} accepted: ${answer.text.slice(0, 200)}`);
           break;
         }
         if ((answer.status === 429 || answer.status === 503 || answer.status === 0) && attempt < 5) {
@@ -67,13 +79,29 @@ async function httpRun(ctx, repeat, accessToken) {
   const before = await storedCount(ctx.mongo, TOPIC);
   ctx.sampler.setPhase('pipeline');
   const started = performance.now();
-  const push = await pushAll(`${stack.services.get('api-gateway').url}/ingest/${TOPIC}`, accessToken, bodies, config.httpClients);
+  const push = await pushAll(
+    `${stack.services.get('api-gateway').url}/ingest/${TOPIC}`,
+    accessToken,
+    bodies,
+    config.httpClients,
+  );
   const pushSeconds = (performance.now() - started) / 1000;
-  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(TOPIC), ctx.topic(TOPIC), { timeoutMs: config.storeTimeoutSeconds * 1000 });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(TOPIC), ctx.topic(TOPIC), {
+    timeoutMs: config.storeTimeoutSeconds * 1000,
+  });
   const seconds = (performance.now() - started) / 1000;
   ctx.sampler.setPhase('between');
   const stored = (await waitForCount(ctx, before + push.accepted)) - before;
-  return { records: config.pipelineRecords, accepted: push.accepted, stored, seconds, pushSeconds, recordsPerSecond: stored / seconds, retries: push.retries, failures: push.failures };
+  return {
+    records: config.pipelineRecords,
+    accepted: push.accepted,
+    stored,
+    seconds,
+    pushSeconds,
+    recordsPerSecond: stored / seconds,
+    retries: push.retries,
+    failures: push.failures,
+  };
 }
 
 async function csvRun(ctx, repeat) {
@@ -94,10 +122,14 @@ async function csvRun(ctx, repeat) {
   const started = performance.now();
   renameSync(file.path, join(inbox, name));
   const processed = async () => {
-    if (existsSync(join(inbox, 'failed', name))) throw new Error(`the inbox refused ${name}: see ${join(inbox, 'failed')}`);
+    if (existsSync(join(inbox, 'failed', name)))
+      throw new Error(`the inbox refused ${name}: see ${join(inbox, 'failed')}`);
     return existsSync(join(inbox, 'processed', name));
   };
-  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(TOPIC), ctx.topic(TOPIC), { timeoutMs: config.storeTimeoutSeconds * 1000, alsoDone: processed });
+  await waitUntilConsumed(ctx.kafka.inspector, ctx.groupId(TOPIC), ctx.topic(TOPIC), {
+    timeoutMs: config.storeTimeoutSeconds * 1000,
+    alsoDone: processed,
+  });
   const seconds = (performance.now() - started) / 1000;
   ctx.sampler.setPhase('between');
   const stored = (await waitForCount(ctx, before + config.pipelineRecords)) - before;
@@ -124,9 +156,13 @@ async function runPipeline(ctx) {
     log(`pipeline ${repeat}/${config.repeats}: HTTP push of ${config.pipelineRecords} transactions`);
     const http = await httpRun(ctx, repeat, accessToken);
     log(`  HTTP: ${Math.round(http.recordsPerSecond)} records/s (${http.seconds.toFixed(1)} s)`);
-    log(`pipeline ${repeat}/${config.repeats}: ceiling (insertMany of the stored documents, batches of ${config.ceilingBatch})`);
+    log(
+      `pipeline ${repeat}/${config.repeats}: ceiling (insertMany of the stored documents, batches of ${config.ceilingBatch})`,
+    );
     const ceiling = await ceilingRuns(ctx, repeat);
-    log(`  ceiling: ${Math.round(ceiling.raw.recordsPerSecond)} records/s; with the service's ${ceiling.indexes} indexes ${Math.round(ceiling.indexed.recordsPerSecond)}`);
+    log(
+      `  ceiling: ${Math.round(ceiling.raw.recordsPerSecond)} records/s; with the service's ${ceiling.indexes} indexes ${Math.round(ceiling.indexed.recordsPerSecond)}`,
+    );
     if (ctx.fresh) await freshStorage(ctx.mongo, ctx.stack, [TOPIC], log);
     log(`pipeline ${repeat}/${config.repeats}: CSV file of ${config.pipelineRecords} transactions into the inbox`);
     const csv = await csvRun(ctx, repeat);
@@ -142,7 +178,9 @@ async function runPipeline(ctx) {
   }
   if (!ctx.fresh) {
     // Shared storage: the pipeline's records would otherwise weigh on the read figures that follow.
-    log(`removing the pipeline's records: ${JSON.stringify(await removeRunRecords(ctx.mongo, ctx.runId, { transactionsOnly: true, idPattern: '[hc][0-9]+-' }))}`);
+    log(
+      `removing the pipeline's records: ${JSON.stringify(await removeRunRecords(ctx.mongo, ctx.runId, { transactionsOnly: true, idPattern: '[hc][0-9]+-' }))}`,
+    );
   }
   const of = (pick) => spread(repeats.map(pick));
   return {

@@ -20,16 +20,33 @@ async function runQuota(ctx) {
     await register(gateway, user);
     const accessToken = await token(gateway, user);
     const answers = await Promise.all(
-      Array.from({ length: config.quotaConcurrent }, () => timed(`${gateway}${path}`, { headers: bearer(accessToken) })),
+      Array.from({ length: config.quotaConcurrent }, () =>
+        timed(`${gateway}${path}`, { headers: bearer(accessToken) }),
+      ),
     );
     const statuses = {};
     for (const { status } of answers) statuses[status] = (statuses[status] ?? 0) + 1;
-    const run = { repeat, ok: statuses[200] ?? 0, refused: statuses[429] ?? 0, other: answers.length - (statuses[200] ?? 0) - (statuses[429] ?? 0), statuses };
-    ctx.log(`quota ${repeat}/${config.repeats}: ${run.ok} × 200, ${run.refused} × 429${run.other ? `, ${run.other} other ${JSON.stringify(statuses)}` : ''}`);
+    const run = {
+      repeat,
+      ok: statuses[200] ?? 0,
+      refused: statuses[429] ?? 0,
+      other: answers.length - (statuses[200] ?? 0) - (statuses[429] ?? 0),
+      statuses,
+    };
+    ctx.log(
+      `quota ${repeat}/${config.repeats}: ${run.ok} × 200, ${run.refused} × 429${run.other ? `, ${run.other} other ${JSON.stringify(statuses)}` : ''}`,
+    );
     runs.push(run);
   }
   const expectedOk = Math.min(config.quotaLimit, config.quotaConcurrent);
-  return { path: id ? 'GET /transactions/:id' : 'GET /transactions?limit=1', limit: config.quotaLimit, concurrent: config.quotaConcurrent, expectedOk, expectedRefused: config.quotaConcurrent - expectedOk, runs };
+  return {
+    path: id ? 'GET /transactions/:id' : 'GET /transactions?limit=1',
+    limit: config.quotaLimit,
+    concurrent: config.quotaConcurrent,
+    expectedOk,
+    expectedRefused: config.quotaConcurrent - expectedOk,
+    runs,
+  };
 }
 
 module.exports = { runQuota };

@@ -25,7 +25,9 @@ async function sampleRecords(ctx, topic, end) {
   const values = new Set();
   for (let attempt = 0; attempt < 40 && ids.size < 200; attempt++) {
     const from = end - days * 24 * HOUR_MS + r.next() * (days * 24 - 6) * HOUR_MS;
-    const page = await json(`${url}?limit=50&from=${new Date(from).toISOString()}&to=${new Date(from + 6 * HOUR_MS).toISOString()}`);
+    const page = await json(
+      `${url}?limit=50&from=${new Date(from).toISOString()}&to=${new Date(from + 6 * HOUR_MS).toISOString()}`,
+    );
     for (const item of page.items) {
       ids.add(item.id);
       if (item[FILTER[topic]] !== undefined) values.add(item[FILTER[topic]]);
@@ -43,8 +45,15 @@ function readsOf(topic, sample) {
   const pick = (r, list) => list[Math.floor(r.next() * list.length)];
   const reads = [
     { name: 'list, limit 50', path: () => `/${resource}?limit=50` },
-    { name: 'next page (cursor)', path: () => `/${resource}?limit=50&cursor=${encodeURIComponent(sample.cursor)}`, skip: !sample.cursor && 'fewer than 50 records' },
-    { name: `${FILTER[topic]} filter`, path: (r) => `/${resource}?limit=50&${FILTER[topic]}=${encodeURIComponent(pick(r, sample.values))}` },
+    {
+      name: 'next page (cursor)',
+      path: () => `/${resource}?limit=50&cursor=${encodeURIComponent(sample.cursor)}`,
+      skip: !sample.cursor && 'fewer than 50 records',
+    },
+    {
+      name: `${FILTER[topic]} filter`,
+      path: (r) => `/${resource}?limit=50&${FILTER[topic]}=${encodeURIComponent(pick(r, sample.values))}`,
+    },
     {
       name: 'one-hour from/to',
       path: (r) => {
@@ -68,7 +77,9 @@ async function measure(baseUrl, headers, path, { warmup, count, seed }) {
     times.push(answer.ms);
     statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
   }
-  const errors = Object.entries(statuses).filter(([status]) => status !== '200').reduce((sum, [, n]) => sum + n, 0);
+  const errors = Object.entries(statuses)
+    .filter(([status]) => status !== '200')
+    .reduce((sum, [, n]) => sum + n, 0);
   return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length, errors, statuses };
 }
 
@@ -85,7 +96,12 @@ async function readFigures(ctx, topic, sample, accessToken) {
     const options = { warmup: config.warmup, count: config.readRequests, seed: 100 + index };
     const directFigure = await measure(direct, {}, read.path, options);
     const gatewayFigure = await measure(gateway, bearer(accessToken), read.path, options);
-    figures.push({ read: read.name, gateway: gatewayFigure, direct: directFigure, overheadMs: gatewayFigure.p50 - directFigure.p50 });
+    figures.push({
+      read: read.name,
+      gateway: gatewayFigure,
+      direct: directFigure,
+      overheadMs: gatewayFigure.p50 - directFigure.p50,
+    });
     ctx.log(
       `  ${STORES[topic].resource} ${read.name}: gateway p50 ${gatewayFigure.p50.toFixed(1)} / p99 ${gatewayFigure.p99.toFixed(1)} ms, ` +
         `direct p50 ${directFigure.p50.toFixed(1)} / p99 ${directFigure.p99.toFixed(1)} ms` +
@@ -125,12 +141,18 @@ async function runReads(ctx) {
     const end = Date.now();
     log(`reads at ${size}: seeding transactions and network logs through Kafka`);
     const seeds = await fillTo(ctx, size, end);
-    for (const seed of seeds) log(`  ${seed.topic}: ${seed.produced} produced, ${seed.total} stored, ${Math.round(seed.recordsPerSecond)} records/s`);
+    for (const seed of seeds)
+      log(
+        `  ${seed.topic}: ${seed.produced} produced, ${seed.total} stored, ${Math.round(seed.recordsPerSecond)} records/s`,
+      );
     ctx.sampler.setPhase('reads');
     const byTopic = {};
     for (const topic of TOPICS) {
       const sample = await sampleRecords(ctx, topic, end);
-      byTopic[topic] = { stored: await storedCount(ctx.mongo, topic), figures: await readFigures(ctx, topic, sample, accessToken) };
+      byTopic[topic] = {
+        stored: await storedCount(ctx.mongo, topic),
+        figures: await readFigures(ctx, topic, sample, accessToken),
+      };
       ctx.samples[topic] = sample;
     }
     ctx.sampler.setPhase('between');

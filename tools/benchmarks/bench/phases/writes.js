@@ -21,12 +21,18 @@ async function putFigure(baseUrl, headers, ids, { warmup, count, seed }) {
   for (let i = 0; i < warmup + count; i++) {
     const id = ids[Math.floor(r.next() * ids.length)];
     const body = JSON.stringify({ status: STATUSES[i % STATUSES.length], merchant: `bench merchant ${i}` });
-    const answer = await timed(`${baseUrl}/transactions/${encodeURIComponent(id)}`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body });
+    const answer = await timed(`${baseUrl}/transactions/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body,
+    });
     if (i < warmup) continue;
     times.push(answer.ms);
     statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
   }
-  const errors = Object.entries(statuses).filter(([status]) => status !== '200').reduce((sum, [, n]) => sum + n, 0);
+  const errors = Object.entries(statuses)
+    .filter(([status]) => status !== '200')
+    .reduce((sum, [, n]) => sum + n, 0);
   return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length, errors, statuses };
 }
 
@@ -46,20 +52,38 @@ async function runWrites(ctx) {
     direct: await putFigure(direct, {}, sample.ids, options),
     gateway: await putFigure(gateway, bearer(accessToken), sample.ids, options),
   };
-  log(`PUT /transactions/:id: gateway p50 ${put.gateway.p50.toFixed(1)} ms, direct p50 ${put.direct.p50.toFixed(1)} ms`);
+  log(
+    `PUT /transactions/:id: gateway p50 ${put.gateway.p50.toFixed(1)} ms, direct p50 ${put.direct.p50.toFixed(1)} ms`,
+  );
 
   const storedBefore = await storedCount(ctx.mongo, 'transactions');
   const messages = [];
   log(`redelivery: ${config.redeliveryRecords} new transactions (new-record rate), stored ${storedBefore}`);
   ctx.sampler.setPhase('redelivery');
-  const fresh = await seedTopic(ctx, 'transactions', { count: config.redeliveryRecords, end: Date.now(), idPrefix: `${ctx.runId}-r`, seed: 900, keep: messages });
-  log(`  new: ${Math.round(fresh.recordsPerSecond)} records/s (${fresh.seconds.toFixed(1)} s); redelivering the same ${messages.length}`);
+  const fresh = await seedTopic(ctx, 'transactions', {
+    count: config.redeliveryRecords,
+    end: Date.now(),
+    idPrefix: `${ctx.runId}-r`,
+    seed: 900,
+    keep: messages,
+  });
+  log(
+    `  new: ${Math.round(fresh.recordsPerSecond)} records/s (${fresh.seconds.toFixed(1)} s); redelivering the same ${messages.length}`,
+  );
   const again = await redeliver(ctx, 'transactions', messages);
   ctx.sampler.setPhase('between');
-  log(`  redelivered: ${Math.round(again.recordsPerSecond)} records/s (${again.seconds.toFixed(1)} s), count ${again.countBefore} -> ${again.countAfter}`);
+  log(
+    `  redelivered: ${Math.round(again.recordsPerSecond)} records/s (${again.seconds.toFixed(1)} s), count ${again.countBefore} -> ${again.countAfter}`,
+  );
   return {
     put,
-    redelivery: { storedBefore, records: config.redeliveryRecords, fresh, again, ratio: again.recordsPerSecond / fresh.recordsPerSecond },
+    redelivery: {
+      storedBefore,
+      records: config.redeliveryRecords,
+      fresh,
+      again,
+      ratio: again.recordsPerSecond / fresh.recordsPerSecond,
+    },
   };
 }
 

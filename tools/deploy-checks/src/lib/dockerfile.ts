@@ -34,8 +34,7 @@ export function parseDockerfile(text: string): Dockerfile {
     const content = continued ? raw.replace(/\\\s*$/, '') : raw;
     if (!current) {
       const match = /^\s*([A-Za-z]+)\s*(.*)$/.exec(content);
-      if (!match)
-        throw new Error(`Dockerfile line ${i + 1}: cannot parse "${raw}"`);
+      if (!match) throw new Error(`Dockerfile line ${i + 1}: cannot parse "${raw}"`);
       current = {
         keyword: match[1].toUpperCase(),
         args: match[2].trim(),
@@ -55,13 +54,8 @@ export function parseDockerfile(text: string): Dockerfile {
   const stages: Stage[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
-      const match = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(
-        instruction.args,
-      );
-      if (!match)
-        throw new Error(
-          `Dockerfile line ${instruction.line}: bad FROM "${instruction.args}"`,
-        );
+      const match = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(instruction.args);
+      if (!match) throw new Error(`Dockerfile line ${instruction.line}: bad FROM "${instruction.args}"`);
       stages.push({
         name: match[2] ?? String(stages.length),
         from: match[1],
@@ -69,9 +63,7 @@ export function parseDockerfile(text: string): Dockerfile {
       });
     } else if (stages.length === 0) {
       if (instruction.keyword !== 'ARG') {
-        throw new Error(
-          `Dockerfile line ${instruction.line}: ${instruction.keyword} before the first FROM`,
-        );
+        throw new Error(`Dockerfile line ${instruction.line}: ${instruction.keyword} before the first FROM`);
       }
       const [name, value] = splitArg(instruction.args);
       globalArgs.set(name, value);
@@ -84,9 +76,7 @@ export function parseDockerfile(text: string): Dockerfile {
 
 function splitArg(args: string): [string, string | undefined] {
   const eq = args.indexOf('=');
-  return eq < 0
-    ? [args.trim(), undefined]
-    : [args.slice(0, eq).trim(), unquote(args.slice(eq + 1).trim())];
+  return eq < 0 ? [args.trim(), undefined] : [args.slice(0, eq).trim(), unquote(args.slice(eq + 1).trim())];
 }
 
 function unquote(value: string): string {
@@ -106,20 +96,14 @@ export function execForm(args: string): string[] | undefined {
   const json = args.replace(/^--\S+\s+/g, '');
   if (!json.startsWith('[')) return undefined;
   const parsed: unknown = JSON.parse(json);
-  if (
-    !Array.isArray(parsed) ||
-    !parsed.every((part) => typeof part === 'string')
-  )
-    return undefined;
+  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) return undefined;
   return parsed as string[];
 }
 
 /** ENV key=value pairs of a stage, in order (later ones win). Supports quoted values. */
 export function stageEnv(stage: Stage): Map<string, string> {
   const env = new Map<string, string>();
-  for (const instruction of stage.instructions.filter(
-    (i) => i.keyword === 'ENV',
-  )) {
+  for (const instruction of stage.instructions.filter((i) => i.keyword === 'ENV')) {
     const pattern = /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g;
     let match: RegExpExecArray | null;
     let found = false;
@@ -146,10 +130,7 @@ export function workdirAt(stage: Stage, instruction: Instruction): string {
   let dir = '/';
   for (const i of stage.instructions) {
     if (i === instruction) break;
-    if (i.keyword === 'WORKDIR')
-      dir = i.args.startsWith('/')
-        ? i.args
-        : `${dir.replace(/\/$/, '')}/${i.args}`;
+    if (i.keyword === 'WORKDIR') dir = i.args.startsWith('/') ? i.args : `${dir.replace(/\/$/, '')}/${i.args}`;
   }
   return dir;
 }

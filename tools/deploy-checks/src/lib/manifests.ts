@@ -30,10 +30,7 @@ export function kustomizeBuild(tools: ToolEnv, dir: string): string {
 export function parseManifests(text: string): K8sObject[] {
   return parseAllDocuments(text)
     .map((doc) => {
-      if (doc.errors.length > 0)
-        throw new Error(
-          `YAML error: ${doc.errors.map((e) => e.message).join('; ')}`,
-        );
+      if (doc.errors.length > 0) throw new Error(`YAML error: ${doc.errors.map((e) => e.message).join('; ')}`);
       return doc.toJS() as K8sObject | null;
     })
     .filter((obj): obj is K8sObject => obj !== null && typeof obj === 'object');
@@ -59,10 +56,7 @@ export interface KubeconformResult {
  * Validates rendered YAML documents against the cached JSON schemas, strictly and offline, in
  * one kubeconform run (schemas are compiled once for all renderings).
  */
-export function kubeconform(
-  tools: ToolEnv,
-  renderings: Record<string, string>,
-): KubeconformResult {
+export function kubeconform(tools: ToolEnv, renderings: Record<string, string>): KubeconformResult {
   const dir = mkdtempSync(join(tmpdir(), 'datalake-kubeconform-'));
   try {
     const files = new Map<string, string>();
@@ -93,19 +87,12 @@ export function kubeconform(
         resources?: KubeconformResource[];
       };
     } catch {
-      throw new Error(
-        `kubeconform printed no JSON report (exit ${result.status}):\n${raw}`,
-      );
+      throw new Error(`kubeconform printed no JSON report (exit ${result.status}):\n${raw}`);
     }
-    const resources = new Map<string, KubeconformResource[]>(
-      [...files.values()].map((label) => [label, []]),
-    );
+    const resources = new Map<string, KubeconformResource[]>([...files.values()].map((label) => [label, []]));
     for (const resource of report.resources ?? []) {
       const label = files.get(resource.filename);
-      if (!label)
-        throw new Error(
-          `kubeconform reported an unknown file ${resource.filename}`,
-        );
+      if (!label) throw new Error(`kubeconform reported an unknown file ${resource.filename}`);
       resources.get(label)?.push(resource);
     }
     return { status: result.status, resources, raw };
@@ -118,16 +105,9 @@ export function byKind(objects: K8sObject[], kind: string): K8sObject[] {
   return objects.filter((obj) => obj.kind === kind);
 }
 
-export function named(
-  objects: K8sObject[],
-  kind: string,
-  name: string,
-): K8sObject {
-  const found = objects.find(
-    (obj) => obj.kind === kind && obj.metadata.name === name,
-  );
-  if (!found)
-    throw new Error(`no ${kind} named ${name} in the rendered manifests`);
+export function named(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((obj) => obj.kind === kind && obj.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} named ${name} in the rendered manifests`);
   return found;
 }
 

@@ -9,11 +9,7 @@ export interface RunResult {
   command: string;
 }
 
-export function run(
-  command: string,
-  args: string[],
-  options: SpawnSyncOptions = {},
-): RunResult {
+export function run(command: string, args: string[], options: SpawnSyncOptions = {}): RunResult {
   const result = spawnSync(command, args, {
     cwd: WORKSPACE_ROOT,
     encoding: 'utf8',
@@ -21,29 +17,20 @@ export function run(
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
   });
-  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'ENOENT')
-    throw result.error;
+  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'ENOENT') throw result.error;
   return {
     status: result.error ? null : result.status,
     stdout: String(result.stdout ?? ''),
-    stderr: result.error
-      ? String(result.error.message)
-      : String(result.stderr ?? ''),
+    stderr: result.error ? String(result.error.message) : String(result.stderr ?? ''),
     command: [command, ...args].join(' '),
   };
 }
 
 /** Runs a command that must succeed; the error carries its output. */
-export function runOk(
-  command: string,
-  args: string[],
-  options: SpawnSyncOptions = {},
-): string {
+export function runOk(command: string, args: string[], options: SpawnSyncOptions = {}): string {
   const result = run(command, args, options);
   if (result.status !== 0) {
-    throw new Error(
-      `\`${result.command}\` exited ${result.status}\n${result.stderr}\n${result.stdout}`.trim(),
-    );
+    throw new Error(`\`${result.command}\` exited ${result.status}\n${result.stderr}\n${result.stdout}`.trim());
   }
   return result.stdout;
 }

@@ -3,12 +3,7 @@ import { run } from './run';
 import { fromRoot } from './workspace';
 
 export const INSTALL_SCRIPT = 'tools/deploy-checks/install-tools.sh';
-export type ToolName =
-  | 'kustomize'
-  | 'kubeconform'
-  | 'schemas'
-  | 'hadolint'
-  | 'compose';
+export type ToolName = 'kustomize' | 'kubeconform' | 'schemas' | 'hadolint' | 'compose';
 
 /** Paths and versions printed by `install-tools.sh --print-env`. */
 export interface ToolEnv {
@@ -26,8 +21,7 @@ export const INSTALL_TIMEOUT_MS = 15 * 60 * 1000;
 
 function readToolEnv(): ToolEnv {
   const printed = run('bash', [fromRoot(INSTALL_SCRIPT), '--print-env']);
-  if (printed.status !== 0)
-    throw new Error(`${INSTALL_SCRIPT} --print-env failed: ${printed.stderr}`);
+  if (printed.status !== 0) throw new Error(`${INSTALL_SCRIPT} --print-env failed: ${printed.stderr}`);
   const env: Record<string, string> = {};
   for (const line of printed.stdout.split('\n')) {
     const eq = line.indexOf('=');
@@ -63,8 +57,7 @@ export function ensureTools(...tools: ToolName[]): ToolEnv {
   };
   for (const tool of tools) {
     const path = required[tool];
-    if (path && !existsSync(path))
-      throw new Error(`${tool} is not installed (${path} missing). ${hint}`);
+    if (path && !existsSync(path)) throw new Error(`${tool} is not installed (${path} missing). ${hint}`);
   }
   return env;
 }

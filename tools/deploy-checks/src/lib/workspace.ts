@@ -26,11 +26,7 @@ export type ServiceName = (typeof SERVICES)[number]['app'];
 
 export const GATEWAY = 'api-gateway';
 export const INGEST = 'ingest-producer-service';
-export const CONSUMERS = [
-  'network-logs-consumer',
-  'social-posts-consumer',
-  'transactions-consumer',
-];
+export const CONSUMERS = ['network-logs-consumer', 'social-posts-consumer', 'transactions-consumer'];
 
 export const TOPICS = ['network_logs', 'social_posts', 'transactions'];
 export const ALL_TOPICS = [...TOPICS, ...TOPICS.map((topic) => `${topic}.dlq`)];

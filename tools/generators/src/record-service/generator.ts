@@ -31,7 +31,8 @@ type Mode = 'copy' | 'inline' | 'topics';
 /** Lines naming the template app (or topic) that a new app needs beside them. */
 const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: Mode }[] = [
   { path: 'apps/api-gateway/src/app/gateway.env.ts', find: (n) => `${n.constant}_SERVICE_URL:`, mode: 'copy' },
-  { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: () => 'export type UpstreamName', mode: 'inline' },
+  // `  | 'transactions-consumer';`, a member of the UpstreamName union (one per line, as Prettier writes it)
+  { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `  | '${n.app}'`, mode: 'inline' },
   { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `'${n.app}': client(`, mode: 'copy' },
   { path: 'k8s/base/kustomization.yaml', find: (n) => `  - ${n.app}.yaml`, mode: 'copy' },
   { path: 'k8s/base/kustomization.yaml', find: (n) => `${n.constant}_SERVICE_URL=`, mode: 'copy' },
@@ -88,7 +89,8 @@ function register(
     const line = lines[index];
     if (line.includes(names.app) || line.includes(`'${names.topic}'`)) return true;
     const after = (from: string, to: string) => {
-      const separator = line.includes(`' | '`) ? ' | ' : line.includes(`', '`) ? ', ' : ' ';
+      const union = /^\s*\|/.test(line) || line.includes(`' | '`);
+      const separator = union ? ' | ' : line.includes(`', '`) ? ', ' : ' ';
       return line.replace(from, `${from}${separator}${to}`);
     };
     if (line.includes(`'${template.app}'`)) lines[index] = after(`'${template.app}'`, `'${names.app}'`);
@@ -110,12 +112,18 @@ function registerTopic(tree: Tree, n: RecordNames): void {
     const afterImports = registry.indexOf('\n', lastImport) + 1;
     tree.write(
       REGISTRY,
-      (registry.slice(0, afterImports) + importLine + registry.slice(afterImports)).replace(REGISTRY_MARKER, `  ${n.key}Topic,\n${REGISTRY_MARKER}`),
+      (registry.slice(0, afterImports) + importLine + registry.slice(afterImports)).replace(
+        REGISTRY_MARKER,
+        `  ${n.key}Topic,\n${REGISTRY_MARKER}`,
+      ),
     );
   }
   const indexPath = `${SCHEMAS_LIB}/index.ts`;
   const index = tree.read(indexPath, 'utf-8') ?? '';
-  const exports = [`export * from './lib/${n.resource}/${n.resource}.catalogue';`, `export * from './lib/${n.resource}/${n.resource}.payload';`];
+  const exports = [
+    `export * from './lib/${n.resource}/${n.resource}.catalogue';`,
+    `export * from './lib/${n.resource}/${n.resource}.payload';`,
+  ];
   const missing = exports.filter((line) => !index.includes(line));
   if (missing.length > 0) tree.write(indexPath, `${index.trimEnd()}\n${missing.join('\n')}\n`);
 }
@@ -136,15 +144,19 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
   const appRoot = `apps/${names.app}`;
   if (!tree.exists(`${templateRoot}/project.json`)) throw new Error(`template app ${templateRoot} not found`);
   if (tree.exists(`${appRoot}/project.json`)) throw new Error(`${appRoot} exists already`);
-  const templatePort = Number(/defaultPort:\s*(\d+)/.exec(tree.read(`${templateRoot}/src/main.ts`, 'utf-8') ?? '')?.[1]);
+  const templatePort = Number(
+    /defaultPort:\s*(\d+)/.exec(tree.read(`${templateRoot}/src/main.ts`, 'utf-8') ?? '')?.[1],
+  );
   const port = options.port ?? nextPort(tree);
   const renameNames = renamer(template, names);
-  const rename = (text: string) => renameNames(Number.isFinite(templatePort) ? text.split(String(templatePort)).join(String(port)) : text);
+  const rename = (text: string) =>
+    renameNames(Number.isFinite(templatePort) ? text.split(String(templatePort)).join(String(port)) : text);
 
   // 1. The topic folder: scaffolded when missing (edit its fields afterwards), listed in the registry.
   const topicDir = `${SCHEMAS_LIB}/lib/${names.resource}`;
   if (!tree.exists(`${topicDir}/${names.resource}.topic.ts`)) {
-    for (const [file, content] of Object.entries(topicFolderFiles(names))) tree.write(joinPathFragments(topicDir, file), content);
+    for (const [file, content] of Object.entries(topicFolderFiles(names)))
+      tree.write(joinPathFragments(topicDir, file), content);
   }
   registerTopic(tree, names);
 
@@ -154,10 +166,12 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
     if (!tree.exists(source)) continue;
     const content = rename(tree.read(source, 'utf-8') ?? '');
     const leftover = new RegExp(template.typeName, 'i').exec(content);
-    if (leftover) throw new Error(`${source}: "${leftover[0]}" is not a spelling of the app's name; update the generator`);
+    if (leftover)
+      throw new Error(`${source}: "${leftover[0]}" is not a spelling of the app's name; update the generator`);
     tree.write(joinPathFragments(appRoot, file), content);
   }
-  for (const [file, content] of Object.entries(consumerAppFiles(names))) tree.write(joinPathFragments(appRoot, file), content);
+  for (const [file, content] of Object.entries(consumerAppFiles(names)))
+    tree.write(joinPathFragments(appRoot, file), content);
 
   // 3. Registrations beside the template's lines; the k8s manifest is the template's, renamed.
   const manual = MANUAL_STEPS(names, port);
@@ -169,7 +183,9 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
   if (tree.exists(manifest)) tree.write(`k8s/base/${names.app}.yaml`, rename(tree.read(manifest, 'utf-8') ?? ''));
 
   return () => {
-    logger.info(`${names.app} created on port ${port}. Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`);
+    logger.info(
+      `${names.app} created on port ${port}. Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`,
+    );
     if (!options.skipCatalogueJson) {
       logger.info('Rewriting libs/kafka-schemas/catalogue.json (the catalogue spec checks the new folder too):');
       execSync('npx jest --ci libs/kafka-schemas/src/lib/catalogue', {

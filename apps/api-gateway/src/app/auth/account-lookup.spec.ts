@@ -7,7 +7,10 @@ import { accountOf, AuthServiceAccountLookup } from './account-lookup';
 
 describe(accountOf.name, () => {
   it("reads the account's current role from GET /me", () => {
-    expect(accountOf(200, { username: 'alice', role: 'user', createdAt: 'x' })).toEqual({ username: 'alice', role: 'user' });
+    expect(accountOf(200, { username: 'alice', role: 'user', createdAt: 'x' })).toEqual({
+      username: 'alice',
+      role: 'user',
+    });
   });
 
   it('takes 401 as a deleted account', () => {
@@ -29,7 +32,9 @@ describe(AuthServiceAccountLookup.name, () => {
 
   function lookupWith(answers: Array<{ status: number; body: unknown }>, cacheSeconds = 2) {
     const calls: UpstreamCall[] = [];
-    const upstreams = { get: () => ({ call: async (call: UpstreamCall) => (calls.push(call), answers.shift()) }) } as unknown as Upstreams;
+    const upstreams = {
+      get: () => ({ call: async (call: UpstreamCall) => (calls.push(call), answers.shift()) }),
+    } as unknown as Upstreams;
     const lookup = new AuthServiceAccountLookup(upstreams, { SESSION_CHECK_CACHE_SECONDS: cacheSeconds } as GatewayEnv);
     return { lookup, calls };
   }
@@ -37,7 +42,9 @@ describe(AuthServiceAccountLookup.name, () => {
   it("asks the auth-service with the caller's own token", async () => {
     const { lookup, calls } = lookupWith([{ status: 200, body: { username: 'alice', role: 'admin' } }]);
     await lookup.current(user, request, 0);
-    expect(calls).toEqual([{ method: 'GET', path: '/me', headers: { 'x-request-id': 'r-1', authorization: 'Bearer t' } }]);
+    expect(calls).toEqual([
+      { method: 'GET', path: '/me', headers: { 'x-request-id': 'r-1', authorization: 'Bearer t' } },
+    ]);
   });
 
   it('remembers an answer for SESSION_CHECK_CACHE_SECONDS, then asks again', async () => {

@@ -79,6 +79,7 @@ export class AuthServiceAccountLookup implements SessionLookup {
 export function accountOf(status: number, body: unknown): CurrentAccount | undefined {
   if (status === 401) return undefined;
   const me = body as { username?: unknown; role?: unknown } | undefined;
-  if (status === 200 && typeof me?.username === 'string' && isRole(me.role)) return { username: me.username, role: me.role };
+  if (status === 200 && typeof me?.username === 'string' && isRole(me.role))
+    return { username: me.username, role: me.role };
   throw new ServiceUnavailableException(`could not check the token's account: auth-service answered ${status}`);
 }

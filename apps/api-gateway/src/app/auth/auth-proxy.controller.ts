@@ -1,5 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   ProblemDetailsDto,
@@ -38,14 +48,21 @@ export class AuthProxyController {
   @Post('register')
   @ApiOperation({ operationId: 'register', summary: 'Create an account (role user)', description: STRICT_INPUT_DOC })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Invalid username or password, unknown field (`__proto__`, `constructor` and `prototype` included), a `role` field, or a body nested too deep' })
+  @ApiBadRequestResponse({
+    type: ProblemDetailsDto,
+    description:
+      'Invalid username or password, unknown field (`__proto__`, `constructor` and `prototype` included), a `role` field, or a body nested too deep',
+  })
   @ApiConflictResponse({ type: ProblemDetailsDto, description: 'Username taken' })
   @ApiPublicRouteErrors()
   async register(@Body() body: RegisterDto, @Req() request: Request, @Res() response: Response): Promise<void> {
     const json = jsonBody(body);
-    const answer = await this.upstreams
-      .get('auth-service')
-      .call({ method: 'POST', path: '/register', headers: { ...forwardedHeaders(request), ...json.headers }, body: json.body });
+    const answer = await this.upstreams.get('auth-service').call({
+      method: 'POST',
+      path: '/register',
+      headers: { ...forwardedHeaders(request), ...json.headers },
+      body: json.body,
+    });
     relay(response, answer);
   }
 
@@ -62,9 +79,20 @@ export class AuthProxyController {
   })
   @ApiConsumes(TOKEN_CONTENT_TYPE)
   @ApiBody({ type: TokenRequestDto })
-  @ApiOkResponse({ type: TokenResponseDto, headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } } })
-  @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_grant, invalid_request or unsupported_grant_type' })
-  @ApiResponse({ status: 429, type: ProblemDetailsDto, description: 'Too many failed attempts for this username, or too many requests from this address', headers: RETRY_AFTER_DOC })
+  @ApiOkResponse({
+    type: TokenResponseDto,
+    headers: { 'Cache-Control': { description: 'no-store', schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse({
+    type: OAuthErrorDto,
+    description: 'invalid_grant, invalid_request or unsupported_grant_type',
+  })
+  @ApiResponse({
+    status: 429,
+    type: ProblemDetailsDto,
+    description: 'Too many failed attempts for this username, or too many requests from this address',
+    headers: RETRY_AFTER_DOC,
+  })
   @ApiPublicRouteErrors()
   async token(
     @Body() body: Record<string, unknown>,
@@ -91,7 +119,11 @@ export class AuthProxyController {
         method: 'POST',
         path: '/token',
         headers: { ...forwardedHeaders(request), 'content-type': TOKEN_CONTENT_TYPE },
-        body: new URLSearchParams({ grant_type: 'password', username: parsed.username, password: parsed.password }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'password',
+          username: parsed.username,
+          password: parsed.password,
+        }).toString(),
       });
     } catch (error) {
       await attempt.release();

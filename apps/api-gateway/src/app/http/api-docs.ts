@@ -9,8 +9,14 @@ export const OAUTH2_SCHEME = 'oauth2';
 type HeaderDocs = Record<string, { description: string; schema: { type: 'integer' | 'string'; minimum?: number } }>;
 
 export const QUOTA_HEADER_DOCS: HeaderDocs = {
-  'X-RateLimit-Limit': { description: 'Requests allowed per hour window (QUOTA_PER_HOUR)', schema: { type: 'integer' } },
-  'X-RateLimit-Remaining': { description: 'Requests left in the current window, this one counted', schema: { type: 'integer' } },
+  'X-RateLimit-Limit': {
+    description: 'Requests allowed per hour window (QUOTA_PER_HOUR)',
+    schema: { type: 'integer' },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left in the current window, this one counted',
+    schema: { type: 'integer' },
+  },
   'X-RateLimit-Reset': {
     description:
       'Seconds until the current window ends and the quota is full again: delta seconds from now, NOT an epoch time ' +
@@ -21,7 +27,10 @@ export const QUOTA_HEADER_DOCS: HeaderDocs = {
 };
 
 export const RETRY_AFTER_DOC: HeaderDocs = {
-  'Retry-After': { description: 'Seconds to wait before the next request can pass', schema: { type: 'integer', minimum: 1 } },
+  'Retry-After': {
+    description: 'Seconds to wait before the next request can pass',
+    schema: { type: 'integer', minimum: 1 },
+  },
 };
 
 const UPSTREAM_ERRORS = [
@@ -64,24 +73,46 @@ export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
     ApiOperation({
       operationId: doc.operationId,
       summary: doc.summary,
-      description: [doc.description, `Role: ${role} (the account's current role, checked on every request). Counts against the caller's hourly quota.`, STRICT_INPUT_DOC]
+      description: [
+        doc.description,
+        `Role: ${role} (the account's current role, checked on every request). Counts against the caller's hourly quota.`,
+        STRICT_INPUT_DOC,
+      ]
         .filter(Boolean)
         .join(' '),
     }),
     ApiBearerAuth(BEARER_SCHEME),
     ApiOAuth2([], OAUTH2_SCHEME),
-    ApiResponse({ status: doc.ok.status, type: doc.ok.type, description: doc.ok.description, headers: { ...QUOTA_HEADER_DOCS, ...doc.ok.headers } }),
+    ApiResponse({
+      status: doc.ok.status,
+      type: doc.ok.type,
+      description: doc.ok.description,
+      headers: { ...QUOTA_HEADER_DOCS, ...doc.ok.headers },
+    }),
     ...(doc.errors ?? []).map((error) =>
-      ApiResponse({ status: error.status, type: ProblemDetailsDto, description: error.description, headers: QUOTA_HEADER_DOCS }),
+      ApiResponse({
+        status: error.status,
+        type: ProblemDetailsDto,
+        description: error.description,
+        headers: QUOTA_HEADER_DOCS,
+      }),
     ),
     ApiResponse({
       status: 401,
       type: ProblemDetailsDto,
-      description: 'Missing, malformed, expired or wrongly signed bearer token, or its account no longer exists (no quota headers)',
+      description:
+        'Missing, malformed, expired or wrongly signed bearer token, or its account no longer exists (no quota headers)',
       headers: { 'WWW-Authenticate': { description: 'Bearer challenge (RFC 6750)', schema: { type: 'string' } } },
     }),
     ...(doc.admin
-      ? [ApiResponse({ status: 403, type: ProblemDetailsDto, description: 'The caller is not an admin', headers: QUOTA_HEADER_DOCS })]
+      ? [
+          ApiResponse({
+            status: 403,
+            type: ProblemDetailsDto,
+            description: 'The caller is not an admin',
+            headers: QUOTA_HEADER_DOCS,
+          }),
+        ]
       : []),
     ApiResponse({
       status: 429,
@@ -102,7 +133,9 @@ export function ApiPublicRouteErrors(): MethodDecorator {
       description: 'Too many /register and /token requests from this address (AUTH_RATE_PER_MINUTE per minute)',
       headers: RETRY_AFTER_DOC,
     }),
-    ...UPSTREAM_ERRORS.filter((error) => error.status !== 503).map((error) => ApiResponse({ ...error, type: ProblemDetailsDto })),
+    ...UPSTREAM_ERRORS.filter((error) => error.status !== 503).map((error) =>
+      ApiResponse({ ...error, type: ProblemDetailsDto }),
+    ),
     ApiResponse({ status: 503, type: ProblemDetailsDto, description: 'auth-service is unavailable' }),
   );
 }

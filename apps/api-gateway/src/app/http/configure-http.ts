@@ -23,7 +23,14 @@ export function configureHttp(app: NestExpressApplication, env: GatewayEnv): voi
       origin: origins.includes('*') ? true : origins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', REQUEST_ID_HEADER],
-      exposedHeaders: [RATE_LIMIT_HEADERS.limit, RATE_LIMIT_HEADERS.remaining, RATE_LIMIT_HEADERS.reset, RATE_LIMIT_HEADERS.retryAfter, REQUEST_ID_HEADER, 'Link'],
+      exposedHeaders: [
+        RATE_LIMIT_HEADERS.limit,
+        RATE_LIMIT_HEADERS.remaining,
+        RATE_LIMIT_HEADERS.reset,
+        RATE_LIMIT_HEADERS.retryAfter,
+        REQUEST_ID_HEADER,
+        'Link',
+      ],
       maxAge: 600,
     });
   }

@@ -55,7 +55,9 @@ async function gatewayDocument(): Promise<OpenAPIObject> {
 
 function operations(document: OpenAPIObject): [string, Operation][] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item as Record<string, Operation>).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, Operation]),
+    Object.entries(item as Record<string, Operation>).map(
+      ([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as [string, Operation],
+    ),
   );
 }
 
@@ -100,16 +102,27 @@ describe('gateway OpenAPI document', () => {
       for (const [status, response] of success) {
         if (status === '204') continue;
         const schemas = Object.values(response.content ?? {}).map((media) => media.schema);
-        expect({ name, status, typed: schemas.length > 0 && schemas.every((schema) => schema?.$ref || schema?.type) }).toEqual({ name, status, typed: true });
+        expect({
+          name,
+          status,
+          typed: schemas.length > 0 && schemas.every((schema) => schema?.$ref || schema?.type),
+        }).toEqual({ name, status, typed: true });
       }
     }
   });
 
   it('types the records of each resource: list items, GET and PUT', () => {
-    const schemas = document.components?.schemas as Record<string, { properties?: Record<string, { items?: { $ref?: string } }>; required?: string[] }>;
-    const ok = (key: string, method: string) => (document.paths[key] as Record<string, Operation>)[method].responses['200'].content?.['application/json'].schema?.$ref;
+    const schemas = document.components?.schemas as Record<
+      string,
+      { properties?: Record<string, { items?: { $ref?: string } }>; required?: string[] }
+    >;
+    const ok = (key: string, method: string) =>
+      (document.paths[key] as Record<string, Operation>)[method].responses['200'].content?.['application/json'].schema
+        ?.$ref;
     expect(ok('/transactions', 'get')).toBe('#/components/schemas/TransactionPageDto');
-    expect(schemas['TransactionPageDto'].properties?.['items'].items?.$ref).toBe('#/components/schemas/TransactionRecordDto');
+    expect(schemas['TransactionPageDto'].properties?.['items'].items?.$ref).toBe(
+      '#/components/schemas/TransactionRecordDto',
+    );
     expect(schemas['TransactionPageDto'].required).toEqual(expect.arrayContaining(['items', 'nextCursor']));
     expect(ok('/transactions/{id}', 'get')).toBe('#/components/schemas/TransactionRecordDto');
     expect(ok('/transactions/{id}', 'put')).toBe('#/components/schemas/TransactionRecordDto');
@@ -117,7 +130,21 @@ describe('gateway OpenAPI document', () => {
     expect(ok('/network-logs', 'get')).toBe('#/components/schemas/NetworkLogPageDto');
     const transaction = schemas['TransactionRecordDto'];
     expect(Object.keys(transaction.properties ?? {})).toEqual(
-      expect.arrayContaining(['id', 'timestamp', 'ingestedAt', 'source', 'eventId', 'transactionId', 'customerId', 'amount', 'amountMinor', 'currency', 'status', 'riskFlags', 'cardLast4']),
+      expect.arrayContaining([
+        'id',
+        'timestamp',
+        'ingestedAt',
+        'source',
+        'eventId',
+        'transactionId',
+        'customerId',
+        'amount',
+        'amountMinor',
+        'currency',
+        'status',
+        'riskFlags',
+        'cardLast4',
+      ]),
     );
     expect(transaction.properties).not.toHaveProperty('cardNumber');
     expect(transaction.required).toEqual(expect.arrayContaining(['id', 'source', 'transactionId', 'amount']));
@@ -125,15 +152,24 @@ describe('gateway OpenAPI document', () => {
   });
 
   it('documents the ingest request of each topic with the schema generated from its topic catalogue', () => {
-    const body = (document.paths['/ingest/transactions'] as Record<string, Operation>)['post'].requestBody?.content['application/json'].schema;
+    const body = (document.paths['/ingest/transactions'] as Record<string, Operation>)['post'].requestBody?.content[
+      'application/json'
+    ].schema;
     expect(JSON.stringify(body)).toContain('#/components/schemas/TransactionsPayload');
-    const payload = document.components?.schemas?.['TransactionsPayload'] as { required: string[]; properties: Record<string, unknown> };
+    const payload = document.components?.schemas?.['TransactionsPayload'] as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(payload.required).toEqual(['transactionId', 'customerId', 'amount', 'currency', 'timestamp']);
     expect(Object.keys(payload.properties)).toContain('cardNumber');
     // OpenAPI 3.0: several accepted JSON types as oneOf, never a list of types
-    expect(payload.properties['timestamp']).toMatchObject({ oneOf: [{ type: 'string' }, { type: 'integer' }], format: 'date-time' });
+    expect(payload.properties['timestamp']).toMatchObject({
+      oneOf: [{ type: 'string' }, { type: 'integer' }],
+      format: 'date-time',
+    });
     expect(JSON.stringify(document.components?.schemas)).not.toMatch(/"type":\[/);
-    const ingest = (document.paths['/ingest/transactions'] as Record<string, Operation>)['post'].responses['202'].content?.['application/json'].schema?.$ref;
+    const ingest = (document.paths['/ingest/transactions'] as Record<string, Operation>)['post'].responses['202']
+      .content?.['application/json'].schema?.$ref;
     expect(ingest).toBe('#/components/schemas/IngestResultDto');
   });
 
@@ -141,19 +177,35 @@ describe('gateway OpenAPI document', () => {
     const list = (document.paths['/transactions'] as Record<string, Operation>)['get'];
     for (const status of ['400', '401', '429', '502', '503', '504']) {
       expect(Object.keys(list.responses[status].content ?? {})).toEqual(['application/problem+json']);
-      expect(list.responses[status].content?.['application/problem+json'].schema?.$ref).toBe('#/components/schemas/ProblemDetailsDto');
+      expect(list.responses[status].content?.['application/problem+json'].schema?.$ref).toBe(
+        '#/components/schemas/ProblemDetailsDto',
+      );
     }
     const token = (document.paths['/token'] as Record<string, Operation>)['post'];
-    expect(token.responses['400'].content?.['application/json'].schema?.$ref).toBe('#/components/schemas/OAuthErrorDto');
-    const problem = document.components?.schemas?.['ProblemDetailsDto'] as { properties: Record<string, unknown>; required: string[] };
-    expect(problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'statusCode', 'message']));
+    expect(token.responses['400'].content?.['application/json'].schema?.$ref).toBe(
+      '#/components/schemas/OAuthErrorDto',
+    );
+    const problem = document.components?.schemas?.['ProblemDetailsDto'] as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(problem.required).toEqual(
+      expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'statusCode', 'message']),
+    );
     expect(problem.properties).toHaveProperty('errors');
   });
 
   it('documents the Link header of listings and the delta seconds of X-RateLimit-Reset', () => {
-    const list = (document.paths['/transactions'] as Record<string, { responses: Record<string, { headers: Record<string, { description: string }> }> }>)['get'];
+    const list = (
+      document.paths['/transactions'] as Record<
+        string,
+        { responses: Record<string, { headers: Record<string, { description: string }> }> }
+      >
+    )['get'];
     expect(list.responses['200'].headers['Link'].description).toContain('rel="next"');
-    expect(list.responses['200'].headers['X-RateLimit-Reset'].description).toMatch(/seconds from now, NOT an epoch time/);
+    expect(list.responses['200'].headers['X-RateLimit-Reset'].description).toMatch(
+      /seconds from now, NOT an epoch time/,
+    );
   });
 });
 

@@ -39,11 +39,20 @@ const OPERATIONAL_ROUTES: Record<string, { operationId: string; content: string;
     schema: {
       type: 'object',
       description: 'Terminus health report: `status` ok, or 503 with status error',
-      properties: { status: { type: 'string' }, info: { type: 'object' }, error: { type: 'object' }, details: { type: 'object' } },
+      properties: {
+        status: { type: 'string' },
+        info: { type: 'object' },
+        error: { type: 'object' },
+        details: { type: 'object' },
+      },
       required: ['status'],
     },
   },
-  '/metrics': { operationId: 'getMetrics', content: 'text/plain', schema: { type: 'string', description: 'Prometheus text format' } },
+  '/metrics': {
+    operationId: 'getMetrics',
+    content: 'text/plain',
+    schema: { type: 'string', description: 'Prometheus text format' },
+  },
 };
 
 function lowerFirst(text: string): string {
@@ -99,7 +108,10 @@ export function openApi30Schema(schema: Record<string, unknown>): SchemaObject {
   else if (type !== undefined) converted['type'] = type;
   if (properties && typeof properties === 'object') {
     converted['properties'] = Object.fromEntries(
-      Object.entries(properties as Record<string, Record<string, unknown>>).map(([name, property]) => [name, openApi30Schema(property)]),
+      Object.entries(properties as Record<string, Record<string, unknown>>).map(([name, property]) => [
+        name,
+        openApi30Schema(property),
+      ]),
     );
   }
   return converted as SchemaObject;
@@ -118,7 +130,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   // The ingest operations refer to the payload schemas, generated from the topic catalogue.
   document.components ??= {};
   document.components.schemas ??= {};
-  for (const topic of ALL_TOPICS) document.components.schemas[payloadSchemaName(topic)] = openApi30Schema(payloadJsonSchema(topic));
+  for (const topic of ALL_TOPICS)
+    document.components.schemas[payloadSchemaName(topic)] = openApi30Schema(payloadJsonSchema(topic));
   labelProblemResponses(document);
   documentOperationalRoutes(document);
   return document;
@@ -126,5 +139,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /** OpenAPI at `/docs-json`, Swagger UI at `/docs`. */
 export function setupOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
 }

@@ -27,7 +27,11 @@ const INGEST_DOC: Omit<RouteDoc, 'operationId' | 'summary'> = {
       'PROCESSING_FAILED, and when Kafka failed part-way NOT_STORED (never sent: resend it) or OUTCOME_UNKNOWN (may be stored; resending is safe, records are stored by natural key)',
   },
   errors: [
-    { status: 400, description: 'Body is not a JSON object, array or NDJSON, or nests deeper than 33 levels (an NDJSON line deeper than 32); a record with an impossible date (e.g. 2026-02-30) is a per-record error in `errors[]`' },
+    {
+      status: 400,
+      description:
+        'Body is not a JSON object, array or NDJSON, or nests deeper than 33 levels (an NDJSON line deeper than 32); a record with an impossible date (e.g. 2026-02-30) is a per-record error in `errors[]`',
+    },
     { status: 404, description: 'Unknown topic' },
     { status: 413, description: 'Body over 5 MB' },
     {
@@ -39,7 +43,13 @@ const INGEST_DOC: Omit<RouteDoc, 'operationId' | 'summary'> = {
 };
 
 /** Forwards the body's bytes to the ingest service as they came (JSON or NDJSON). */
-async function forwardIngest(upstreams: Upstreams, topic: Topic, contentType: string | undefined, request: Request, response: Response): Promise<void> {
+async function forwardIngest(
+  upstreams: Upstreams,
+  topic: Topic,
+  contentType: string | undefined,
+  request: Request,
+  response: Response,
+): Promise<void> {
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const answer = await upstreams.get('ingest-producer-service').call({
     method: 'POST',
@@ -61,10 +71,21 @@ export class IngestProxyController {
   @ApiParam({ name: 'topic', enum: ALL_TOPICS })
   @ApiConsumes('application/json', 'application/x-ndjson')
   @ApiBody({
-    description: 'A JSON object, a JSON array of records, or NDJSON (one record per line); at most 5 MB. The typed operations per topic (e.g. `ingestTransactions`) describe the records.',
-    schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }, { type: 'string', description: 'NDJSON' }] },
+    description:
+      'A JSON object, a JSON array of records, or NDJSON (one record per line); at most 5 MB. The typed operations per topic (e.g. `ingestTransactions`) describe the records.',
+    schema: {
+      oneOf: [
+        { type: 'object' },
+        { type: 'array', items: { type: 'object' } },
+        { type: 'string', description: 'NDJSON' },
+      ],
+    },
   })
-  @ApiAuthenticatedRoute({ ...INGEST_DOC, operationId: 'ingestRecords', summary: 'Ingest records into a topic: valid ones are produced to Kafka, invalid ones reported' })
+  @ApiAuthenticatedRoute({
+    ...INGEST_DOC,
+    operationId: 'ingestRecords',
+    summary: 'Ingest records into a topic: valid ones are produced to Kafka, invalid ones reported',
+  })
   async ingest(
     @Param('topic') topic: string,
     @Headers('content-type') contentType: string | undefined,
@@ -95,10 +116,24 @@ export function createTopicIngestController(topic: Topic): Type {
     @ApiConsumes('application/json', 'application/x-ndjson')
     @ApiBody({
       description: `One ${topic} record, a JSON array of them, or NDJSON (one per line); at most 5 MB. Unknown fields are dropped.`,
-      schema: { oneOf: [payload, { type: 'array', items: payload }, { type: 'string', description: 'NDJSON: one record per line' }] },
+      schema: {
+        oneOf: [
+          payload,
+          { type: 'array', items: payload },
+          { type: 'string', description: 'NDJSON: one record per line' },
+        ],
+      },
     })
-    @ApiAuthenticatedRoute({ ...INGEST_DOC, operationId: `ingest${name}`, summary: `Ingest ${topic} records: valid ones are produced to Kafka, invalid ones reported` })
-    async ingest(@Headers('content-type') contentType: string | undefined, @Req() request: Request, @Res() response: Response): Promise<void> {
+    @ApiAuthenticatedRoute({
+      ...INGEST_DOC,
+      operationId: `ingest${name}`,
+      summary: `Ingest ${topic} records: valid ones are produced to Kafka, invalid ones reported`,
+    })
+    async ingest(
+      @Headers('content-type') contentType: string | undefined,
+      @Req() request: Request,
+      @Res() response: Response,
+    ): Promise<void> {
       await forwardIngest(this.upstreams, topic, contentType, request, response);
     }
   }

@@ -44,7 +44,8 @@ describe('quota counter stores (real MongoDB wire server)', () => {
     const sut = make();
     const key = uniqueId('seq');
     const now = Date.parse('2026-11-24T10:30:00Z');
-    for (let hit = 1; hit <= 5; hit++) await expect(sut.hit(key, HOUR_MS, 100, now)).resolves.toMatchObject({ hits: hit });
+    for (let hit = 1; hit <= 5; hit++)
+      await expect(sut.hit(key, HOUR_MS, 100, now)).resolves.toMatchObject({ hits: hit });
     await expect(sut.hit(key, HOUR_MS, 100, now + HOUR_MS)).resolves.toMatchObject({ hits: 1 });
     await expect(sut.hit(`${key}-other`, HOUR_MS, 100, now)).resolves.toMatchObject({ hits: 1 });
   });
@@ -63,7 +64,10 @@ describe('quota counter stores (real MongoDB wire server)', () => {
   async function twoReplicas<T>(use: (replicas: [SlotCounterStore, SlotCounterStore]) => Promise<T>): Promise<T> {
     const other = await MongoClient.connect((await getTestInfra()).mongoUri);
     try {
-      return await use([new SlotCounterStore(collection()), new SlotCounterStore(other.db(db.databaseName).collection(QUOTAS_COLLECTION))]);
+      return await use([
+        new SlotCounterStore(collection()),
+        new SlotCounterStore(other.db(db.databaseName).collection(QUOTAS_COLLECTION)),
+      ]);
     } finally {
       await other.close();
     }
@@ -71,13 +75,19 @@ describe('quota counter stores (real MongoDB wire server)', () => {
 
   /** Slot documents of a key (the taken-back marker is not a hit). */
   const slotsOf = async (key: string) =>
-    (await collection().find({ key }, { projection: { _id: 1 } }).toArray()).filter((document) => !document._id.endsWith('#released')).length;
+    (
+      await collection()
+        .find({ key }, { projection: { _id: 1 } })
+        .toArray()
+    ).filter((document) => !document._id.endsWith('#released')).length;
 
   it('slots: lets exactly `limit` of 150 concurrent hits pass across 2 replicas, and refuses 50', async () => {
     await twoReplicas(async (replicas) => {
       const key = uniqueId('burst');
       const now = Date.now();
-      const results = await Promise.all(Array.from({ length: 150 }, (_, i) => replicas[i % 2].hit(key, HOUR_MS, 100, now)));
+      const results = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => replicas[i % 2].hit(key, HOUR_MS, 100, now)),
+      );
       expect(results.filter((result) => result.hits <= 100)).toHaveLength(100);
       expect(results.filter((result) => result.hits > 100)).toHaveLength(50);
       // Each passed hit holds its own slot 1..100.
@@ -97,7 +107,9 @@ describe('quota counter stores (real MongoDB wire server)', () => {
       const now = Date.now();
       for (let hit = 0; hit < 40; hit++) await first.hit(key, HOUR_MS, 50, now);
       await expect(second.hit(key, HOUR_MS, 50, now)).resolves.toMatchObject({ hits: 41, slot: 41 });
-      const rest = await Promise.all(Array.from({ length: 20 }, (_, i) => [first, second][i % 2].hit(key, HOUR_MS, 50, now)));
+      const rest = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => [first, second][i % 2].hit(key, HOUR_MS, 50, now)),
+      );
       expect(rest.filter((result) => result.hits <= 50)).toHaveLength(9);
       expect(await slotsOf(key)).toBe(50);
     });

@@ -13,7 +13,11 @@ describe(MongoThrottlerStorage.name, () => {
 
   it('passes hits up to the limit and blocks the next one until the window ends', async () => {
     for (let hit = 1; hit <= 3; hit++) {
-      await expect(sut.increment('quota:user:1', HOUR_MS, 3)).resolves.toMatchObject({ totalHits: hit, isBlocked: false, timeToBlockExpire: 0 });
+      await expect(sut.increment('quota:user:1', HOUR_MS, 3)).resolves.toMatchObject({
+        totalHits: hit,
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      });
     }
     const blocked = await sut.increment('quota:user:1', HOUR_MS, 3);
     expect(blocked).toMatchObject({ totalHits: 4, isBlocked: true });

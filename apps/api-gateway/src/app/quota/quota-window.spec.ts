@@ -5,12 +5,18 @@ describe('quota windows', () => {
   const at = (iso: string) => Date.parse(iso);
 
   it('aligns hour windows to the UTC hour', () => {
-    expect(windowOf(at('2026-11-24T10:59:59.999Z'), HOUR_MS)).toEqual({ start: at('2026-11-24T10:00:00Z'), end: at('2026-11-24T11:00:00Z') });
+    expect(windowOf(at('2026-11-24T10:59:59.999Z'), HOUR_MS)).toEqual({
+      start: at('2026-11-24T10:00:00Z'),
+      end: at('2026-11-24T11:00:00Z'),
+    });
     expect(windowOf(at('2026-11-24T11:00:00.000Z'), HOUR_MS).start).toBe(at('2026-11-24T11:00:00Z'));
   });
 
   it('aligns minute windows to the minute', () => {
-    expect(windowOf(at('2026-11-24T10:15:42.500Z'), MINUTE_MS)).toEqual({ start: at('2026-11-24T10:15:00Z'), end: at('2026-11-24T10:16:00Z') });
+    expect(windowOf(at('2026-11-24T10:15:42.500Z'), MINUTE_MS)).toEqual({
+      start: at('2026-11-24T10:15:00Z'),
+      end: at('2026-11-24T10:16:00Z'),
+    });
   });
 
   it('rounds the time left up to whole seconds, never below 1', () => {

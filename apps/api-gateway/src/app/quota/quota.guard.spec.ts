@@ -3,7 +3,15 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { lastValueFrom, type Observable, of, throwError } from 'rxjs';
 import { Authenticated } from '../http/authenticated.decorator';
-import { addressTracker, afterQuotaClaim, counterKey, QuotaClaimSettler, quotaTracker, setQuotaHeaders, throttledMessage } from './quota.guard';
+import {
+  addressTracker,
+  afterQuotaClaim,
+  counterKey,
+  QuotaClaimSettler,
+  quotaTracker,
+  setQuotaHeaders,
+  throttledMessage,
+} from './quota.guard';
 
 describe('quota guard helpers', () => {
   it('tracks the quota per user id and refuses a request without one', () => {
@@ -43,33 +51,46 @@ describe('a quota claim running beside the upstream read', () => {
   });
 
   it('answers the refusal, whatever the read gave', async () => {
-    await expect(afterQuotaClaim(requestWith(refused()), Promise.resolve('record'))).rejects.toBeInstanceOf(ThrottlerException);
-    await expect(afterQuotaClaim(requestWith(refused()), Promise.reject(new Error('502')))).rejects.toBeInstanceOf(ThrottlerException);
+    await expect(afterQuotaClaim(requestWith(refused()), Promise.resolve('record'))).rejects.toBeInstanceOf(
+      ThrottlerException,
+    );
+    await expect(afterQuotaClaim(requestWith(refused()), Promise.reject(new Error('502')))).rejects.toBeInstanceOf(
+      ThrottlerException,
+    );
   });
 
   it('waits for the claim before answering a failed read', async () => {
     let passed = false;
     const claim = new Promise<void>((resolve) => setTimeout(() => ((passed = true), resolve()), 20));
-    await expect(afterQuotaClaim(requestWith(claim), Promise.reject(new Error('upstream down')))).rejects.toThrow('upstream down');
+    await expect(afterQuotaClaim(requestWith(claim), Promise.reject(new Error('upstream down')))).rejects.toThrow(
+      'upstream down',
+    );
     expect(passed).toBe(true);
   });
 
   describe(QuotaClaimSettler.name, () => {
     const sut = new QuotaClaimSettler();
-    const contextFor = (request: Request) => ({ switchToHttp: () => ({ getRequest: () => request }) }) as unknown as ExecutionContext;
+    const contextFor = (request: Request) =>
+      ({ switchToHttp: () => ({ getRequest: () => request }) }) as unknown as ExecutionContext;
     const handled = (source: Observable<unknown>): CallHandler => ({ handle: () => source });
 
     it('holds the handler value until the claim passes, and answers a refusal instead', async () => {
-      await expect(lastValueFrom(sut.intercept(contextFor(requestWith(Promise.resolve())), handled(of('body'))))).resolves.toBe('body');
-      await expect(lastValueFrom(sut.intercept(contextFor(requestWith(refused())), handled(of('body'))))).rejects.toBeInstanceOf(ThrottlerException);
+      await expect(
+        lastValueFrom(sut.intercept(contextFor(requestWith(Promise.resolve())), handled(of('body')))),
+      ).resolves.toBe('body');
+      await expect(
+        lastValueFrom(sut.intercept(contextFor(requestWith(refused())), handled(of('body')))),
+      ).rejects.toBeInstanceOf(ThrottlerException);
     });
 
     it('lets an error (a 400 of a pipe) through only after the claim passed; a refused claim wins', async () => {
       const invalid = new BadRequestException('limit must not be less than 1');
-      await expect(lastValueFrom(sut.intercept(contextFor(requestWith(Promise.resolve())), handled(throwError(() => invalid))))).rejects.toBe(invalid);
-      await expect(lastValueFrom(sut.intercept(contextFor(requestWith(refused())), handled(throwError(() => invalid))))).rejects.toBeInstanceOf(
-        ThrottlerException,
-      );
+      await expect(
+        lastValueFrom(sut.intercept(contextFor(requestWith(Promise.resolve())), handled(throwError(() => invalid)))),
+      ).rejects.toBe(invalid);
+      await expect(
+        lastValueFrom(sut.intercept(contextFor(requestWith(refused())), handled(throwError(() => invalid)))),
+      ).rejects.toBeInstanceOf(ThrottlerException);
     });
 
     it('passes routes without a claim beside them unchanged', async () => {

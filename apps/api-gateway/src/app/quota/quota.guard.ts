@@ -1,5 +1,11 @@
 import { Counter, register } from 'prom-client';
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UnauthorizedException } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { normalizeIp, ThrottlerException, ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -48,7 +54,11 @@ export function setQuotaHeaders(response: Response, quota: QuotaState): void {
 
 const quotaRejections =
   (register.getSingleMetric('datalake_quota_rejections_total') as Counter) ??
-  new Counter({ name: 'datalake_quota_rejections_total', help: 'Requests refused with 429 by a rate limit', labelNames: ['limit'] });
+  new Counter({
+    name: 'datalake_quota_rejections_total',
+    help: 'Requests refused with 429 by a rate limit',
+    labelNames: ['limit'],
+  });
 
 /** Keys refused in a window, remembered until it ends; pruned past this many. */
 const MAX_EXHAUSTED = 10_000;
@@ -80,7 +90,11 @@ export class QuotaGuard extends ThrottlerGuard {
     return true;
   }
 
-  private async claim({ context, limit, ttl, blockDuration }: ThrottlerRequest, key: string, name: string): Promise<void> {
+  private async claim(
+    { context, limit, ttl, blockDuration }: ThrottlerRequest,
+    key: string,
+    name: string,
+  ): Promise<void> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();

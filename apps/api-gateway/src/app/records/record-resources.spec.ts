@@ -14,7 +14,14 @@ describe('RECORD_RESOURCES', () => {
       'SocialPostUpdateDto',
       'TransactionUpdateDto',
     ]);
-    expect(RECORD_RESOURCES.slice(0, 3).map(({ singular, plural, record, page }) => [singular, plural, record.name, page.name])).toEqual([
+    expect(
+      RECORD_RESOURCES.slice(0, 3).map(({ singular, plural, record, page }) => [
+        singular,
+        plural,
+        record.name,
+        page.name,
+      ]),
+    ).toEqual([
       ['NetworkLog', 'NetworkLogs', 'NetworkLogRecordDto', 'NetworkLogPageDto'],
       ['SocialPost', 'SocialPosts', 'SocialPostRecordDto', 'SocialPostPageDto'],
       ['Transaction', 'Transactions', 'TransactionRecordDto', 'TransactionPageDto'],

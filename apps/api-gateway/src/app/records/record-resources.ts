@@ -22,6 +22,11 @@ export interface RecordResource {
 /** One resource per topic: path, title, owning service and names from the topic catalogue, DTOs from libs/dto. */
 export const RECORD_RESOURCES: readonly RecordResource[] = ALL_TOPICS.map((topic) => {
   const { resource, title, service, typeName } = catalogueOf(topic);
-  const responses = { record: recordDtoOf(topic), page: recordPageDtoOf(topic), singular: typeName, plural: topicTypeName(topic) };
+  const responses = {
+    record: recordDtoOf(topic),
+    page: recordPageDtoOf(topic),
+    singular: typeName,
+    plural: topicTypeName(topic),
+  };
   return { topic, resource, title, upstream: service as UpstreamName, ...RECORD_DTOS[topic], ...responses };
 });

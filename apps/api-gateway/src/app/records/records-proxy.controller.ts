@@ -34,16 +34,25 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       operationId: `list${definition.plural}`,
       summary: `List ${title} records, newest first, with cursor paging`,
       ok: { status: 200, type: definition.page, description: 'A page of records', headers: NEXT_LINK_DOC },
-      errors: [{ status: 400, description: 'Invalid query (unknown parameter, non-scalar value, a cursor that is not the nextCursor of a previous page, an impossible date)' }],
+      errors: [
+        {
+          status: 400,
+          description:
+            'Invalid query (unknown parameter, non-scalar value, a cursor that is not the nextCursor of a previous page, an impossible date)',
+        },
+      ],
     })
     async list(
       @Query(validating(definition.listQuery)) query: ListQueryDto,
       @Req() request: Request,
       @Res() response: Response,
     ): Promise<void> {
-      const read = this.upstreams
-        .get(definition.upstream)
-        .call({ method: 'GET', path: recordPath(resource), query: toQueryParams(query), headers: forwardedHeaders(request) });
+      const read = this.upstreams.get(definition.upstream).call({
+        method: 'GET',
+        path: recordPath(resource),
+        query: toQueryParams(query),
+        headers: forwardedHeaders(request),
+      });
       const answer = await afterQuotaClaim(request, read);
       setNextPageLink(request, response, query, answer);
       relay(response, answer);
@@ -59,7 +68,9 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       errors: [{ status: 404, description: 'No such record' }],
     })
     async get(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-      const read = this.upstreams.get(definition.upstream).call({ method: 'GET', path: recordPath(resource, id), headers: forwardedHeaders(request) });
+      const read = this.upstreams
+        .get(definition.upstream)
+        .call({ method: 'GET', path: recordPath(resource, id), headers: forwardedHeaders(request) });
       relay(response, await afterQuotaClaim(request, read));
     }
 
@@ -73,7 +84,10 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       admin: true,
       ok: { status: 200, type: definition.record, description: 'The updated record' },
       errors: [
-        { status: 400, description: 'Invalid body, unknown field, impossible date (e.g. 2026-02-30), or a body nested too deep' },
+        {
+          status: 400,
+          description: 'Invalid body, unknown field, impossible date (e.g. 2026-02-30), or a body nested too deep',
+        },
         { status: 404, description: 'No such record' },
       ],
     })
@@ -115,6 +129,8 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     }
   }
 
-  Object.defineProperty(RecordsProxyController, 'name', { value: `${resource.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}ProxyController` });
+  Object.defineProperty(RecordsProxyController, 'name', {
+    value: `${resource.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}ProxyController`,
+  });
   return RecordsProxyController;
 }

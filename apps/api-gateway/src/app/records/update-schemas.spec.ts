@@ -29,11 +29,16 @@ describe('update bodies in OpenAPI', () => {
         merchant: { type: 'string', maxLength: 256 },
       },
     });
-    expect(Object.keys((schemas['TransactionUpdateDto'] as { properties: object }).properties).sort()).toEqual(
-      ['category', 'merchant', 'paymentMethod', 'status'],
-    );
+    expect(Object.keys((schemas['TransactionUpdateDto'] as { properties: object }).properties).sort()).toEqual([
+      'category',
+      'merchant',
+      'paymentMethod',
+      'status',
+    ]);
     expect(schemas['SocialPostUpdateDto']).toMatchObject({ properties: { likes: { type: 'integer', minimum: 0 } } });
-    expect(schemas['NetworkLogUpdateDto']).toMatchObject({ properties: { severity: { type: 'string', maxLength: 32 } } });
+    expect(schemas['NetworkLogUpdateDto']).toMatchObject({
+      properties: { severity: { type: 'string', maxLength: 32 } },
+    });
     expect((schemas['TransactionUpdateDto'] as { required?: string[] }).required).toBeUndefined();
   });
 });

@@ -1,4 +1,9 @@
-import { BadGatewayException, GatewayTimeoutException, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  GatewayTimeoutException,
+  HttpException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { interpretUpstreamAnswer, upstreamFailure } from './upstream-answer';
 
 function networkError(code: string): Error {
@@ -17,7 +22,10 @@ function statusOf(thrown: () => unknown): number {
 describe(interpretUpstreamAnswer.name, () => {
   it('relays 2xx and 4xx JSON answers as they are', () => {
     expect(interpretUpstreamAnswer('svc', 200, '{"items":[]}')).toEqual({ status: 200, body: { items: [] } });
-    expect(interpretUpstreamAnswer('svc', 404, '{"statusCode":404,"message":"nope"}')).toEqual({ status: 404, body: { statusCode: 404, message: 'nope' } });
+    expect(interpretUpstreamAnswer('svc', 404, '{"statusCode":404,"message":"nope"}')).toEqual({
+      status: 404,
+      body: { statusCode: 404, message: 'nope' },
+    });
     expect(interpretUpstreamAnswer('svc', 400, '{"error":"invalid_grant"}').body).toEqual({ error: 'invalid_grant' });
   });
 
@@ -26,7 +34,9 @@ describe(interpretUpstreamAnswer.name, () => {
   });
 
   it('keeps a 503 a 503 with the upstream message', () => {
-    expect(() => interpretUpstreamAnswer('svc', 503, '{"message":"Kafka is unavailable"}')).toThrow(new ServiceUnavailableException('Kafka is unavailable'));
+    expect(() => interpretUpstreamAnswer('svc', 503, '{"message":"Kafka is unavailable"}')).toThrow(
+      new ServiceUnavailableException('Kafka is unavailable'),
+    );
   });
 
   it.each([
@@ -40,9 +50,12 @@ describe(interpretUpstreamAnswer.name, () => {
 });
 
 describe(upstreamFailure.name, () => {
-  it.each(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'UND_ERR_SOCKET'])('answers 503 when the connection fails with %s', (code) => {
-    expect(upstreamFailure('svc', networkError(code), 1000)).toBeInstanceOf(ServiceUnavailableException);
-  });
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'UND_ERR_SOCKET'])(
+    'answers 503 when the connection fails with %s',
+    (code) => {
+      expect(upstreamFailure('svc', networkError(code), 1000)).toBeInstanceOf(ServiceUnavailableException);
+    },
+  );
 
   it('answers 504 when the timeout fires', () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');

@@ -1,4 +1,9 @@
-import { BadGatewayException, GatewayTimeoutException, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  GatewayTimeoutException,
+  HttpException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 
 /** What an internal service answered, ready to relay: a status below 500 and a JSON body. */
 export interface UpstreamAnswer {

@@ -32,10 +32,18 @@ describe(UpstreamClient.name, () => {
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
         Object.assign(seen, { method: request.method, url: request.url, headers: request.headers, body });
-        response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' }).end('{"statusCode":429,"message":"later"}');
+        response
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
+          .end('{"statusCode":429,"message":"later"}');
       });
     });
-    const answer = await sut.call({ method: 'PUT', path: '/transactions/t%2F1', query: { a: 'x y' }, headers: { 'x-request-id': 'r-1' }, body: '{"é":1}' });
+    const answer = await sut.call({
+      method: 'PUT',
+      path: '/transactions/t%2F1',
+      query: { a: 'x y' },
+      headers: { 'x-request-id': 'r-1' },
+      body: '{"é":1}',
+    });
     expect(answer).toEqual({ status: 429, body: { statusCode: 429, message: 'later' }, retryAfter: '7' });
     expect(seen).toMatchObject({ method: 'PUT', url: '/transactions/t%2F1?a=x+y', body: '{"é":1}' });
     expect(seen.headers).toMatchObject({ 'x-request-id': 'r-1', accept: 'application/json', 'content-length': '8' });

@@ -63,7 +63,9 @@ export class UpstreamClient {
       return await this.request(url, call, deadline);
     } catch (error) {
       // A kept-alive connection the service closed just as it was reused: a read is safe to send again.
-      const stale = (error as { reusedSocket?: boolean; code?: string }).reusedSocket && (error as { code?: string }).code === 'ECONNRESET';
+      const stale =
+        (error as { reusedSocket?: boolean; code?: string }).reusedSocket &&
+        (error as { code?: string }).code === 'ECONNRESET';
       if (stale && call.method === 'GET' && Date.now() < deadline) return this.request(url, call, deadline);
       throw error;
     }
@@ -86,13 +88,20 @@ export class UpstreamClient {
       let timedOut = false;
       function fail(error: Error) {
         clearTimeout(timer);
-        reject(timedOut ? new UpstreamTimeout('no answer in time') : Object.assign(error, { reusedSocket: request.reusedSocket }));
+        reject(
+          timedOut
+            ? new UpstreamTimeout('no answer in time')
+            : Object.assign(error, { reusedSocket: request.reusedSocket }),
+        );
       }
       // The whole call, the body included, within the deadline.
-      const timer = setTimeout(() => {
-        timedOut = true;
-        request.destroy(new UpstreamTimeout('no answer in time'));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          timedOut = true;
+          request.destroy(new UpstreamTimeout('no answer in time'));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       request.on('error', fail);
       request.end(call.body);
     });

@@ -22,13 +22,18 @@ describe(forwardedHeaders.name, () => {
 
 describe(toQueryParams.name, () => {
   it('serialises the set fields of a validated query only', () => {
-    expect(toQueryParams({ limit: 10, customerId: 'c-1', cursor: undefined })).toEqual({ limit: '10', customerId: 'c-1' });
+    expect(toQueryParams({ limit: 10, customerId: 'c-1', cursor: undefined })).toEqual({
+      limit: '10',
+      customerId: 'c-1',
+    });
   });
 });
 
 describe(relay.name, () => {
   function relayed(answer: UpstreamAnswer) {
-    const sent: { status?: number; type?: string; text?: string; json?: unknown; headers: Record<string, unknown> } = { headers: {} };
+    const sent: { status?: number; type?: string; text?: string; json?: unknown; headers: Record<string, unknown> } = {
+      headers: {},
+    };
     const response = {
       req: { originalUrl: '/transactions/t-9?x=1' },
       setHeader: (name: string, value: unknown) => (sent.headers[name] = value),
@@ -57,7 +62,10 @@ describe(relay.name, () => {
   }
 
   it("relays a service's error as problem+json naming the path the client called", () => {
-    const sent = relayed({ status: 404, body: { statusCode: 404, message: 'no such record', error: 'NOT_FOUND', instance: '/internal/t-9' } });
+    const sent = relayed({
+      status: 404,
+      body: { statusCode: 404, message: 'no such record', error: 'NOT_FOUND', instance: '/internal/t-9' },
+    });
     expect(sent.status).toBe(404);
     expect(sent.type).toBe('application/problem+json');
     expect(JSON.parse(sent.text ?? '')).toEqual({

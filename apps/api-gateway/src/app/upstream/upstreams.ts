@@ -5,7 +5,12 @@ import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 import type { UpstreamAnswer } from './upstream-answer';
 import { UpstreamClient } from './upstream.client';
 
-export type UpstreamName = 'auth-service' | 'ingest-producer-service' | 'network-logs-consumer' | 'social-posts-consumer' | 'transactions-consumer';
+export type UpstreamName =
+  | 'auth-service'
+  | 'ingest-producer-service'
+  | 'network-logs-consumer'
+  | 'social-posts-consumer'
+  | 'transactions-consumer';
 
 /** The internal services the gateway forwards to. */
 @Injectable()
@@ -67,6 +72,10 @@ export function relay(response: Response, answer: UpstreamAnswer): void {
   if (answer.retryAfter !== undefined) response.setHeader('Retry-After', answer.retryAfter);
   if (answer.body === undefined) response.status(answer.status).end();
   else if (answer.status >= 400 && isErrorFields(answer.body)) {
-    sendProblem(response, { ...toProblem(answer.body, instanceOf(response.req)), status: answer.status, statusCode: answer.status });
+    sendProblem(response, {
+      ...toProblem(answer.body, instanceOf(response.req)),
+      status: answer.status,
+      statusCode: answer.status,
+    });
   } else response.status(answer.status).json(answer.body);
 }

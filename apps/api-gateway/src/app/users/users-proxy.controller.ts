@@ -23,15 +23,25 @@ export class UsersProxyController {
 
   @Get('me')
   @Authenticated()
-  @ApiAuthenticatedRoute({ operationId: 'getMe', summary: 'The caller: username, role and current quota', ok: { status: 200, type: MeDto, description: 'The caller' } })
+  @ApiAuthenticatedRoute({
+    operationId: 'getMe',
+    summary: 'The caller: username, role and current quota',
+    ok: { status: 200, type: MeDto, description: 'The caller' },
+  })
   async me(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const answer = await this.upstreams.get('auth-service').call({ method: 'GET', path: '/me', headers: withToken(request) });
+    const answer = await this.upstreams
+      .get('auth-service')
+      .call({ method: 'GET', path: '/me', headers: withToken(request) });
     if (answer.status !== 200) return relay(response, answer);
     // The quota figures are the ones QuotaGuard counted for this very request.
     const user = answer.body as UserDto;
     const quota = request.quota;
     if (!quota) throw new InternalServerErrorException('quota not counted');
-    const me: MeDto = { username: user.username, role: user.role, quota: { limit: quota.limit, remaining: quota.remaining, resetAt: quota.resetAt } };
+    const me: MeDto = {
+      username: user.username,
+      role: user.role,
+      quota: { limit: quota.limit, remaining: quota.remaining, resetAt: quota.resetAt },
+    };
     relay(response, { status: 200, body: me });
   }
 
@@ -58,7 +68,8 @@ export class UsersProxyController {
   @ApiAuthenticatedRoute({
     operationId: 'updateUserRole',
     summary: "Change a user's role",
-    description: "Takes effect on the user's next request: tokens carry the role they were signed with, but every request is checked against the account's current role (at most SESSION_CHECK_CACHE_SECONDS, default 2 s, later on other gateway replicas).",
+    description:
+      "Takes effect on the user's next request: tokens carry the role they were signed with, but every request is checked against the account's current role (at most SESSION_CHECK_CACHE_SECONDS, default 2 s, later on other gateway replicas).",
     admin: true,
     ok: { status: 200, type: UserDto, description: 'The updated user' },
     errors: [

@@ -26,7 +26,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     }
     const existing = await this.users.findByUsername(username);
     if (existing) {
-      if (existing.role !== 'admin') this.logger.warn({ username }, 'bootstrap admin exists with role user; left unchanged');
+      if (existing.role !== 'admin')
+        this.logger.warn({ username }, 'bootstrap admin exists with role user; left unchanged');
       return;
     }
     try {

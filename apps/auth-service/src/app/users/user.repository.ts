@@ -27,7 +27,14 @@ export class UserRepository {
 
   /** Creates missing indexes one by one (FerretDB 1.24 drops the connection on a repeated one). */
   async ensureIndexes(): Promise<void> {
-    const existing = new Set((await this.collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string));
+    const existing = new Set(
+      (
+        await this.collection
+          .listIndexes()
+          .toArray()
+          .catch(() => [])
+      ).map((index) => index['name'] as string),
+    );
     const wanted: IndexDescription[] = [
       { key: { usernameKey: 1 }, name: 'username_key', unique: true },
       { key: { role: 1 }, name: 'role' },

@@ -22,7 +22,11 @@ export class UsersController {
 
   @Patch('users/:username')
   @Roles('admin')
-  setRole(@Param('username') username: string, @Body() body: UpdateRoleDto, @CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
+  setRole(
+    @Param('username') username: string,
+    @Body() body: UpdateRoleDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<UserDto> {
     return this.users.setRole(username, body.role, user.username);
   }
 }

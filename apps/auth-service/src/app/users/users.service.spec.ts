@@ -6,7 +6,15 @@ import { UsersService } from './users.service';
 
 function user(username: string, role: UserDocument['role']): UserDocument {
   const at = new Date('2026-11-24T10:00:00Z');
-  return { _id: `id-${username}`, username, usernameKey: username.toLowerCase(), role, passwordHash: 'h', createdAt: at, updatedAt: at };
+  return {
+    _id: `id-${username}`,
+    username,
+    usernameKey: username.toLowerCase(),
+    role,
+    passwordHash: 'h',
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 describe(UsersService.name, () => {
@@ -26,7 +34,10 @@ describe(UsersService.name, () => {
       return found ?? null;
     },
     list: async (limit: number, after?: string) =>
-      [...users.values()].sort((a, b) => a.usernameKey.localeCompare(b.usernameKey)).filter((u) => !after || u.usernameKey > after).slice(0, limit),
+      [...users.values()]
+        .sort((a, b) => a.usernameKey.localeCompare(b.usernameKey))
+        .filter((u) => !after || u.usernameKey > after)
+        .slice(0, limit),
   } as unknown as UserRepository;
   const hasher = { hash: async (password: string) => `hashed:${password}` } as PasswordHasher;
   const logger = { setContext: () => undefined, info: () => undefined } as unknown as PinoLogger;

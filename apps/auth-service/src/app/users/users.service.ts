@@ -40,7 +40,10 @@ export class UsersService {
     const found = await this.users.list(limit + 1, after);
     const items = found.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(toUserDto), nextCursor: found.length > limit && last ? encodeUserCursor(last.usernameKey) : null };
+    return {
+      items: items.map(toUserDto),
+      nextCursor: found.length > limit && last ? encodeUserCursor(last.usernameKey) : null,
+    };
   }
 
   /** Changes a role; the last admin cannot be demoted, so the platform always keeps one. */

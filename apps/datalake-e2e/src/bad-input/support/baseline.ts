@@ -82,7 +82,9 @@ export async function storeBaseline(gateway: string, adminBearer: string): Promi
 export async function rereadBaseline(gateway: string, adminBearer: string, baseline: Baseline) {
   return Promise.all(
     baseline.records.map(async (record) => {
-      const answer = await call(gateway, `/${record.resource}/${encodeURIComponent(record.id)}`, { token: adminBearer });
+      const answer = await call(gateway, `/${record.resource}/${encodeURIComponent(record.id)}`, {
+        token: adminBearer,
+      });
       return { resource: record.resource, id: record.id, status: answer.status, body: answer.body };
     }),
   );

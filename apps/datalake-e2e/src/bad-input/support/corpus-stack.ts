@@ -24,7 +24,9 @@ export async function adminToken(stack: Stack): Promise<string> {
 export async function readiness(stack: Stack): Promise<Record<string, number>> {
   const entries = await Promise.all(
     [...stack.services.keys()].map(async (app) => {
-      const answer = await fetch(`${stack.url(app)}/health/ready`, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+      const answer = await fetch(`${stack.url(app)}/health/ready`, { signal: AbortSignal.timeout(10_000) }).catch(
+        () => undefined,
+      );
       return [app, answer?.status ?? 0] as const;
     }),
   );
@@ -37,15 +39,21 @@ export function allReady(stack: Stack): Record<string, number> {
 
 /** Every item of a listing through the gateway (follows nextCursor). */
 // Records are compared whole; `any` keeps the field access short.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function listAll(gateway: string, adminBearer: string, resource: string, query: Record<string, string>): Promise<any[]> {
+export async function listAll(
+  gateway: string,
+  adminBearer: string,
+  resource: string,
+  query: Record<string, string>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<any[]> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const items: any[] = [];
   let cursor: string | null = null;
   do {
     const params = new URLSearchParams({ ...query, limit: '500', ...(cursor ? { cursor } : {}) });
     const answer = await call(gateway, `/${resource}?${params}`, { token: adminBearer });
-    if (answer.status !== 200) throw new Error(`GET /${resource}?${params}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200)
+      throw new Error(`GET /${resource}?${params}: ${answer.status} ${JSON.stringify(answer.body)}`);
     items.push(...answer.body.items);
     cursor = answer.body.nextCursor;
   } while (cursor);

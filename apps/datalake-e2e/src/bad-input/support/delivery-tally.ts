@@ -19,7 +19,9 @@ export interface DeliveryTally {
  * Lost = acknowledged records that are not stored (HTTP), or, where the input was handed over
  * without a per-record answer (inbox, syslog, raw Kafka), sent records neither stored nor refused.
  */
-export function tally(input: Omit<DeliveryTally, 'lost'> & { handedOver: boolean; storedOfAcknowledged?: number }): DeliveryTally {
+export function tally(
+  input: Omit<DeliveryTally, 'lost'> & { handedOver: boolean; storedOfAcknowledged?: number },
+): DeliveryTally {
   const { handedOver, storedOfAcknowledged, ...figures } = input;
   const lost = handedOver
     ? Math.max(0, figures.sent - figures.stored - figures.refused)
@@ -29,14 +31,21 @@ export function tally(input: Omit<DeliveryTally, 'lost'> & { handedOver: boolean
 
 export function formatTallies(tallies: readonly DeliveryTally[]): string {
   const header = ['step', 'sent', 'acknowledged', 'stored', 'refused', 'duplicates', 'lost', 'recovery s'];
-  const rows = tallies.map((t) => [t.step, t.sent, t.acknowledged, t.stored, t.refused, t.duplicates, t.lost, t.recoverySeconds.toFixed(1)].map(String));
+  const rows = tallies.map((t) =>
+    [t.step, t.sent, t.acknowledged, t.stored, t.refused, t.duplicates, t.lost, t.recoverySeconds.toFixed(1)].map(
+      String,
+    ),
+  );
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
 /** Records counted once per identity; extra copies are duplicates. */
-export function countCopies<T>(items: readonly T[], identity: (item: T) => string): { distinct: number; duplicates: number } {
+export function countCopies<T>(
+  items: readonly T[],
+  identity: (item: T) => string,
+): { distinct: number; duplicates: number } {
   const seen = new Set(items.map(identity));
   return { distinct: seen.size, duplicates: items.length - seen.size };
 }

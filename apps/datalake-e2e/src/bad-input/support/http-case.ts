@@ -47,22 +47,38 @@ const statuses = (status: number | readonly number[]) => (typeof status === 'num
 function problemDetailsProblems(answer: ApiAnswer): string[] {
   const problems: string[] = [];
   const contentType = answer.headers.get('content-type') ?? '';
-  if (!contentType.startsWith('application/problem+json')) problems.push(`error content-type ${JSON.stringify(contentType)}, documented application/problem+json`);
+  if (!contentType.startsWith('application/problem+json'))
+    problems.push(`error content-type ${JSON.stringify(contentType)}, documented application/problem+json`);
   const body = (answer.body ?? {}) as Record<string, unknown>;
-  const wellFormed = typeof body['type'] === 'string' && typeof body['title'] === 'string' && body['status'] === answer.status && typeof body['detail'] === 'string' && typeof body['instance'] === 'string';
-  if (!wellFormed) problems.push(`error body lacks the problem details members type, title, status, detail, instance: ${JSON.stringify(body).slice(0, 300)}`);
+  const wellFormed =
+    typeof body['type'] === 'string' &&
+    typeof body['title'] === 'string' &&
+    body['status'] === answer.status &&
+    typeof body['detail'] === 'string' &&
+    typeof body['instance'] === 'string';
+  if (!wellFormed)
+    problems.push(
+      `error body lacks the problem details members type, title, status, detail, instance: ${JSON.stringify(body).slice(0, 300)}`,
+    );
   return problems;
 }
 
 /** Compares an answer with the case's documented one; returns what differs (empty = as documented). */
-export function httpProblems(expectation: HttpExpectation, answer: ApiAnswer, logAfter: string, request: HttpRequest): string[] {
+export function httpProblems(
+  expectation: HttpExpectation,
+  answer: ApiAnswer,
+  logAfter: string,
+  request: HttpRequest,
+): string[] {
   const problems: string[] = [];
   const allowed = statuses(expectation.status);
   const shown = `${answer.status} ${typeof answer.body === 'string' ? answer.body.slice(0, 300) : JSON.stringify(answer.body)?.slice(0, 300)}`;
-  if (!allowed.includes(answer.status)) problems.push(`status ${answer.status}, documented ${allowed.join(' or ')}: ${shown}`);
+  if (!allowed.includes(answer.status))
+    problems.push(`status ${answer.status}, documented ${allowed.join(' or ')}: ${shown}`);
   if (answer.status >= 500) problems.push(`server error: ${shown}`);
   if (expectation.oauthError !== undefined) {
-    if (answer.body?.error !== expectation.oauthError) problems.push(`OAuth error ${JSON.stringify(answer.body)}, documented {"error":"${expectation.oauthError}"}`);
+    if (answer.body?.error !== expectation.oauthError)
+      problems.push(`OAuth error ${JSON.stringify(answer.body)}, documented {"error":"${expectation.oauthError}"}`);
   } else if (answer.status >= 400 && !expectation.noJsonBody) {
     const body = answer.body as { statusCode?: unknown; message?: unknown } | undefined;
     if (typeof body !== 'object' || body === null || body.statusCode !== answer.status || body.message === undefined) {
@@ -75,16 +91,20 @@ export function httpProblems(expectation: HttpExpectation, answer: ApiAnswer, lo
   if (expectation.ingest && answer.status === 202) {
     const { accepted, rejected, errors } = expectation.ingest;
     if (answer.body?.accepted !== accepted || answer.body?.rejected !== rejected) {
-      problems.push(`accepted ${answer.body?.accepted} / rejected ${answer.body?.rejected}, documented ${accepted} / ${rejected}: ${shown}`);
+      problems.push(
+        `accepted ${answer.body?.accepted} / rejected ${answer.body?.rejected}, documented ${accepted} / ${rejected}: ${shown}`,
+      );
     }
     (errors ?? []).forEach((pattern, i) => {
       const message = answer.body?.errors?.[i]?.message;
-      if (typeof message !== 'string' || !pattern.test(message)) problems.push(`errors[${i}].message ${JSON.stringify(message)} does not match ${pattern}`);
+      if (typeof message !== 'string' || !pattern.test(message))
+        problems.push(`errors[${i}].message ${JSON.stringify(message)} does not match ${pattern}`);
     });
   }
   if (expectation.logMustNotContain) {
     const secret = expectation.logMustNotContain(request);
-    if (secret && logAfter.includes(secret)) problems.push('the gateway log contains the credential sent in the request');
+    if (secret && logAfter.includes(secret))
+      problems.push('the gateway log contains the credential sent in the request');
   }
   return problems;
 }

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -50,7 +59,9 @@ function observe(inboxDir: string, drop: InboxDrop): InboxObservation {
     const sub = join(dir, outcome);
     const names = existsSync(sub) ? readdirSync(sub) : [];
     const stem = drop.name.replace(/\.[^.]+$/, '');
-    const moved = names.find((name) => name === drop.name || (name.startsWith(`${stem}.`) && !/\.(report|error)\.json$/.test(name)));
+    const moved = names.find(
+      (name) => name === drop.name || (name.startsWith(`${stem}.`) && !/\.(report|error)\.json$/.test(name)),
+    );
     if (moved) {
       const movedTo = join(sub, moved);
       const reportPath = [`${movedTo}.report.json`, `${movedTo}.error.json`].find((path) => existsSync(path));
@@ -64,7 +75,12 @@ function observe(inboxDir: string, drop: InboxDrop): InboxObservation {
  * Drops every case's file at once, then waits until each one expected to leave the inbox has left
  * it (with its report, when one is documented) or the time is up.
  */
-export async function dropAndWait(inboxDir: string, tag: string, cases: readonly InboxCase[], timeoutMs: number): Promise<Map<string, InboxObservation>> {
+export async function dropAndWait(
+  inboxDir: string,
+  tag: string,
+  cases: readonly InboxCase[],
+  timeoutMs: number,
+): Promise<Map<string, InboxObservation>> {
   const drops = new Map(cases.map((testCase) => [testCase.id, testCase.drop(tag)]));
   for (const drop of drops.values()) dropFile(inboxDir, drop);
   const deadline = Date.now() + timeoutMs;
@@ -98,7 +114,8 @@ export function dlqCodeProblems(expected: readonly (string | readonly string[])[
     else left.splice(at, 1);
   }
   const problems: string[] = [];
-  if (missing.length > 0) problems.push(`DLQ entries missing: ${missing.join(', ')} (found: ${actual.join(', ') || 'none'})`);
+  if (missing.length > 0)
+    problems.push(`DLQ entries missing: ${missing.join(', ')} (found: ${actual.join(', ') || 'none'})`);
   if (left.length > 0) problems.push(`unexpected DLQ entries: ${left.join(', ')}`);
   return problems;
 }
@@ -115,13 +132,16 @@ export function inboxProblems(expectation: InboxExpectation, facts: InboxFacts):
   const problems: string[] = [];
   const { observation } = facts;
   if (!expectation.outcome.includes(observation.outcome as InboxOutcome)) {
-    problems.push(`file is ${observation.outcome}, documented: ${expectation.outcome.join(' or ')}${observation.reportText ? `; report: ${observation.reportText.slice(0, 400)}` : ''}`);
+    problems.push(
+      `file is ${observation.outcome}, documented: ${expectation.outcome.join(' or ')}${observation.reportText ? `; report: ${observation.reportText.slice(0, 400)}` : ''}`,
+    );
   }
   if (expectation.report) {
     if (observation.reportText === undefined) problems.push('no report beside the file');
     else {
       const report = observation.reportText;
-      if (!report.includes(observation.drop.name)) problems.push(`the report does not name the file ${observation.drop.name}`);
+      if (!report.includes(observation.drop.name))
+        problems.push(`the report does not name the file ${observation.drop.name}`);
       for (const pattern of expectation.reportMatches ?? []) {
         if (!pattern.test(report)) problems.push(`the report does not match ${pattern}: ${report.slice(0, 400)}`);
       }
@@ -135,7 +155,9 @@ export function inboxProblems(expectation: InboxExpectation, facts: InboxFacts):
   }
   if (expectation.dlqCodes) problems.push(...dlqCodeProblems(expectation.dlqCodes, facts.dlqCodes));
   if (expectation.logLine) {
-    const line = facts.ingestLog.split('\n').find((text) => text.includes(observation.drop.name) && expectation.logLine?.test(text));
+    const line = facts.ingestLog
+      .split('\n')
+      .find((text) => text.includes(observation.drop.name) && expectation.logLine?.test(text));
     if (!line) problems.push(`no ingest log line about ${observation.drop.name} matching ${expectation.logLine}`);
   }
   return problems;

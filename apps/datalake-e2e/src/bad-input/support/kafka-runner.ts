@@ -15,12 +15,24 @@ const FOLLOWERS = {
   transactions: (id: string) => ({
     resource: 'transactions',
     query: { transactionId: id },
-    value: { transactionId: id, customerId: `${id}-cust`, amount: '1.00', currency: 'usd', timestamp: '2026-11-24T10:00:00Z' },
+    value: {
+      transactionId: id,
+      customerId: `${id}-cust`,
+      amount: '1.00',
+      currency: 'usd',
+      timestamp: '2026-11-24T10:00:00Z',
+    },
   }),
   social_posts: (id: string) => ({
     resource: 'social-posts',
     query: { postId: id },
-    value: { postId: id, platform: 'mastodon', author: 'corpus', content: 'after a bad message', timestamp: '2026-11-24T10:00:00Z' },
+    value: {
+      postId: id,
+      platform: 'mastodon',
+      author: 'corpus',
+      content: 'after a bad message',
+      timestamp: '2026-11-24T10:00:00Z',
+    },
   }),
   network_logs: (id: string) => ({
     resource: 'network-logs',
@@ -44,7 +56,12 @@ export interface KafkaFacts {
 const keyOf = (tag: string, testCase: KafkaCase) => `${tag}-${testCase.id}`;
 
 /** Records matching a listing query; a failed lookup (a stalled service) counts 0 and is noted on the case. */
-async function countStored(ctx: RunnerContext, resource: string, query: Record<string, string>, fact: KafkaFacts): Promise<number> {
+async function countStored(
+  ctx: RunnerContext,
+  resource: string,
+  query: Record<string, string>,
+  fact: KafkaFacts,
+): Promise<number> {
   try {
     return (await listAll(ctx.gateway, ctx.admin, resource, query)).length;
   } catch (error) {
@@ -57,7 +74,11 @@ async function countStored(ctx: RunnerContext, resource: string, query: Record<s
  * Sends each case's raw message, then a valid message with the same key, and waits until every
  * case has its dead letter and its follower is stored, or the time is up.
  */
-export async function sendKafkaCases(ctx: RunnerContext, cases: readonly KafkaCase[], timeoutMs: number): Promise<Map<string, KafkaFacts>> {
+export async function sendKafkaCases(
+  ctx: RunnerContext,
+  cases: readonly KafkaCase[],
+  timeoutMs: number,
+): Promise<Map<string, KafkaFacts>> {
   const facts = new Map<string, KafkaFacts>();
   for (const testCase of cases) {
     const key = keyOf(ctx.tag, testCase);
@@ -107,17 +128,21 @@ export function kafkaProblems(expectation: KafkaExpectation, facts: KafkaFacts):
   const letter = facts.letters[0];
   if (letter) {
     const code = KafkaTap.errorCodeOf(letter);
-    if (!code || !expectation.dlqCode.includes(code)) problems.push(`x-dlq-error-code ${code}, documented ${expectation.dlqCode.join(' or ')}`);
+    if (!code || !expectation.dlqCode.includes(code))
+      problems.push(`x-dlq-error-code ${code}, documented ${expectation.dlqCode.join(' or ')}`);
     for (const [header, pattern] of Object.entries(expectation.headers ?? {})) {
       const value = letter.headers[header];
-      if (value === undefined || !pattern.test(value)) problems.push(`DLQ header ${header} is ${JSON.stringify(value)}, documented ${pattern}`);
+      if (value === undefined || !pattern.test(value))
+        problems.push(`DLQ header ${header} is ${JSON.stringify(value)}, documented ${pattern}`);
     }
     if (expectation.maxDlqValueBytes !== undefined && letter.valueBytes > expectation.maxDlqValueBytes) {
       problems.push(`DLQ copy holds ${letter.valueBytes} bytes, at most ${expectation.maxDlqValueBytes} documented`);
     }
   }
   if (!facts.followerStored) {
-    problems.push(`the valid message sent after it (same key, same partition) was not stored${facts.lookupError ? ` (last lookup: ${facts.lookupError})` : ''}`);
+    problems.push(
+      `the valid message sent after it (same key, same partition) was not stored${facts.lookupError ? ` (last lookup: ${facts.lookupError})` : ''}`,
+    );
   }
   if (facts.storedUnderKey > 0) problems.push(`the refused record was stored (${facts.storedUnderKey} found)`);
   return problems;

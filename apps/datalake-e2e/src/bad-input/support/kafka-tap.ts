@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createKafkaClient, PlainProducer, silentLogger, TopicReader, type KafkaClient, type PlainRecord, type RecordHeaders } from '@datalake/kafka-core';
+import {
+  createKafkaClient,
+  PlainProducer,
+  silentLogger,
+  TopicReader,
+  type KafkaClient,
+  type PlainRecord,
+  type RecordHeaders,
+} from '@datalake/kafka-core';
 import { DLQ_HEADERS, dlqTopicOf } from '@datalake/kafka-schemas';
 
 /** A message read back from a dead-letter topic, headers decoded to text. */
@@ -38,7 +46,11 @@ export class KafkaTap {
     brokers: string[],
     private readonly topicPrefix: string,
   ) {
-    this.kafka = createKafkaClient({ clientId: `bad-input-${randomBytes(3).toString('hex')}`, brokers, logger: silentLogger });
+    this.kafka = createKafkaClient({
+      clientId: `bad-input-${randomBytes(3).toString('hex')}`,
+      brokers,
+      logger: silentLogger,
+    });
   }
 
   topic(name: string): string {

@@ -9,7 +9,9 @@ export async function sendSyslog(port: number, sends: readonly SyslogSend[]): Pr
     let sent = 0;
     for (const item of sends) {
       if (item.transport === 'udp') {
-        await new Promise<void>((resolve, reject) => udp.send(item.payload, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          udp.send(item.payload, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+        );
         // A short pause every few datagrams: the test measures the service, not the kernel's buffer.
         if (++sent % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       } else {
@@ -26,7 +28,9 @@ function sendTcp(port: number, payload: Buffer): Promise<void> {
     const socket = connect({ port, host: '127.0.0.1' }, () => socket.end(payload));
     socket.setTimeout(30_000, () => socket.destroy(new Error('syslog TCP send timed out')));
     // The server may close first (it refused the frame): that is its answer, not a test failure.
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve() : reject(error)));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve() : reject(error),
+    );
     socket.on('close', () => resolve());
   });
 }

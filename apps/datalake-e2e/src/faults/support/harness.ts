@@ -1,6 +1,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { committedOffsets, createKafkaClient, PlainProducer, silentLogger, topicEndOffsets, type KafkaClient } from '@datalake/kafka-core';
+import {
+  committedOffsets,
+  createKafkaClient,
+  PlainProducer,
+  silentLogger,
+  topicEndOffsets,
+  type KafkaClient,
+} from '@datalake/kafka-core';
 import { MongoClient } from 'mongodb';
 import {
   getTestInfra,
@@ -153,7 +160,9 @@ export class FaultStack {
     const acknowledged: string[] = [];
     try {
       for (let start = 0; start < count; start += batchSize) {
-        const records = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => transaction(run, start + i));
+        const records = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) =>
+          transaction(run, start + i),
+        );
         await producer.send(
           this.topic,
           records.map((record) => ({ key: record['transactionId'] as string, value: JSON.stringify(record) })),
@@ -168,7 +177,10 @@ export class FaultStack {
 
   /** Committed offset and end offset per partition of the stack's transactions topic. */
   async partitionProgress(): Promise<{ partition: number; committed: number; end: number }[]> {
-    const [ends, committed] = await Promise.all([topicEndOffsets(this.kafka, this.topic), committedOffsets(this.kafka, this.groupId, this.topic)]);
+    const [ends, committed] = await Promise.all([
+      topicEndOffsets(this.kafka, this.topic),
+      committedOffsets(this.kafka, this.groupId, this.topic),
+    ]);
     return ends
       .map(({ partition, high }) => {
         const offset = Number(committed.find((p) => p.partition === partition)?.offset ?? -1);
@@ -205,7 +217,8 @@ export class FaultStack {
     for (;;) {
       const progress = await this.partitionProgress().catch(() => []);
       const drained = progress.length > 0 && progress.every((p) => p.committed >= p.end);
-      if (drained || Date.now() > deadline) return tallyDelivery(acknowledged, await this.store.naturalKeys(`${this.run}-`));
+      if (drained || Date.now() > deadline)
+        return tallyDelivery(acknowledged, await this.store.naturalKeys(`${this.run}-`));
       await sleep(1000);
     }
   }
@@ -227,11 +240,12 @@ export class FaultStack {
    * shutdown (seen: a consumer replacing a redelivered batch) cannot hang the suite.
    */
   async stop(): Promise<void> {
-    await Promise.all([...this.extras, ...this.stack.services.values()].map((service) => stopWithin(service, SHUTDOWN_GRACE_MS)));
+    await Promise.all(
+      [...this.extras, ...this.stack.services.values()].map((service) => stopWithin(service, SHUTDOWN_GRACE_MS)),
+    );
     await this.stack.stop();
     await this.store.close();
   }
-
 }
 
 /** Reads the transactions store directly: counts and natural keys. Short timeouts, for outages. */
@@ -278,7 +292,11 @@ export class StoreProbe {
 }
 
 /** Polls `done` every 500 ms; the seconds from `startedAt` until it held. Throws after the timeout. */
-export async function secondsUntil(done: () => Promise<boolean>, startedAt: number, timeoutMs = 180_000): Promise<number> {
+export async function secondsUntil(
+  done: () => Promise<boolean>,
+  startedAt: number,
+  timeoutMs = 180_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`no progress within ${timeoutMs / 1000} s`);
@@ -290,7 +308,14 @@ export async function secondsUntil(done: () => Promise<boolean>, startedAt: numb
 /** The row of a scenario from its figures; lost and duplicates come from the tally. */
 export function rowOf(
   scenario: string,
-  figures: { sent: number; acknowledged: number; tally: DeliveryTally; recoverySeconds: number | null; startedAt: number; notes?: string },
+  figures: {
+    sent: number;
+    acknowledged: number;
+    tally: DeliveryTally;
+    recoverySeconds: number | null;
+    startedAt: number;
+    notes?: string;
+  },
 ): FaultRow {
   return {
     scenario,
@@ -310,7 +335,11 @@ export function rowOf(
  * bounded. When every sent record was acknowledged, the store holds exactly those; otherwise
  * records of unacknowledged requests may or may not be stored, but nothing that was never sent.
  */
-export function expectDeliveryGoals(row: FaultRow, tally: DeliveryTally, recoveryBoundSeconds = RECOVERY_BOUND_SECONDS): void {
+export function expectDeliveryGoals(
+  row: FaultRow,
+  tally: DeliveryTally,
+  recoveryBoundSeconds = RECOVERY_BOUND_SECONDS,
+): void {
   expect({ lost: row.lost, lostSample: tally.lostSample }).toEqual({ lost: 0, lostSample: [] });
   expect(row.duplicates).toBe(0);
   if (row.acknowledged === row.sent) expect(row.stored).toBe(row.acknowledged);

@@ -48,7 +48,9 @@ export class HttpLoad {
 
   /** Seconds from `since` to the first 202 of a request started after it, or undefined. */
   firstAcceptedAfter(since: number): number | undefined {
-    const accepted = this.outcomes.filter((o) => o.status === 202 && o.startedAt >= since).map((o) => o.startedAt + o.elapsedMs);
+    const accepted = this.outcomes
+      .filter((o) => o.status === 202 && o.startedAt >= since)
+      .map((o) => o.startedAt + o.elapsedMs);
     return accepted.length ? (Math.min(...accepted) - since) / 1000 : undefined;
   }
 
@@ -96,9 +98,12 @@ export class HttpLoad {
       } catch {
         // not JSON: kept as the message
       }
-      if (response.status !== 202) return { ...base, elapsedMs, status: response.status, message: body.message ?? text.slice(0, 200) };
+      if (response.status !== 202)
+        return { ...base, elapsedMs, status: response.status, message: body.message ?? text.slice(0, 200) };
       const refused = new Set((body.errors ?? []).map((error) => error.index));
-      const acknowledgedKeys = records.filter((_, i) => !refused.has(i)).map((record) => record['transactionId'] as string);
+      const acknowledgedKeys = records
+        .filter((_, i) => !refused.has(i))
+        .map((record) => record['transactionId'] as string);
       return { ...base, elapsedMs, status: 202, acknowledgedKeys };
     } catch (error) {
       const hung = (error as Error).name === 'TimeoutError';

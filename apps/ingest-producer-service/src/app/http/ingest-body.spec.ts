@@ -21,7 +21,10 @@ describe('parseIngestBody', () => {
     const records = parseIngestBody(`{"a":1}\n${deep}\n${big}\n{"a":4}`, 'application/x-ndjson');
     expect(records).toHaveLength(4);
     expect(records[1]).toMatchObject({ code: 'TOO_DEEP', message: expect.stringMatching(/^line 2: .*deeper than 32/) });
-    expect(records[2]).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/^line 3: value is \d+ bytes/) });
+    expect(records[2]).toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringMatching(/^line 3: value is \d+ bytes/),
+    });
     expect(records[3]).toEqual({ a: 4 });
   });
 

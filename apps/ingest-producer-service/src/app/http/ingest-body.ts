@@ -14,7 +14,8 @@ export function parseIngestBody(body: unknown, contentType: string | undefined):
       if (line.trim() === '') return;
       const parsed = parseJsonWithLimits(line);
       if (parsed.ok) records.push(parsed.value);
-      else if (parsed.error.code === 'INVALID_JSON') records.push(new UnparseableRecord(`line ${lineIndex + 1} is not valid JSON`));
+      else if (parsed.error.code === 'INVALID_JSON')
+        records.push(new UnparseableRecord(`line ${lineIndex + 1} is not valid JSON`));
       else records.push(new UnparseableRecord(`line ${lineIndex + 1}: ${parsed.error.message}`, parsed.error.code));
     });
     return records;

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Param, ParseEnumPipe, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOperation,
+  ApiParam,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IngestResultDto } from '@datalake/dto';
 import { ALL_TOPICS, EVENT_HEADERS, type Topic } from '@datalake/kafka-schemas';
@@ -44,7 +51,9 @@ export class IngestController {
   ): Promise<IngestResultDto> {
     const records = parseIngestBody(body, contentType);
     const correlationId =
-      correlationHeader && CORRELATION_ID.test(correlationHeader) ? correlationHeader : String(request.id ?? randomUUID());
+      correlationHeader && CORRELATION_ID.test(correlationHeader)
+        ? correlationHeader
+        : String(request.id ?? randomUUID());
     request.res?.setHeader(EVENT_HEADERS.correlationId, correlationId);
     return this.ingestService.ingest(topic, records, { kind: 'http', name: 'api' }, correlationId);
   }

@@ -3,14 +3,18 @@ import { catalogueOf, mapTopics, optionalFieldsOf, requiredFieldsOf, type Topic 
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** Input fields of each topic's payload, from the topic catalogue; `required` ones must be columns. */
-export const TOPIC_FIELDS: Readonly<Record<Topic, { required: readonly string[]; optional: readonly string[] }>> = mapTopics(
-  (topic) => ({ required: requiredFieldsOf(catalogueOf(topic)), optional: optionalFieldsOf(catalogueOf(topic)) }),
-);
+export const TOPIC_FIELDS: Readonly<Record<Topic, { required: readonly string[]; optional: readonly string[] }>> =
+  mapTopics((topic) => ({
+    required: requiredFieldsOf(catalogueOf(topic)),
+    optional: optionalFieldsOf(catalogueOf(topic)),
+  }));
 
 /** Per topic: squashed column alias → field (the catalogue's `aliases`, e.g. `src_ip` → `sourceIp`). */
 const ALIASES: Readonly<Record<Topic, ReadonlyMap<string, string>>> = mapTopics(
   (topic) =>
-    new Map(catalogueOf(topic).fields.flatMap((field) => (field.aliases ?? []).map((alias) => [squash(alias), field.name]))),
+    new Map(
+      catalogueOf(topic).fields.flatMap((field) => (field.aliases ?? []).map((alias) => [squash(alias), field.name])),
+    ),
 );
 
 /**
@@ -36,7 +40,11 @@ export interface ColumnMapping {
  * Resolves a header row; `missing` names the required fields no column provides. `overrides`
  * (column → field, from configuration) wins over the name-based matching.
  */
-export function mapColumns(topic: Topic, header: readonly string[], overrides: Readonly<Record<string, string>> = {}): ColumnMapping {
+export function mapColumns(
+  topic: Topic,
+  header: readonly string[],
+  overrides: Readonly<Record<string, string>> = {},
+): ColumnMapping {
   const seen = new Set<string>();
   const ignored: string[] = [];
   const fields = header.map((column) => {
@@ -54,7 +62,10 @@ export function mapColumns(topic: Topic, header: readonly string[], overrides: R
 }
 
 /** Builds the input record of one row; empty cells are left out, as absent values. */
-export function rowToRecord(fields: readonly (string | undefined)[], values: readonly unknown[]): Record<string, unknown> {
+export function rowToRecord(
+  fields: readonly (string | undefined)[],
+  values: readonly unknown[],
+): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];

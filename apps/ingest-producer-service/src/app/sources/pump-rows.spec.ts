@@ -2,7 +2,12 @@ import { pumpRows, type PumpOptions } from './pump-rows';
 import type { ChunkResult } from './row-ingestor';
 import { emptyStats, type SourcePosition, type SourceRow } from './source-row';
 
-const row = (n: number): SourceRow => ({ record: { n }, raw: String(n), location: `line ${n}`, position: { rows: n, offset: n * 10 } });
+const row = (n: number): SourceRow => ({
+  record: { n },
+  raw: String(n),
+  location: `line ${n}`,
+  position: { rows: n, offset: n * 10 },
+});
 
 async function* rowsOf(count: number, failAfter?: number): AsyncGenerator<SourceRow> {
   for (let n = 1; n <= count; n++) {
@@ -24,7 +29,11 @@ function harness(options: { failChunk?: number } = {}) {
       if (chunks === options.failChunk) throw new Error('Kafka unavailable');
       produced.push(...rows.map((r) => (r.record as { n: number }).n));
       log.push(`ack ${rows.length}`);
-      return { produced: rows.length - 1, rejected: 1, rejections: [{ location: rows[0].location, code: 'INVALID_PAYLOAD', message: 'bad' }] };
+      return {
+        produced: rows.length - 1,
+        rejected: 1,
+        rejections: [{ location: rows[0].location, code: 'INVALID_PAYLOAD', message: 'bad' }],
+      };
     },
     commit: async (position) => {
       commits.push(position);

@@ -1,12 +1,24 @@
 import { RecordingProducer, silentLogger as logger } from './testing/recording-producer';
-import { EventProducer, KafkaUnavailableError, messageSize, ProduceFailedError, RECORD_BATCH_OVERHEAD_BYTES } from '@datalake/kafka-core';
+import {
+  EventProducer,
+  KafkaUnavailableError,
+  messageSize,
+  ProduceFailedError,
+  RECORD_BATCH_OVERHEAD_BYTES,
+} from '@datalake/kafka-core';
 import { DLQ_HEADERS, JSON_LIMITS, TOPICS } from '@datalake/kafka-schemas';
 import { IngestService } from '../ingest.service';
 import { UnparseableRecord } from '../unparseable-record';
 import { RowIngestor } from './row-ingestor';
 import type { SourceRow } from './source-row';
 
-const log = (host: string, extra: Record<string, unknown> = {}) => ({ timestamp: '2026-11-10T00:00:00Z', sourceIp: '10.1.1.1', host, message: 'm', ...extra });
+const log = (host: string, extra: Record<string, unknown> = {}) => ({
+  timestamp: '2026-11-10T00:00:00Z',
+  sourceIp: '10.1.1.1',
+  host,
+  message: 'm',
+  ...extra,
+});
 const rowOf = (n: number, record: unknown, raw = JSON.stringify(record)): SourceRow => ({
   record,
   raw,
@@ -43,8 +55,12 @@ describe(RowIngestor.name, () => {
     expect(rows[1].raw.startsWith(String(letter.value))).toBe(true);
   });
 
-  it('keeps a small bad row whole, with the reader\'s parse code', async () => {
-    const bad: SourceRow = { ...rowOf(1, new UnparseableRecord('line 1 has 3 fields, the header has 4')), raw: 'a,b,c', parseErrorCode: 'INVALID_CSV_ROW' };
+  it("keeps a small bad row whole, with the reader's parse code", async () => {
+    const bad: SourceRow = {
+      ...rowOf(1, new UnparseableRecord('line 1 has 3 fields, the header has 4')),
+      raw: 'a,b,c',
+      parseErrorCode: 'INVALID_CSV_ROW',
+    };
     await sut.ingestRows(TOPICS.networkLogs, { kind: 'file', name: 'f.csv' }, 'corr', [bad]);
     const [letter] = producer.sent[0].messages;
     expect(letter.value).toBe('a,b,c');
@@ -55,7 +71,9 @@ describe(RowIngestor.name, () => {
   it('fails the chunk as transient when Kafka took only part of it, so the checkpoint stays and nothing is dead-lettered', async () => {
     producer.failWith = (messages) => new ProduceFailedError('timed out', messages.length, 1, 1);
     const rows = [rowOf(1, log('a')), rowOf(2, log('b')), rowOf(3, { bad: true })];
-    await expect(sut.ingestRows(TOPICS.networkLogs, { kind: 'file', name: 'f' }, 'corr', rows)).rejects.toBeInstanceOf(KafkaUnavailableError);
+    await expect(sut.ingestRows(TOPICS.networkLogs, { kind: 'file', name: 'f' }, 'corr', rows)).rejects.toBeInstanceOf(
+      KafkaUnavailableError,
+    );
     expect(producer.sent).toHaveLength(0);
   });
 });

@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { EventProducer, KafkaUnavailableError, publishDeadLetters, type DeadLetter, type RecordHeaders } from '@datalake/kafka-core';
-import { DLQ_HEADERS, EVENT_HEADERS, type EventSource, type SchemaErrorCode, type Topic } from '@datalake/kafka-schemas';
+import {
+  EventProducer,
+  KafkaUnavailableError,
+  publishDeadLetters,
+  type DeadLetter,
+  type RecordHeaders,
+} from '@datalake/kafka-core';
+import {
+  DLQ_HEADERS,
+  EVENT_HEADERS,
+  type EventSource,
+  type SchemaErrorCode,
+  type Topic,
+} from '@datalake/kafka-schemas';
 import { IngestService } from '../ingest.service';
 import { UnparseableRecord } from '../unparseable-record';
 import type { SourceRow } from './source-row';
@@ -39,7 +51,12 @@ export class RowIngestor {
     private readonly producer: EventProducer,
   ) {}
 
-  async ingestRows(topic: Topic, source: EventSource, correlationId: string, rows: readonly SourceRow[]): Promise<ChunkResult> {
+  async ingestRows(
+    topic: Topic,
+    source: EventSource,
+    correlationId: string,
+    rows: readonly SourceRow[],
+  ): Promise<ChunkResult> {
     if (rows.length === 0) return { produced: 0, rejected: 0, rejections: [] };
     const result = await this.ingestService.ingest(
       topic,
@@ -49,27 +66,36 @@ export class RowIngestor {
     );
     const undelivered = (result.notStored ?? 0) + (result.outcomeUnknown ?? 0);
     if (undelivered > 0) {
-      throw new KafkaUnavailableError(`Kafka acknowledged ${result.accepted} of ${rows.length} rows; the chunk is produced again later`);
+      throw new KafkaUnavailableError(
+        `Kafka acknowledged ${result.accepted} of ${rows.length} rows; the chunk is produced again later`,
+      );
     }
     const rejections = result.errors.map(({ index, code, message }): RowRejection & { row: SourceRow } => {
       const row = rows[index];
-      return { row, location: row.location, code: row.record instanceof UnparseableRecord ? (row.parseErrorCode ?? code) : code, message };
+      return {
+        row,
+        location: row.location,
+        code: row.record instanceof UnparseableRecord ? (row.parseErrorCode ?? code) : code,
+        message,
+      };
     });
     // The reason headers are the core's (toDeadLetterMessage); the row says where it came from.
-    const letters = rejections.map(({ row, code, message }): DeadLetter => ({
-      message: {
-        key: source.name,
-        value: row.raw,
-        headers: {
-          [SOURCE_DLQ_HEADERS.source]: `${source.kind}:${source.name}`,
-          [SOURCE_DLQ_HEADERS.location]: row.location,
-          [EVENT_HEADERS.correlationId]: correlationId,
-          [EVENT_HEADERS.contentType]: 'text/plain; charset=utf-8',
-          ...excerptHeaders(row),
+    const letters = rejections.map(
+      ({ row, code, message }): DeadLetter => ({
+        message: {
+          key: source.name,
+          value: row.raw,
+          headers: {
+            [SOURCE_DLQ_HEADERS.source]: `${source.kind}:${source.name}`,
+            [SOURCE_DLQ_HEADERS.location]: row.location,
+            [EVENT_HEADERS.correlationId]: correlationId,
+            [EVENT_HEADERS.contentType]: 'text/plain; charset=utf-8',
+            ...excerptHeaders(row),
+          },
         },
-      },
-      error: { code, message },
-    }));
+        error: { code, message },
+      }),
+    );
     // Each copy is capped to the message limit, and the batch cut into requests by bytes: many
     // large bad rows still go through.
     await publishDeadLetters(this.producer, topic, letters);

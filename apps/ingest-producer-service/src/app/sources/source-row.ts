@@ -1,4 +1,3 @@
-
 /** Where a reader stands in its input; persisted as the checkpoint after Kafka acknowledged. */
 export interface SourcePosition {
   /** Data rows consumed so far, bad ones included. */

@@ -4,7 +4,8 @@ import { ROLES, type Role } from './role';
 /** The caller's request quota in the current window (the same figures as the X-RateLimit-* headers). */
 export class QuotaDto {
   @ApiProperty({ description: 'Requests allowed per window (QUOTA_PER_HOUR)', example: 100 }) limit!: number;
-  @ApiProperty({ description: 'Requests left in the current window, this one counted', example: 99 }) remaining!: number;
+  @ApiProperty({ description: 'Requests left in the current window, this one counted', example: 99 })
+  remaining!: number;
   @ApiProperty({ format: 'date-time', description: 'When the current window ends and the count starts again' })
   resetAt!: string;
 }

@@ -5,12 +5,20 @@ describe(parseTokenRequest.name, () => {
   const form = TOKEN_CONTENT_TYPE;
 
   it('accepts username and password with or without grant_type=password', () => {
-    expect(parseTokenRequest({ username: 'alice', password: 'secret-123' }, form)).toEqual({ ok: true, username: 'alice', password: 'secret-123' });
-    expect(parseTokenRequest({ grant_type: 'password', username: 'alice', password: 'p' }, `${form}; charset=UTF-8`)).toMatchObject({ ok: true });
+    expect(parseTokenRequest({ username: 'alice', password: 'secret-123' }, form)).toEqual({
+      ok: true,
+      username: 'alice',
+      password: 'secret-123',
+    });
+    expect(
+      parseTokenRequest({ grant_type: 'password', username: 'alice', password: 'p' }, `${form}; charset=UTF-8`),
+    ).toMatchObject({ ok: true });
   });
 
   it('ignores unknown parameters such as scope and client_id (RFC 6749 §3.1)', () => {
-    expect(parseTokenRequest({ username: 'a', password: 'p', scope: 'x', client_id: 'ui' }, form)).toMatchObject({ ok: true });
+    expect(parseTokenRequest({ username: 'a', password: 'p', scope: 'x', client_id: 'ui' }, form)).toMatchObject({
+      ok: true,
+    });
   });
 
   it.each([
@@ -24,12 +32,18 @@ describe(parseTokenRequest.name, () => {
   });
 
   it('answers invalid_request for a body that is not form-encoded', () => {
-    expect(parseTokenRequest({ username: 'a', password: 'p' }, 'application/json')).toEqual({ ok: false, error: 'invalid_request' });
+    expect(parseTokenRequest({ username: 'a', password: 'p' }, 'application/json')).toEqual({
+      ok: false,
+      error: 'invalid_request',
+    });
     expect(parseTokenRequest(undefined, undefined)).toEqual({ ok: false, error: 'invalid_request' });
   });
 
   it('answers unsupported_grant_type for another grant, before looking at the credentials', () => {
-    expect(parseTokenRequest({ grant_type: 'client_credentials' }, form)).toEqual({ ok: false, error: 'unsupported_grant_type' });
+    expect(parseTokenRequest({ grant_type: 'client_credentials' }, form)).toEqual({
+      ok: false,
+      error: 'unsupported_grant_type',
+    });
   });
 });
 

@@ -13,7 +13,10 @@ export const TOKEN_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 /** `POST /token` form fields (RFC 6749 §4.3.2), for OpenAPI; parsed by `parseTokenRequest`. */
 export class TokenRequestDto {
-  @ApiPropertyOptional({ enum: ['password'], description: 'Optional; anything but `password` is unsupported_grant_type' })
+  @ApiPropertyOptional({
+    enum: ['password'],
+    description: 'Optional; anything but `password` is unsupported_grant_type',
+  })
   grant_type?: string;
 
   @ApiProperty({ example: 'alice' }) username!: string;
@@ -30,9 +33,7 @@ export class OAuthErrorDto {
   @ApiProperty({ enum: Object.values(OAUTH_ERRORS) }) error!: OAuthErrorCode;
 }
 
-export type TokenRequestParse =
-  | { ok: true; username: string; password: string }
-  | { ok: false; error: OAuthErrorCode };
+export type TokenRequestParse = { ok: true; username: string; password: string } | { ok: false; error: OAuthErrorCode };
 
 const FIELDS = ['grant_type', 'username', 'password'] as const;
 
@@ -49,7 +50,8 @@ export function parseTokenRequest(body: unknown, contentType: string | undefined
   }
   const fields = body as Record<string, unknown>;
   for (const name of FIELDS) {
-    if (fields[name] !== undefined && typeof fields[name] !== 'string') return { ok: false, error: OAUTH_ERRORS.invalidRequest };
+    if (fields[name] !== undefined && typeof fields[name] !== 'string')
+      return { ok: false, error: OAUTH_ERRORS.invalidRequest };
   }
   const grantType = fields['grant_type'] as string | undefined;
   if (grantType !== undefined && grantType !== '' && grantType !== 'password') {

@@ -16,6 +16,10 @@ export class UserListQueryDto extends PageQueryDto {}
 
 export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items!: UserDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
   nextCursor!: string | null;
 }

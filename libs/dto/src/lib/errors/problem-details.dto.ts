@@ -12,12 +12,19 @@ export class FieldErrorDto {
  * before (DESIGN.md) kept beside them.
  */
 export class ProblemDetailsDto extends ErrorResponseDto {
-  @ApiProperty({ description: 'Problem type URI; `about:blank` = see the status code', example: 'about:blank' }) type!: string;
+  @ApiProperty({ description: 'Problem type URI; `about:blank` = see the status code', example: 'about:blank' })
+  type!: string;
   @ApiProperty({ description: 'Short summary: the HTTP status phrase', example: 'Bad Request' }) title!: string;
   @ApiProperty({ type: 'integer', description: 'HTTP status code (same as statusCode)', example: 400 }) status!: number;
-  @ApiProperty({ description: 'What went wrong here (the messages joined with "; ")', example: 'limit must not be greater than 500' })
+  @ApiProperty({
+    description: 'What went wrong here (the messages joined with "; ")',
+    example: 'limit must not be greater than 500',
+  })
   detail!: string;
   @ApiProperty({ description: 'The request path', example: '/transactions' }) instance!: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Validation failures: one entry per invalid field and rule' })
+  @ApiPropertyOptional({
+    type: [FieldErrorDto],
+    description: 'Validation failures: one entry per invalid field and rule',
+  })
   errors?: FieldErrorDto[];
 }

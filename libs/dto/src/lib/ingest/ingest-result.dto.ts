@@ -24,8 +24,11 @@ export class IngestErrorDto {
 export class IngestResultDto {
   @ApiProperty({ description: 'Records Kafka acknowledged (stored); exactly these were accepted' }) accepted!: number;
   @ApiProperty({ description: 'Records not accepted: the length of `errors`' }) rejected!: number;
-  @ApiProperty({ type: [IngestErrorDto], description: 'One entry per record not accepted, by index' }) errors!: IngestErrorDto[];
-  @ApiPropertyOptional({ description: 'Present when Kafka failed part-way: records certainly not stored (code NOT_STORED)' })
+  @ApiProperty({ type: [IngestErrorDto], description: 'One entry per record not accepted, by index' })
+  errors!: IngestErrorDto[];
+  @ApiPropertyOptional({
+    description: 'Present when Kafka failed part-way: records certainly not stored (code NOT_STORED)',
+  })
   notStored?: number;
   @ApiPropertyOptional({
     description: 'Present when Kafka failed part-way: records that may or may not be stored (code OUTCOME_UNKNOWN)',

@@ -1,8 +1,14 @@
-import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { catalogueOf, storedFieldsSchemaOf, TOPICS, type DerivedFieldSpec, type FieldSpec, type Topic } from '@datalake/kafka-schemas';
+import {
+  catalogueOf,
+  storedFieldsSchemaOf,
+  TOPICS,
+  type DerivedFieldSpec,
+  type FieldSpec,
+  type Topic,
+} from '@datalake/kafka-schemas';
 import { apiPropertyOf } from './catalogue-property';
-import { RecordBaseDto, RecordPageOf } from './record-page.dto';
+import { RecordBaseDto, RecordPageOf, type Class as Type } from './record-page.dto';
 
 /*
  * The stored fields of each record type, as `GET`, `PUT` and the listings return them, built from the
@@ -22,7 +28,10 @@ function responsePropertyOf(field: FieldSpec | DerivedFieldSpec): ReturnType<typ
   if ('required' in field) return apiPropertyOf(field);
   // Derived values are the consumer's (risk flags, direction): open strings, so a new one is additive for clients.
   const { enum: values, ...property } = apiPropertyOf(field) as ReturnType<typeof apiPropertyOf> & { enum?: string[] };
-  return { ...property, description: values ? `${field.description}: ${values.join(', ')} (more may be added)` : field.description };
+  return {
+    ...property,
+    description: values ? `${field.description}: ${values.join(', ')} (more may be added)` : field.description,
+  };
 }
 
 /** A named class, so OpenAPI names its schema after the record type. */
@@ -30,7 +39,10 @@ function named<T>(name: string, base: Type<T>): Type<T> {
   return { [name]: class extends (base as Type<object>) {} }[name] as Type<T>;
 }
 
-const built = new Map<Topic, { record: Type<StoredRecord>; page: Type<{ items: StoredRecord[]; nextCursor: string | null }> }>();
+const built = new Map<
+  Topic,
+  { record: Type<StoredRecord>; page: Type<{ items: StoredRecord[]; nextCursor: string | null }> }
+>();
 
 /** `<TypeName>FieldsDto`, `<TypeName>RecordDto` and `<TypeName>PageDto` of a topic, built once from its catalogue. */
 function responseDtosOf(topic: Topic) {
@@ -45,7 +57,10 @@ function responseDtosOf(topic: Topic) {
     const property = responsePropertyOf(field);
     (always.has(field.name) ? ApiProperty(property) : ApiPropertyOptional(property))(fields.prototype, field.name);
   }
-  const record = named<StoredRecord>(`${catalogue.typeName}RecordDto`, IntersectionType(RecordBaseDto, fields) as Type<StoredRecord>);
+  const record = named<StoredRecord>(
+    `${catalogue.typeName}RecordDto`,
+    IntersectionType(RecordBaseDto, fields) as Type<StoredRecord>,
+  );
   const page = named(`${catalogue.typeName}PageDto`, RecordPageOf(record));
   const dtos = { record, page };
   built.set(topic, dtos);

@@ -57,7 +57,9 @@ describe('update DTOs from the topic catalogue', () => {
   });
 
   it('validates network logs as before', () => {
-    expect(errorsOf(NetworkLogUpdateDto, { action: 'deny', severity: 'warning', host: 'fw', message: 'm' })).toEqual([]);
+    expect(errorsOf(NetworkLogUpdateDto, { action: 'deny', severity: 'warning', host: 'fw', message: 'm' })).toEqual(
+      [],
+    );
     expect(errorsOf(NetworkLogUpdateDto, { severity: 3 })).toEqual([
       'severity must be shorter than or equal to 32 characters',
       'severity must be a string',
@@ -72,8 +74,15 @@ describe(apiPropertyOf.name, () => {
     const status = fields.find((field) => field.name === 'status');
     const amount = fields.find((field) => field.name === 'amount');
     if (!status || !amount) throw new Error('catalogue fields missing');
-    expect(apiPropertyOf(status)).toMatchObject({ type: 'string', enum: ['pending', 'completed', 'failed', 'refunded'], default: 'completed' });
-    expect(apiPropertyOf(amount, { input: true })).toMatchObject({ oneOf: [{ type: 'string' }, { type: 'number' }], example: '12.50' });
+    expect(apiPropertyOf(status)).toMatchObject({
+      type: 'string',
+      enum: ['pending', 'completed', 'failed', 'refunded'],
+      default: 'completed',
+    });
+    expect(apiPropertyOf(amount, { input: true })).toMatchObject({
+      oneOf: [{ type: 'string' }, { type: 'number' }],
+      example: '12.50',
+    });
     const riskFlags = catalogueOf(TOPICS.transactions).derived.find((field) => field.name === 'riskFlags');
     expect(riskFlags && apiPropertyOf(riskFlags)).toMatchObject({ type: 'array', items: { type: 'string' } });
   });

@@ -4,7 +4,13 @@ import { getMetadataStorage } from 'class-validator';
 import { createEvent } from '../envelope';
 import { TOPIC_DEFINITIONS } from '../topic-registry';
 import { ALL_CATALOGUES, ALL_TOPICS, catalogueOf, TOPICS } from '../topics';
-import { fieldSchema, inputSchemaOf, requiredFieldsOf, storedFieldsSchemaOf, type TopicCatalogue } from './topic-catalogue';
+import {
+  fieldSchema,
+  inputSchemaOf,
+  requiredFieldsOf,
+  storedFieldsSchemaOf,
+  type TopicCatalogue,
+} from './topic-catalogue';
 
 /** The catalogue as the plain-JS tools read it (tools/sample-data/generate.js). */
 const CATALOGUE_JSON_PATH = join(__dirname, '..', '..', '..', 'catalogue.json');
@@ -16,13 +22,19 @@ const source = { kind: 'file' as const, name: 'catalogue.spec' };
 function classFields(payloadClass: new () => object): { all: string[]; optional: string[] } {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(payloadClass, '', true, false);
   const all = [...new Set(metadata.map((entry) => entry.propertyName))];
-  const optional = [...new Set(metadata.filter((entry) => entry.type === 'conditionalValidation').map((entry) => entry.propertyName))];
+  const optional = [
+    ...new Set(metadata.filter((entry) => entry.type === 'conditionalValidation').map((entry) => entry.propertyName)),
+  ];
   return { all, optional };
 }
 
 describe('topic catalogue', () => {
   it('derives TOPICS from the topic folders, in the order of the registry', () => {
-    expect(TOPICS).toMatchObject({ networkLogs: 'network_logs', socialPosts: 'social_posts', transactions: 'transactions' });
+    expect(TOPICS).toMatchObject({
+      networkLogs: 'network_logs',
+      socialPosts: 'social_posts',
+      transactions: 'transactions',
+    });
     expect(ALL_TOPICS.slice(0, 3)).toEqual(['network_logs', 'social_posts', 'transactions']);
     expect(ALL_TOPICS).toEqual(TOPIC_DEFINITIONS.map(({ catalogue }) => catalogue.topic));
     expect(catalogueOf(TOPICS.transactions).resource).toBe('transactions');
@@ -36,9 +48,12 @@ describe('topic catalogue', () => {
       it('lists exactly the fields its payload class validates, optional ones as not required', () => {
         const fields = classFields(payloadClass);
         expect([...c.fields.map((field) => field.name)].sort()).toEqual([...fields.all].sort());
-        expect(c.fields.filter((field) => !field.required).map((field) => field.name).sort()).toEqual(
-          [...fields.optional].sort(),
-        );
+        expect(
+          c.fields
+            .filter((field) => !field.required)
+            .map((field) => field.name)
+            .sort(),
+        ).toEqual([...fields.optional].sort());
       });
 
       it('has an example that validates, and that fails without each required field', () => {
@@ -110,10 +125,21 @@ describe(fieldSchema.name, () => {
       if (!found) throw new Error(`no field ${name}`);
       return found;
     };
-    expect(fieldSchema(field('merchant'))).toEqual({ type: 'string', maxLength: 256, description: 'Merchant name', example: 'Whole Foods' });
-    expect(fieldSchema(field('status'))).toMatchObject({ enum: ['pending', 'completed', 'failed', 'refunded'], default: 'completed' });
+    expect(fieldSchema(field('merchant'))).toEqual({
+      type: 'string',
+      maxLength: 256,
+      description: 'Merchant name',
+      example: 'Whole Foods',
+    });
+    expect(fieldSchema(field('status'))).toMatchObject({
+      enum: ['pending', 'completed', 'failed', 'refunded'],
+      default: 'completed',
+    });
     expect(fieldSchema(field('status'), { input: true })['default']).toBeUndefined();
-    expect(fieldSchema(field('timestamp'), { input: true })).toMatchObject({ type: ['string', 'integer'], format: 'date-time' });
+    expect(fieldSchema(field('timestamp'), { input: true })).toMatchObject({
+      type: ['string', 'integer'],
+      format: 'date-time',
+    });
     expect(fieldSchema(field('cardNumber'))['pattern']).toBe('^\\d(?:[ -]?\\d){11,18}$');
   });
 });

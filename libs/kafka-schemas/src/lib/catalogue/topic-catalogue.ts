@@ -119,7 +119,12 @@ const FORMATS: Readonly<Record<FieldFormat, string | undefined>> = {
 /** What the formats without a JSON Schema `format` of their own mean, as schema keywords. */
 const FORMAT_SCHEMAS: Readonly<Partial<Record<FieldFormat, JsonSchema>>> = {
   // typed alternatives: OpenAPI tools that drop `type` beside `anyOf` still see a string
-  ip: { anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] },
+  ip: {
+    anyOf: [
+      { type: 'string', format: 'ipv4' },
+      { type: 'string', format: 'ipv6' },
+    ],
+  },
   decimal: { pattern: '^-?\\d+(\\.\\d+)?$' },
   currency: { pattern: '^[A-Za-z]{3}$' },
 };

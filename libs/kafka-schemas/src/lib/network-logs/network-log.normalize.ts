@@ -6,8 +6,15 @@ export const SEVERITIES = ['emergency', 'alert', 'critical', 'error', 'warning',
 export type Severity = (typeof SEVERITIES)[number];
 
 const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = {
-  emerg: 'emergency', panic: 'emergency', fatal: 'critical', crit: 'critical', err: 'error',
-  warn: 'warning', information: 'info', informational: 'info', trace: 'debug',
+  emerg: 'emergency',
+  panic: 'emergency',
+  fatal: 'critical',
+  crit: 'critical',
+  err: 'error',
+  warn: 'warning',
+  information: 'info',
+  informational: 'info',
+  trace: 'debug',
 };
 
 /** Maps a syslog severity number or name (and common aliases) to its canonical name. */

@@ -18,7 +18,8 @@ export const networkLogsCatalogue = defineTopicCatalogue({
   collection: 'network_logs',
   naturalKey: {
     fields: [],
-    description: 'a hash of the normalised fields (40 hex characters of SHA-256): the same log line always has the same key',
+    description:
+      'a hash of the normalised fields (40 hex characters of SHA-256): the same log line always has the same key',
   },
   fields: [
     timestampField('When the event was logged'),

@@ -5,7 +5,11 @@ import { IsTimestamp } from '../validation';
 import { MAX_POST_CONTENT_LENGTH } from './social-posts.catalogue';
 
 const idLike = ({ value }: { value: unknown }) =>
-  typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : value;
+  typeof value === 'number' && Number.isInteger(value)
+    ? String(value)
+    : typeof value === 'string'
+      ? value.trim()
+      : value;
 
 /** Validation of a post's input fields; the fields themselves are listed in social-posts.catalogue.ts. */
 export class SocialPostPayload {

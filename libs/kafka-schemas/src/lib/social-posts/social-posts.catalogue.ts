@@ -13,7 +13,10 @@ export const socialPostsCatalogue = defineTopicCatalogue({
   service: 'social-posts-consumer',
   database: 'social_posts',
   collection: 'social_posts',
-  naturalKey: { fields: ['platform', 'postId'], description: 'platform + postId, as `<platform, lower-case>:<postId>`' },
+  naturalKey: {
+    fields: ['platform', 'postId'],
+    description: 'platform + postId, as `<platform, lower-case>:<postId>`',
+  },
   fields: [
     {
       name: 'postId',
@@ -78,7 +81,10 @@ export const socialPostsCatalogue = defineTopicCatalogue({
       name: 'lang',
       type: 'string',
       required: false,
-      pattern: { source: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', message: 'lang must be a language tag like "en" or "pt-BR"' },
+      pattern: {
+        source: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
+        message: 'lang must be a language tag like "en" or "pt-BR"',
+      },
       description: 'Language tag (BCP 47), stored lower-case',
       example: 'en',
       aliases: ['language'],
@@ -86,8 +92,20 @@ export const socialPostsCatalogue = defineTopicCatalogue({
     },
   ],
   derived: [
-    { name: 'hashtags', type: 'array', items: 'string', description: 'Hashtags, lower-case, without #', example: ['kafka'] },
-    { name: 'mentions', type: 'array', items: 'string', description: 'Mentions, lower-case, without @', example: ['bob_7'] },
+    {
+      name: 'hashtags',
+      type: 'array',
+      items: 'string',
+      description: 'Hashtags, lower-case, without #',
+      example: ['kafka'],
+    },
+    {
+      name: 'mentions',
+      type: 'array',
+      items: 'string',
+      description: 'Mentions, lower-case, without @',
+      example: ['bob_7'],
+    },
     { name: 'urls', type: 'array', items: 'string', description: 'URLs in the text', example: [] },
   ],
   example: {

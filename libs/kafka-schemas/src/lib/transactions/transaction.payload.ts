@@ -41,8 +41,7 @@ export class TransactionPayload {
         const currency = (args?.object as TransactionPayload).currency;
         return typeof currency !== 'string' || toMinorUnits(decimal, currency.trim()) !== undefined;
       },
-      defaultMessage: () =>
-        'amount must be a number or decimal string with no more decimals than its currency allows',
+      defaultMessage: () => 'amount must be a number or decimal string with no more decimals than its currency allows',
     },
   })
   amount!: number | string;

@@ -88,10 +88,14 @@ export interface RunServiceOptions {
  * errors answered as JSON.
  * These parsers replace Nest's defaults.
  */
-export function configureBodyParsing(app: NestExpressApplication, options: Pick<RunServiceOptions, 'bodyLimit' | 'bodyDepth' | 'extraBodyParsers'>): void {
+export function configureBodyParsing(
+  app: NestExpressApplication,
+  options: Pick<RunServiceOptions, 'bodyLimit' | 'bodyDepth' | 'extraBodyParsers'>,
+): void {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const verify = verifyBodyDepth(options.bodyDepth);
-  for (const parser of options.extraBodyParsers ?? []) app.useBodyParser(parser.kind, { type: parser.type, limit, verify });
+  for (const parser of options.extraBodyParsers ?? [])
+    app.useBodyParser(parser.kind, { type: parser.type, limit, verify });
   app.useBodyParser('json', { limit, verify });
   app.useBodyParser('urlencoded', { limit, extended: false });
   app.use(refuseReservedKeys);

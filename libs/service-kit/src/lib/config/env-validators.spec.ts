@@ -41,18 +41,24 @@ describe(IsJwtSecret.name, () => {
   it('lets a weak secret through only with DATALAKE_LOCAL_DEV=1, with a warning', () => {
     const config = loadEnv(SecretEnv, { NODE_ENV: 'production', JWT_SECRET: 'dev', DATALAKE_LOCAL_DEV: '1' });
     expect(config.JWT_SECRET).toBe('dev');
-    expect(weakSecretWarning('auth-service', config)).toMatch(/^auth-service: WARNING: JWT_SECRET is shorter than 32 bytes; accepted only because DATALAKE_LOCAL_DEV=1/);
+    expect(weakSecretWarning('auth-service', config)).toMatch(
+      /^auth-service: WARNING: JWT_SECRET is shorter than 32 bytes; accepted only because DATALAKE_LOCAL_DEV=1/,
+    );
     expect(() => loadEnv(SecretEnv, { JWT_SECRET: 'dev', DATALAKE_LOCAL_DEV: '0' })).toThrow(/JWT_SECRET/);
     expect(() => loadEnv(SecretEnv, { JWT_SECRET: 'dev', DATALAKE_LOCAL_DEV: 'yes' })).toThrow(/DATALAKE_LOCAL_DEV/);
   });
 
   it('prints no warning for a strong secret or without the flag', () => {
-    expect(weakSecretWarning('api-gateway', loadEnv(SecretEnv, { JWT_SECRET: strong, DATALAKE_LOCAL_DEV: '1' }))).toBeUndefined();
+    expect(
+      weakSecretWarning('api-gateway', loadEnv(SecretEnv, { JWT_SECRET: strong, DATALAKE_LOCAL_DEV: '1' })),
+    ).toBeUndefined();
     expect(weakSecretWarning('api-gateway', { JWT_SECRET: 'dev' })).toBeUndefined();
   });
 
   it('requires the secret', () => {
-    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'development', DATALAKE_LOCAL_DEV: '1' })).toThrow(/JWT_SECRET is required/);
+    expect(() => loadEnv(SecretEnv, { NODE_ENV: 'development', DATALAKE_LOCAL_DEV: '1' })).toThrow(
+      /JWT_SECRET is required/,
+    );
   });
 });
 
@@ -61,7 +67,9 @@ describe('PUBLISHED_EXAMPLE_SECRETS', () => {
   const examples = ['.env.example', 'docker/.env.compose.example', 'k8s/overlays/dev/kustomization.yaml'];
 
   it.each(examples)('lists the JWT_SECRET published in %s', (file) => {
-    const published = [...readFileSync(join(root, file), 'utf8').matchAll(/JWT_SECRET=(\S+)/g)].map((match) => match[1]);
+    const published = [...readFileSync(join(root, file), 'utf8').matchAll(/JWT_SECRET=(\S+)/g)].map(
+      (match) => match[1],
+    );
     expect(published.length).toBeGreaterThan(0);
     for (const secret of published) expect(jwtSecretProblem(secret)).toBe('is a published example value');
   });

@@ -47,7 +47,8 @@ export function IsJwtSecret(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown, args) =>
           typeof value === 'string' &&
           value.length > 0 &&
-          (jwtSecretProblem(value) === undefined || isLocalDevelopment((args?.object as Record<string, unknown>)[LOCAL_DEV_FLAG])),
+          (jwtSecretProblem(value) === undefined ||
+            isLocalDevelopment((args?.object as Record<string, unknown>)[LOCAL_DEV_FLAG])),
         defaultMessage: (args) =>
           `${jwtSecretProblem(String(args?.value ?? '')) ?? 'is not a usable secret'}: use at least ${JWT_SECRET_MIN_BYTES} random bytes, e.g. openssl rand -base64 48 (${LOCAL_DEV_FLAG}=1 allows a weak one on a laptop)`,
       },

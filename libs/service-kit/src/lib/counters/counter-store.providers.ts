@@ -53,7 +53,8 @@ export function counterStoreProviders(token: symbol | string, collection: string
     },
     {
       provide: Symbol(`${String(token)} sweeper`),
-      useFactory: (connection: Connection, store: CounterStore) => new CounterSweeper(databaseOf(connection), collection, store),
+      useFactory: (connection: Connection, store: CounterStore) =>
+        new CounterSweeper(databaseOf(connection), collection, store),
       inject: [getConnectionToken(), token],
     },
   ];

@@ -62,7 +62,9 @@ export class IncrementCounterStore implements CounterStore {
         { upsert: true, returnDocument: 'after' },
       );
     // Two first hits racing: one upsert inserts, the other may fail on the duplicate _id; retry updates.
-    const document = await update().catch((error: unknown) => (isDuplicateKey(error) ? update() : Promise.reject(error)));
+    const document = await update().catch((error: unknown) =>
+      isDuplicateKey(error) ? update() : Promise.reject(error),
+    );
     return { hits: document?.hits ?? 1, window };
   }
 
@@ -125,7 +127,9 @@ export class SlotCounterStore implements CounterStore {
     const slots = this.hints.of(prefix, hit.window.end, Date.now());
     if (!slots.releaseSeen) {
       // Marker first: a replica that finds none knows no slot of the window has been freed, so its refusal is exact.
-      await this.collection.insertOne({ _id: prefix + RELEASED, ...counterFields(key, hit.window) }).catch(ignoreDuplicate);
+      await this.collection
+        .insertOne({ _id: prefix + RELEASED, ...counterFields(key, hit.window) })
+        .catch(ignoreDuplicate);
       slots.releaseSeen = true;
     }
     await this.collection.deleteOne({ _id: slotId(prefix, hit.slot) });
@@ -133,7 +137,13 @@ export class SlotCounterStore implements CounterStore {
   }
 
   /** true: this hit holds `slot`; false: someone else does. Any other failure leaves the slot to retry. */
-  private async claim(prefix: string, slot: number, key: string, window: CountingWindow, slots: WindowSlots): Promise<boolean> {
+  private async claim(
+    prefix: string,
+    slot: number,
+    key: string,
+    window: CountingWindow,
+    slots: WindowSlots,
+  ): Promise<boolean> {
     try {
       await this.collection.insertOne({ _id: slotId(prefix, slot), ...counterFields(key, window) });
       slots.held(slot);
@@ -180,14 +190,25 @@ export class SlotCounterStore implements CounterStore {
 /** Picks the store for the server: slots on FerretDB (non-atomic `$inc`), `$inc` on MongoDB. */
 export async function createCounterStore(db: Db, collectionName: string = QUOTAS_COLLECTION): Promise<CounterStore> {
   const collection = db.collection<CounterDocument>(collectionName);
-  const existing = new Set((await collection.listIndexes().toArray().catch(() => [])).map((index) => index['name'] as string));
+  const existing = new Set(
+    (
+      await collection
+        .listIndexes()
+        .toArray()
+        .catch(() => [])
+    ).map((index) => index['name'] as string),
+  );
   if (!existing.has('expiresAt')) await collection.createIndexes([{ key: { expiresAt: 1 }, name: 'expiresAt' }]);
   const info = await db.admin().command({ buildInfo: 1 });
   return 'ferretdbVersion' in info ? new SlotCounterStore(collection) : new IncrementCounterStore(collection);
 }
 
 /** Deletes counters of finished windows; every replica may run it, deletes are idempotent. */
-export async function sweepExpiredCounters(db: Db, now = new Date(), collectionName: string = QUOTAS_COLLECTION): Promise<number> {
+export async function sweepExpiredCounters(
+  db: Db,
+  now = new Date(),
+  collectionName: string = QUOTAS_COLLECTION,
+): Promise<number> {
   const result = await db.collection<CounterDocument>(collectionName).deleteMany({ expiresAt: { $lt: now } });
   return result.deletedCount;
 }

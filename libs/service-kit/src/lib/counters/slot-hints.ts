@@ -90,7 +90,11 @@ export class SlotHints {
  * assuming slots fill from the bottom; `limit + 1` when all are taken. A wrong guess (a hole left
  * by a claim still in flight) costs only a duplicate-key retry: the insert decides.
  */
-export async function firstFreeSlot(from: number, limit: number, isTaken: (slot: number) => Promise<boolean>): Promise<number> {
+export async function firstFreeSlot(
+  from: number,
+  limit: number,
+  isTaken: (slot: number) => Promise<boolean>,
+): Promise<number> {
   if (from > limit) return limit + 1;
   if (!(await isTaken(from))) return from;
   let taken = from;

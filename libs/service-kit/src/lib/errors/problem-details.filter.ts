@@ -56,7 +56,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private fieldsOf(exception: unknown): ErrorFields | { passThrough: object } {
     if (exception instanceof DomainError) {
-      return { statusCode: STATUS_BY_CODE[exception.code], message: exception.message, error: exception.code, ...exception.details };
+      return {
+        statusCode: STATUS_BY_CODE[exception.code],
+        message: exception.message,
+        error: exception.code,
+        ...exception.details,
+      };
     }
     if (exception instanceof HttpException) return fieldsOfHttpException(exception);
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

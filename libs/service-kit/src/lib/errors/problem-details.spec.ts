@@ -1,5 +1,11 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { BadRequestException, HttpException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { lastValueFrom, type Observable } from 'rxjs';
@@ -22,13 +28,26 @@ describe('toProblem', () => {
   });
 
   it('joins several messages into the detail and keeps the array', () => {
-    const problem = toProblem({ statusCode: 400, message: ['limit must be an integer', 'cursor is not a valid cursor'] }, '/x');
+    const problem = toProblem(
+      { statusCode: 400, message: ['limit must be an integer', 'cursor is not a valid cursor'] },
+      '/x',
+    );
     expect(problem.detail).toBe('limit must be an integer; cursor is not a valid cursor');
     expect(problem.message).toEqual(['limit must be an integer', 'cursor is not a valid cursor']);
   });
 
   it('keeps a given type and title, but never lets an extension change status or instance', () => {
-    const problem = toProblem({ statusCode: 409, message: 'taken', type: 'urn:datalake:taken', title: 'Taken', status: 200, instance: '/internal' }, '/register');
+    const problem = toProblem(
+      {
+        statusCode: 409,
+        message: 'taken',
+        type: 'urn:datalake:taken',
+        title: 'Taken',
+        status: 200,
+        instance: '/internal',
+      },
+      '/register',
+    );
     expect(problem).toMatchObject({ type: 'urn:datalake:taken', title: 'Taken', status: 409, instance: '/register' });
   });
 
@@ -91,14 +110,29 @@ describe('ProblemDetailsFilter', () => {
 
   it("keeps Nest's exception bodies (validation arrays, error phrase) and drops the query from instance", () => {
     const sent = answer(new BadRequestException(['limit must not be greater than 500']));
-    expect(sent.body).toMatchObject({ status: 400, statusCode: 400, error: 'Bad Request', message: ['limit must not be greater than 500'], instance: '/transactions' });
-    expect(answer(new NotFoundException('gone')).body).toMatchObject({ title: 'Not Found', detail: 'gone', message: 'gone' });
+    expect(sent.body).toMatchObject({
+      status: 400,
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['limit must not be greater than 500'],
+      instance: '/transactions',
+    });
+    expect(answer(new NotFoundException('gone')).body).toMatchObject({
+      title: 'Not Found',
+      detail: 'gone',
+      message: 'gone',
+    });
   });
 
   it('answers an exception whose body is a string, e.g. the throttler 429', () => {
     const sent = answer(new ThrottlerException('too many requests'));
     expect(sent.status).toBe(429);
-    expect(sent.body).toMatchObject({ status: 429, statusCode: 429, title: 'Too Many Requests', message: 'too many requests' });
+    expect(sent.body).toMatchObject({
+      status: 429,
+      statusCode: 429,
+      title: 'Too Many Requests',
+      message: 'too many requests',
+    });
   });
 
   it('answers anything else with a 500 that shows no internals (they go to the log)', () => {

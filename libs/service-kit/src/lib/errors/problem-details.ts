@@ -57,7 +57,15 @@ export function toProblem(fields: ErrorFields, instance: string): ProblemBody {
   const title = text(fields['title']) ?? STATUS_CODES[status] ?? 'Error';
   const problem: ProblemBody = { type, title, status, detail, instance, statusCode: status, message: fields.message };
   // Extensions keep their place after the standard members, which they cannot override.
-  return Object.assign(problem, fields, { type, title, status, detail, instance, statusCode: status, message: fields.message });
+  return Object.assign(problem, fields, {
+    type,
+    title,
+    status,
+    detail,
+    instance,
+    statusCode: status,
+    message: fields.message,
+  });
 }
 
 /** Answers with a problem+json body (Express would label `.json()` as application/json). */

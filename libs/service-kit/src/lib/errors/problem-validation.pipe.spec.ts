@@ -28,7 +28,11 @@ describe('ProblemValidationPipe', () => {
     const body = await refusal({ limit: '900', inner: { name: 5 }, extra: 'x' });
     expect(body['statusCode']).toBe(400);
     expect(body['message']).toEqual(
-      expect.arrayContaining(['limit must not be greater than 500', 'inner.name must be a string', 'property extra should not exist']),
+      expect.arrayContaining([
+        'limit must not be greater than 500',
+        'inner.name must be a string',
+        'property extra should not exist',
+      ]),
     );
     expect(body['errors']).toEqual(
       expect.arrayContaining([
@@ -40,7 +44,11 @@ describe('ProblemValidationPipe', () => {
   });
 
   it('bounds the number of field errors', () => {
-    const errors = Array.from({ length: 500 }, (_, i) => ({ property: `f${i}`, constraints: { a: 'bad', b: 'worse' }, children: [] }));
+    const errors = Array.from({ length: 500 }, (_, i) => ({
+      property: `f${i}`,
+      constraints: { a: 'bad', b: 'worse' },
+      children: [],
+    }));
     expect(fieldErrorsOf(errors, 100)).toHaveLength(100);
   });
 });

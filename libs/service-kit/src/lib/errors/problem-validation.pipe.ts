@@ -15,7 +15,8 @@ export function fieldErrorsOf(errors: readonly ValidationError[], limit = MAX_FI
       if (found.length < limit) found.push({ field: path, message });
     }
     const children = error.children ?? [];
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ error: children[i], path: `${path}.${children[i].property}` });
+    for (let i = children.length - 1; i >= 0; i--)
+      stack.push({ error: children[i], path: `${path}.${children[i].property}` });
   }
   return found;
 }
@@ -32,7 +33,9 @@ export class ProblemValidationPipe extends ValidationPipe {
       if (!(exception instanceof HttpException)) return exception;
       const body = exception.getResponse();
       if (typeof body !== 'object') return exception;
-      return new HttpException({ ...body, errors: fieldErrorsOf(validationErrors) }, exception.getStatus(), { cause: exception });
+      return new HttpException({ ...body, errors: fieldErrorsOf(validationErrors) }, exception.getStatus(), {
+        cause: exception,
+      });
     };
   }
 }

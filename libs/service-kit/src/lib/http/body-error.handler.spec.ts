@@ -29,7 +29,12 @@ describe('bodyErrorHandler', () => {
 
   it('answers a body over the limit with 413 problem+json', () => {
     const { sent, response } = capture();
-    handler(Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' }), request, response, jest.fn());
+    handler(
+      Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' }),
+      request,
+      response,
+      jest.fn(),
+    );
     expect(sent).toEqual({
       status: 413,
       type: 'application/problem+json',
@@ -47,14 +52,28 @@ describe('bodyErrorHandler', () => {
 
   it('answers malformed JSON with 400 JSON', () => {
     const { sent, response } = capture();
-    handler(Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' }), {} as Request, response, jest.fn());
-    expect(sent.body).toMatchObject({ status: 400, statusCode: 400, message: 'request body is not valid JSON', detail: 'request body is not valid JSON' });
+    handler(
+      Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' }),
+      {} as Request,
+      response,
+      jest.fn(),
+    );
+    expect(sent.body).toMatchObject({
+      status: 400,
+      statusCode: 400,
+      message: 'request body is not valid JSON',
+      detail: 'request body is not valid JSON',
+    });
   });
 
   it('answers a body nested too deep with 400 JSON naming the limit', () => {
     const { sent, response } = capture();
     handler(new BodyTooDeepError('request body nests deeper than 33 levels'), {} as Request, response, jest.fn());
-    expect(sent.body).toMatchObject({ statusCode: 400, message: 'request body nests deeper than 33 levels', title: 'Bad Request' });
+    expect(sent.body).toMatchObject({
+      statusCode: 400,
+      message: 'request body nests deeper than 33 levels',
+      title: 'Bad Request',
+    });
   });
 
   it('leaves other errors to the next handler', () => {

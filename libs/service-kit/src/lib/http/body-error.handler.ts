@@ -6,7 +6,12 @@ import { answerProblem } from '../errors/problem-details';
  * `{statusCode, message, …}`: Express would otherwise render an HTML page.
  */
 export function bodyErrorHandler(bodyLimit: string) {
-  return (error: Error & { status?: number; type?: string }, request: Request, response: Response, next: NextFunction): void => {
+  return (
+    error: Error & { status?: number; type?: string },
+    request: Request,
+    response: Response,
+    next: NextFunction,
+  ): void => {
     const statusCode = error.status ?? 0;
     if (statusCode < 400 || statusCode >= 500 || response.headersSent) return next(error);
     const message =

@@ -15,7 +15,9 @@ describe(bodyDepthProblem.name, () => {
 
   it('checks each NDJSON line against the record limit and names the line', () => {
     expect(bodyDepthProblem(json(`{"a":1}\n${nested(3)}\n`), 'application/x-ndjson', limit)).toBeUndefined();
-    expect(bodyDepthProblem(json(`{"a":1}\n${nested(4)}\n`), 'application/x-ndjson; charset=utf-8', limit)).toMatch(/^line 2 .*deeper than 3 levels/);
+    expect(bodyDepthProblem(json(`{"a":1}\n${nested(4)}\n`), 'application/x-ndjson; charset=utf-8', limit)).toMatch(
+      /^line 2 .*deeper than 3 levels/,
+    );
   });
 
   it('stops counting at the limit on a 6,000-deep body', () => {

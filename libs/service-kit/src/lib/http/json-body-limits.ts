@@ -23,7 +23,11 @@ const NDJSON = /ndjson|jsonl/i;
  * A JSON body may nest one level more than a record (the array wrapper of batch bodies); each
  * NDJSON line is one record. Checked on the raw bytes, before JSON.parse or any validator walks it.
  */
-export function bodyDepthProblem(body: Buffer, contentType: string | undefined, limit: JsonDepthLimit): string | undefined {
+export function bodyDepthProblem(
+  body: Buffer,
+  contentType: string | undefined,
+  limit: JsonDepthLimit,
+): string | undefined {
   const text = body.toString('utf8');
   if (NDJSON.test(contentType ?? '')) {
     const lines = text.split('\n');

@@ -1,5 +1,6 @@
 /** Query parameter names that carry credentials: their values never reach a log line. */
-const CREDENTIAL_PARAMETER = /token|passw|pwd|secret|api[-_.]?key|auth|jwt|session|cookie|credential|signature|^sig$|^key$/i;
+const CREDENTIAL_PARAMETER =
+  /token|passw|pwd|secret|api[-_.]?key|auth|jwt|session|cookie|credential|signature|^sig$|^key$/i;
 
 const REDACTED = '[redacted]';
 

@@ -1,4 +1,10 @@
-import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 
 /**
  * MongoDB errors that mean "not reachable right now" (network, server selection, closed client,
@@ -16,5 +22,7 @@ export function isMongoOutage(error: unknown): boolean {
     return true;
   }
   // A primary stepping down or a pool being reset: the driver labels these as safe to retry.
-  return error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool'));
+  return (
+    error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool'))
+  );
 }

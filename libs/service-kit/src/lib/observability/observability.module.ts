@@ -48,7 +48,11 @@ export class ObservabilityModule implements NestModule {
               censor: '[redacted]',
             },
             serializers: {
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrlCredentials(req.url) }),
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: redactUrlCredentials(req.url),
+              }),
             },
           },
         }),

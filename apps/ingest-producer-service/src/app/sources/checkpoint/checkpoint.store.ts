@@ -27,7 +27,9 @@ export interface Checkpoint {
   updatedAt: Date;
 }
 
-export type CheckpointUpdate = Pick<Checkpoint, 'kind' | 'source' | 'status' | 'position' | 'stats'> & { error?: string };
+export type CheckpointUpdate = Pick<Checkpoint, 'kind' | 'source' | 'status' | 'position' | 'stats'> & {
+  error?: string;
+};
 
 export const CHECKPOINT_COLLECTION = 'source_checkpoints';
 /**
@@ -79,22 +81,24 @@ export class CheckpointStore implements OnApplicationShutdown {
   async claim(id: string): Promise<boolean> {
     const now = new Date();
     try {
-      await this.serially(id, () => this.collection.updateOne(
-        { _id: id, $or: [{ owner: null }, { owner: this.instanceId }, { leaseUntil: { $lt: now } }] },
-        {
-          $set: { owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
-          $setOnInsert: {
-            kind: id.split(':')[0] as CheckpointKind,
-            source: id,
-            status: 'active',
-            position: { rows: 0 },
-            stats: { read: 0, produced: 0, rejected: 0 },
-            createdAt: now,
-            updatedAt: now,
+      await this.serially(id, () =>
+        this.collection.updateOne(
+          { _id: id, $or: [{ owner: null }, { owner: this.instanceId }, { leaseUntil: { $lt: now } }] },
+          {
+            $set: { owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+            $setOnInsert: {
+              kind: id.split(':')[0] as CheckpointKind,
+              source: id,
+              status: 'active',
+              position: { rows: 0 },
+              stats: { read: 0, produced: 0, rejected: 0 },
+              createdAt: now,
+              updatedAt: now,
+            },
           },
-        },
-        { upsert: true },
-      ));
+          { upsert: true },
+        ),
+      );
       this.hold(id);
       return true;
     } catch (error) {
@@ -119,7 +123,9 @@ export class CheckpointStore implements OnApplicationShutdown {
 
   async release(id: string): Promise<void> {
     this.held.delete(id);
-    await this.serially(id, () => this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } }));
+    await this.serially(id, () =>
+      this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { owner: null } }),
+    );
   }
 
   private hold(id: string): void {
@@ -137,7 +143,10 @@ export class CheckpointStore implements OnApplicationShutdown {
       if (lastWrite > due) continue;
       this.held.set(id, Date.now());
       void this.serially(id, () =>
-        this.collection.updateOne({ _id: id, owner: this.instanceId }, { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } }),
+        this.collection.updateOne(
+          { _id: id, owner: this.instanceId },
+          { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } },
+        ),
       ).catch(() => undefined); // MongoDB unreachable: the work itself fails on its next checkpoint
     }
   }
@@ -161,15 +170,23 @@ export class CheckpointStore implements OnApplicationShutdown {
     const now = new Date();
     const { error, ...fields } = update;
     if (this.held.has(id)) this.held.set(id, now.getTime());
-    await this.serially(id, () => this.collection.updateOne(
-      { _id: id },
-      {
-        $set: { ...fields, ...(error === undefined ? {} : { error }), owner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS), updatedAt: now },
-        ...(error === undefined ? { $unset: { error: '' as const } } : {}),
-        $setOnInsert: { createdAt: now },
-      },
-      { upsert: true },
-    ));
+    await this.serially(id, () =>
+      this.collection.updateOne(
+        { _id: id },
+        {
+          $set: {
+            ...fields,
+            ...(error === undefined ? {} : { error }),
+            owner: this.instanceId,
+            leaseUntil: new Date(now.getTime() + LEASE_MS),
+            updatedAt: now,
+          },
+          ...(error === undefined ? { $unset: { error: '' as const } } : {}),
+          $setOnInsert: { createdAt: now },
+        },
+        { upsert: true },
+      ),
+    );
   }
 
   async delete(id: string): Promise<void> {

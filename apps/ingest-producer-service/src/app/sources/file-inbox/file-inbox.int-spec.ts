@@ -63,10 +63,32 @@ describe('file inbox (real Kafka and MongoDB)', () => {
   const collector = (topic: Topic) => collectors.get(topic) as TopicCollector;
 
   /** Writes a sample file with the project's generator (write-then-rename) into `dir`. */
-  function generate(topic: Topic, format: Format, rows: number, prefix: string, extra: string[] = [], dir = join(inbox, topic)): string {
+  function generate(
+    topic: Topic,
+    format: Format,
+    rows: number,
+    prefix: string,
+    extra: string[] = [],
+    dir = join(inbox, topic),
+  ): string {
     const line = execFileSync(
       process.execPath,
-      [GENERATOR, '--out', dir, '--flat', '--topics', topic, '--formats', format, '--rows', String(rows), '--prefix', prefix, '--json', ...extra],
+      [
+        GENERATOR,
+        '--out',
+        dir,
+        '--flat',
+        '--topics',
+        topic,
+        '--formats',
+        format,
+        '--rows',
+        String(rows),
+        '--prefix',
+        prefix,
+        '--json',
+        ...extra,
+      ],
       { encoding: 'utf8' },
     );
     return (JSON.parse(line.trim()) as { path: string }).path;
@@ -130,13 +152,21 @@ describe('file inbox (real Kafka and MongoDB)', () => {
     expect(existsSync(path)).toBe(false);
     const marker = field === 'message' ? `conn=${prefix}-` : prefix;
     if (field === 'message') {
-      await waitFor(() => collector(topic).events.filter((e) => String(e.envelope.payload['message']).includes(marker)).length >= 250);
+      await waitFor(
+        () =>
+          collector(topic).events.filter((e) => String(e.envelope.payload['message']).includes(marker)).length >= 250,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(collector(topic).events.filter((e) => String(e.envelope.payload['message']).includes(marker))).toHaveLength(250);
+      expect(
+        collector(topic).events.filter((e) => String(e.envelope.payload['message']).includes(marker)),
+      ).toHaveLength(250);
     } else {
       await expectExactly(topic, field, prefix, 250);
       const sample = collector(topic).eventsWhere(field, prefix)[0];
-      expect(sample.envelope.source).toEqual({ kind: 'file', name: `${topic}/${topic}-${prefix}.${FORMAT_EXTENSION[format]}` });
+      expect(sample.envelope.source).toEqual({
+        kind: 'file',
+        name: `${topic}/${topic}-${prefix}.${FORMAT_EXTENSION[format]}`,
+      });
     }
   });
 
@@ -197,13 +227,27 @@ describe('file inbox (real Kafka and MongoDB)', () => {
     expect(badCurrency?.headers[DLQ_HEADERS.errorMessage]).toContain('currency');
     const report = JSON.parse(readFileSync(`${event.path}.report.json`, 'utf8'));
     expect(report).toMatchObject({ rowsRead: 40, rowsProduced: 37, rowsRejected: 3 });
-    expect(report.rejections.map((r: { location: string }) => r.location).sort()).toEqual(['line 11', 'line 21', 'line 4']);
+    expect(report.rejections.map((r: { location: string }) => r.location).sort()).toEqual([
+      'line 11',
+      'line 21',
+      'line 4',
+    ]);
   });
 
   it.each<[string, string, (path: string) => void, string]>([
-    ['a CSV whose header lacks required columns', 'wrong-header.csv', (p) => writeFileSync(p, `transaction_id,amount\n${runId}-x,1\n`), 'WRONG_HEADER'],
+    [
+      'a CSV whose header lacks required columns',
+      'wrong-header.csv',
+      (p) => writeFileSync(p, `transaction_id,amount\n${runId}-x,1\n`),
+      'WRONG_HEADER',
+    ],
     ['broken JSON', 'broken.json', (p) => writeFileSync(p, `[{"transactionId":"${runId}-j"`), 'INVALID_JSON'],
-    ['a .db file that is not SQLite', 'not-sqlite.db', (p) => writeFileSync(p, 'plain text '.repeat(100)), 'SQLITE_NOTADB'],
+    [
+      'a .db file that is not SQLite',
+      'not-sqlite.db',
+      (p) => writeFileSync(p, 'plain text '.repeat(100)),
+      'SQLITE_NOTADB',
+    ],
     [
       'a SQLite file without the topic table',
       'no-table.sqlite',
@@ -248,7 +292,9 @@ describe('file inbox (real Kafka and MongoDB)', () => {
     dropCopy();
     expect((await done).outcome).toBe('skipped');
     await expectExactly(TOPICS.transactions, 'transactionId', prefix, 30);
-    expect(readdirSync(join(inbox, TOPICS.transactions, 'processed')).filter((n) => n.startsWith(`transactions-${prefix}`))).toHaveLength(2);
+    expect(
+      readdirSync(join(inbox, TOPICS.transactions, 'processed')).filter((n) => n.startsWith(`transactions-${prefix}`)),
+    ).toHaveLength(2);
   });
 
   it('shares one inbox between two instances without producing a file twice', async () => {
@@ -273,44 +319,47 @@ describe('file inbox (real Kafka and MongoDB)', () => {
     }
   });
 
-  it.each<['ndjson' | 'csv']>([['ndjson'], ['csv']])('follows a growing .%s file in live/ across a restart', async (format) => {
-    const prefix = `${runId}-live-${format}`;
-    const path = join(inbox, TOPICS.transactions, 'live', `orders-${prefix}.${format}`);
-    const row = (n: number) => ({
-      transactionId: `${prefix}-${n}`,
-      customerId: 'c-live',
-      amount: `${n}.50`,
-      currency: 'EUR',
-      timestamp: new Date(Date.UTC(2026, 10, 24, 0, 0, n)).toISOString(),
-      merchant: n % 7 === 0 ? 'Comma, Quote "Shop"' : 'Shop',
-    });
-    const columns = ['transactionId', 'customerId', 'amount', 'currency', 'timestamp', 'merchant'] as const;
-    const line = (n: number) => {
-      const r = row(n);
-      return format === 'ndjson'
-        ? `${JSON.stringify(r)}\n`
-        : `${columns.map((c) => (/[",]/.test(r[c]) ? `"${r[c].replace(/"/g, '""')}"` : r[c])).join(',')}\n`;
-    };
-    const append = (from: number, to: number) => {
-      let text = '';
-      for (let n = from; n <= to; n++) text += line(n);
-      writeFileSync(path, text, { flag: 'a' });
-    };
-    if (format === 'csv') writeFileSync(path, `${columns.join(',')}\n`);
-    append(1, 50);
-    await expectExactly(TOPICS.transactions, 'transactionId', `${prefix}-`, 50);
-    // A writer in the middle of a line: the partial line waits for its end.
-    const next = line(51);
-    writeFileSync(path, next.slice(0, 20), { flag: 'a' });
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`)).toHaveLength(50);
-    await stop();
-    writeFileSync(path, next.slice(20), { flag: 'a' });
-    append(52, 80);
-    await start();
-    append(81, 120);
-    await expectExactly(TOPICS.transactions, 'transactionId', `${prefix}-`, 120);
-  });
+  it.each<['ndjson' | 'csv']>([['ndjson'], ['csv']])(
+    'follows a growing .%s file in live/ across a restart',
+    async (format) => {
+      const prefix = `${runId}-live-${format}`;
+      const path = join(inbox, TOPICS.transactions, 'live', `orders-${prefix}.${format}`);
+      const row = (n: number) => ({
+        transactionId: `${prefix}-${n}`,
+        customerId: 'c-live',
+        amount: `${n}.50`,
+        currency: 'EUR',
+        timestamp: new Date(Date.UTC(2026, 10, 24, 0, 0, n)).toISOString(),
+        merchant: n % 7 === 0 ? 'Comma, Quote "Shop"' : 'Shop',
+      });
+      const columns = ['transactionId', 'customerId', 'amount', 'currency', 'timestamp', 'merchant'] as const;
+      const line = (n: number) => {
+        const r = row(n);
+        return format === 'ndjson'
+          ? `${JSON.stringify(r)}\n`
+          : `${columns.map((c) => (/[",]/.test(r[c]) ? `"${r[c].replace(/"/g, '""')}"` : r[c])).join(',')}\n`;
+      };
+      const append = (from: number, to: number) => {
+        let text = '';
+        for (let n = from; n <= to; n++) text += line(n);
+        writeFileSync(path, text, { flag: 'a' });
+      };
+      if (format === 'csv') writeFileSync(path, `${columns.join(',')}\n`);
+      append(1, 50);
+      await expectExactly(TOPICS.transactions, 'transactionId', `${prefix}-`, 50);
+      // A writer in the middle of a line: the partial line waits for its end.
+      const next = line(51);
+      writeFileSync(path, next.slice(0, 20), { flag: 'a' });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`)).toHaveLength(50);
+      await stop();
+      writeFileSync(path, next.slice(20), { flag: 'a' });
+      append(52, 80);
+      await start();
+      append(81, 120);
+      await expectExactly(TOPICS.transactions, 'transactionId', `${prefix}-`, 120);
+    },
+  );
 });
 
 /**
@@ -386,10 +435,17 @@ describe('file inbox: hostile and oversize input (real Kafka and MongoDB)', () =
     expect(lstatSync(moved).isSymbolicLink()).toBe(true); // the link itself was moved
     expect(readFileSync(target, 'utf8')).toContain(secret); // the target is untouched
     const reportText = readFileSync(`${moved}.error.json`, 'utf8');
-    expect(JSON.parse(reportText)).toMatchObject({ file: `transactions/${name}`, code: 'NOT_A_REGULAR_FILE', rowsRead: 0, rowsProduced: 0 });
+    expect(JSON.parse(reportText)).toMatchObject({
+      file: `transactions/${name}`,
+      code: 'NOT_A_REGULAR_FILE',
+      rowsRead: 0,
+      rowsProduced: 0,
+    });
     for (const leak of [secret, outside, 'transaction_id', `${runId}-link-1`]) expect(reportText).not.toContain(leak);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(collector(TOPICS.transactions).events.filter((e) => JSON.stringify(e.envelope).includes(`${runId}-link`))).toHaveLength(0);
+    expect(
+      collector(TOPICS.transactions).events.filter((e) => JSON.stringify(e.envelope).includes(`${runId}-link`)),
+    ).toHaveLength(0);
     expect(collector(TOPICS.transactions).letters.filter((l) => l.value.includes(secret))).toHaveLength(0);
   });
 
@@ -414,19 +470,33 @@ describe('file inbox: hostile and oversize input (real Kafka and MongoDB)', () =
     await waitFor(() => collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`).length >= 4);
     await waitFor(() => collector(TOPICS.transactions).letters.some((l) => l.value.includes(`${prefix}-2`)));
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const ids = collector(TOPICS.transactions).eventsWhere('transactionId', `${prefix}-`).map((e) => e.envelope.payload['transactionId']);
+    const ids = collector(TOPICS.transactions)
+      .eventsWhere('transactionId', `${prefix}-`)
+      .map((e) => e.envelope.payload['transactionId']);
     expect(ids.sort()).toEqual([1, 3, 4, 5].map((n) => `${prefix}-${n}`));
     const letter = collector(TOPICS.transactions).letters.find((l) => l.value.includes(`${prefix}-2`));
-    expect(letter?.headers).toMatchObject({ [DLQ_HEADERS.errorCode]: 'TOO_LARGE', [SOURCE_DLQ_HEADERS.location]: 'line 3' });
+    expect(letter?.headers).toMatchObject({
+      [DLQ_HEADERS.errorCode]: 'TOO_LARGE',
+      [SOURCE_DLQ_HEADERS.location]: 'line 3',
+    });
     const report = JSON.parse(readFileSync(`${event.path}.report.json`, 'utf8'));
-    expect(report.rejections).toEqual([{ location: 'line 3', code: 'TOO_LARGE', reason: expect.stringContaining('at most 921600 bytes') }]);
+    expect(report.rejections).toEqual([
+      { location: 'line 3', code: 'TOO_LARGE', reason: expect.stringContaining('at most 921600 bytes') },
+    ]);
   });
 
   it('produces the items around a JSON item nested 6,000 deep; that item goes to the DLQ as TOO_DEEP', async () => {
     const prefix = `${runId}-deep`;
     const name = `${prefix}.json`;
     const done = fileDone(name);
-    const item = (n: number) => JSON.stringify({ transactionId: `${prefix}-${n}`, customerId: 'c', amount: 1, currency: 'EUR', timestamp: '2026-11-24T10:00:00Z' });
+    const item = (n: number) =>
+      JSON.stringify({
+        transactionId: `${prefix}-${n}`,
+        customerId: 'c',
+        amount: 1,
+        currency: 'EUR',
+        timestamp: '2026-11-24T10:00:00Z',
+      });
     const deep = `{"transactionId":"${prefix}-2","x":${'['.repeat(6000)}${']'.repeat(6000)}}`;
     drop(TOPICS.transactions, name, `[${item(1)},${deep},${item(3)}]`);
     const event = await done;
@@ -446,21 +516,35 @@ describe('file inbox: hostile and oversize input (real Kafka and MongoDB)', () =
     const name = `${prefix}.ndjson`;
     const done = fileDone(name);
     const lines = Array.from({ length: 60 }, (_, i) =>
-      JSON.stringify({ timestamp: '2026-11-10T00:00:00Z', sourceIp: '10.1.1.1', host: `big-${i}`, message: `${prefix} ${i} ${'m'.repeat(60_000)}` }),
+      JSON.stringify({
+        timestamp: '2026-11-10T00:00:00Z',
+        sourceIp: '10.1.1.1',
+        host: `big-${i}`,
+        message: `${prefix} ${i} ${'m'.repeat(60_000)}`,
+      }),
     );
     drop(TOPICS.networkLogs, name, `${lines.join('\n')}\n`);
     const event = await done;
     expect(event).toMatchObject({ outcome: 'processed', stats: { read: 60, produced: 60, rejected: 0 } });
-    await waitFor(() => collector(TOPICS.networkLogs).events.filter((e) => String(e.envelope.payload['message']).startsWith(`${prefix} `)).length >= 60, {
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      () =>
+        collector(TOPICS.networkLogs).events.filter((e) =>
+          String(e.envelope.payload['message']).startsWith(`${prefix} `),
+        ).length >= 60,
+      {
+        timeoutMs: 60_000,
+      },
+    );
   }, 120_000);
 
   it(`takes over a file whose lease a killed instance left behind within ${LEASE_MS / 1000} s, not 30`, async () => {
     const prefix = `${runId}-lease`;
     const name = `${prefix}.ndjson`;
     const staged = join(outside, name);
-    writeFileSync(staged, `${JSON.stringify({ transactionId: `${prefix}-1`, customerId: 'c', amount: 1, currency: 'EUR', timestamp: '2026-11-24T10:00:00Z' })}\n`);
+    writeFileSync(
+      staged,
+      `${JSON.stringify({ transactionId: `${prefix}-1`, customerId: 'c', amount: 1, currency: 'EUR', timestamp: '2026-11-24T10:00:00Z' })}\n`,
+    );
     // The lease as a SIGKILLed instance leaves it: taken, just renewed, never released.
     const id = await fileCheckpointId(TOPICS.transactions, staged, statSync(staged));
     const claimedAt = Date.now();
@@ -483,7 +567,9 @@ describe('file inbox: hostile and oversize input (real Kafka and MongoDB)', () =
     renameSync(staged, join(inbox, TOPICS.transactions, name));
     const event = await done;
     const seconds = (Date.now() - claimedAt) / 1000;
-    console.log(`inbox lease left by a killed instance: file taken over and processed ${seconds.toFixed(1)} s after the last renewal`);
+    console.log(
+      `inbox lease left by a killed instance: file taken over and processed ${seconds.toFixed(1)} s after the last renewal`,
+    );
     expect(event.outcome).toBe('processed');
     expect(seconds).toBeGreaterThanOrEqual(LEASE_MS / 1000 - 0.5);
     expect(seconds).toBeLessThan(15);

@@ -59,7 +59,10 @@ export class FileInboxService extends IngestSource {
     );
     await this.scan();
     this.every(this.config.pollIntervalMs, () => void this.scan());
-    this.logger.info({ inbox: this.config.inboxDir, topics: ALL_TOPICS }, `file inbox watching ${this.config.inboxDir}/<topic>/`);
+    this.logger.info(
+      { inbox: this.config.inboxDir, topics: ALL_TOPICS },
+      `file inbox watching ${this.config.inboxDir}/<topic>/`,
+    );
   }
 
   /** Lists the inbox folders: picks up files present at start, missed events, and due retries. */
@@ -80,7 +83,10 @@ export class FileInboxService extends IngestSource {
     if (!formatOf(path)) {
       if (!this.warnedUnsupported.has(path)) {
         this.warnedUnsupported.add(path);
-        this.logger.warn({ file: path }, 'ignoring a file of unsupported type (use .csv, .json, .ndjson, .jsonl, .sqlite or .db)');
+        this.logger.warn(
+          { file: path },
+          'ignoring a file of unsupported type (use .csv, .json, .ndjson, .jsonl, .sqlite or .db)',
+        );
       }
       return;
     }
@@ -95,7 +101,11 @@ export class FileInboxService extends IngestSource {
       if (item.notBefore > now) continue;
       this.pending.delete(path);
       // Files in progress at shutdown stop after their current chunk and keep their checkpoint.
-      void this.run(path, () => this.ingest(path, item), () => this.drain());
+      void this.run(
+        path,
+        () => this.ingest(path, item),
+        () => this.drain(),
+      );
     }
   }
 

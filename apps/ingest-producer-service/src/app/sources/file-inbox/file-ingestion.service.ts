@@ -27,10 +27,11 @@ import { csvRows } from './readers/csv.reader';
 import { jsonRows } from './readers/json.reader';
 import { ndjsonRows } from './readers/ndjson.reader';
 
-const exists = (path: string) => access(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Refused rows listed in a processed file's report; all of them are in the DLQ. */
 const MAX_REPORTED_REJECTIONS = 100;
@@ -82,7 +83,10 @@ export class FileIngestionService {
         return await this.fail(topic, path, name, id, { rows: 0 }, emptyStats(), empty);
       }
       if (checkpoint?.status === 'done') {
-        this.logger.info({ file: name, checkpoint: id }, `${name} was already ingested; moving it to processed/ without producing it again`);
+        this.logger.info(
+          { file: name, checkpoint: id },
+          `${name} was already ingested; moving it to processed/ without producing it again`,
+        );
         const moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.processed), path);
         this.finish(topic, name, 'skipped', moved, checkpoint.stats);
         return 'skipped';
@@ -110,7 +114,12 @@ export class FileIngestionService {
     const stats: RowStats = checkpoint?.stats ? { ...checkpoint.stats } : emptyStats();
     const rejections: RowRejection[] = [];
     this.logger.info(
-      { file: name, format, checkpoint: id, ...(position.rows > 0 ? { resumeAfterRows: position.rows, resumeAfterLine: position.line } : {}) },
+      {
+        file: name,
+        format,
+        checkpoint: id,
+        ...(position.rows > 0 ? { resumeAfterRows: position.rows, resumeAfterLine: position.line } : {}),
+      },
       position.rows > 0 ? `resuming ${name} after ${position.rows} rows` : `ingesting ${name}`,
     );
     let committed = position;
@@ -159,12 +168,20 @@ export class FileIngestionService {
         ...(stats.rejected > rejections.length ? { moreRejections: stats.rejected - rejections.length } : {}),
       });
     }
-    this.logger.info({ ...run.summary(), movedTo: moved }, `ingested ${name}: ${stats.produced} produced, ${stats.rejected} refused`);
+    this.logger.info(
+      { ...run.summary(), movedTo: moved },
+      `ingested ${name}: ${stats.produced} produced, ${stats.rejected} refused`,
+    );
     this.finish(topic, name, 'processed', moved, stats);
     return 'processed';
   }
 
-  private readerFor(topic: Topic, path: string, format: InboxFormat, position: SourcePosition): { rows: AsyncIterable<SourceRow>; close: () => void } {
+  private readerFor(
+    topic: Topic,
+    path: string,
+    format: InboxFormat,
+    position: SourcePosition,
+  ): { rows: AsyncIterable<SourceRow>; close: () => void } {
     switch (format) {
       case 'csv':
         return { rows: csvRows(path, topic, position), close: () => undefined };
@@ -184,7 +201,12 @@ export class FileIngestionService {
           try {
             db = openSqlite(path);
           } catch (error) {
-            throw new UnreadableFileError('SQLITE_ERROR', `cannot open the database: ${errorMessage(error)}`, undefined, { cause: error });
+            throw new UnreadableFileError(
+              'SQLITE_ERROR',
+              `cannot open the database: ${errorMessage(error)}`,
+              undefined,
+              { cause: error },
+            );
           }
           yield* sqliteRows(db, { table, topic, mode: 'incrementing', column: 'rowid' }, position, chunkSize);
         }
@@ -224,7 +246,9 @@ export class FileIngestionService {
         ? { note: 'rows before the failure were produced; dropping the same file again resumes after them' }
         : {}),
     });
-    await this.checkpoints.save(id, { kind: 'file', source: name, status: 'failed', position: committed, stats, error: message }).catch(() => undefined);
+    await this.checkpoints
+      .save(id, { kind: 'file', source: name, status: 'failed', position: committed, stats, error: message })
+      .catch(() => undefined);
     this.logger.error(
       { file: name, code: unreadable?.code, location: unreadable?.location, error: message, movedTo: moved, ...stats },
       `cannot read ${name}: ${message}; moved to failed/`,
@@ -237,7 +261,12 @@ export class FileIngestionService {
    * A link, folder, FIFO… in the inbox: the entry itself (never its target) goes to failed/ with a
    * report that says what it is and nothing of what it points to.
    */
-  private async refuseNonRegular(topic: Topic, path: string, name: string, error: NotRegularFileError): Promise<FileOutcome> {
+  private async refuseNonRegular(
+    topic: Topic,
+    path: string,
+    name: string,
+    error: NotRegularFileError,
+  ): Promise<FileOutcome> {
     let moved: string;
     try {
       moved = await moveInto(join(dirname(path), INBOX_SUBDIRS.failed), path);
@@ -255,12 +284,22 @@ export class FileIngestionService {
       rowsProduced: 0,
       rowsRejected: 0,
     });
-    this.logger.error({ file: name, code: error.code, movedTo: moved }, `refused ${name}: ${error.message}; moved to failed/`);
+    this.logger.error(
+      { file: name, code: error.code, movedTo: moved },
+      `refused ${name}: ${error.message}; moved to failed/`,
+    );
     this.finish(topic, name, 'failed', moved, emptyStats(), error.message);
     return 'failed';
   }
 
-  private finish(topic: Topic, name: string, outcome: FileOutcome, path: string, stats: RowStats, error?: string): void {
+  private finish(
+    topic: Topic,
+    name: string,
+    outcome: FileOutcome,
+    path: string,
+    stats: RowStats,
+    error?: string,
+  ): void {
     sourceMetrics.files.inc({ topic, outcome });
     this.events.emit('file', { topic, name, outcome, path, stats: { ...stats }, ...(error ? { error } : {}) });
   }

@@ -46,7 +46,9 @@ describe('inbox entries that are not regular files', () => {
     const victim = join(dir, 'victim.txt');
     writeFileSync(victim, 'untouched');
     symlinkSync(victim, join(dir, 'a.csv.error.json'));
-    await expect(writeJsonReport(join(dir, 'a.csv.error.json'), { code: 'X' })).rejects.toMatchObject({ code: 'ELOOP' });
+    await expect(writeJsonReport(join(dir, 'a.csv.error.json'), { code: 'X' })).rejects.toMatchObject({
+      code: 'ELOOP',
+    });
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
   });
 });

@@ -21,10 +21,16 @@ describe('inbox files', () => {
     ['a.txt', undefined],
   ])('reads the format of %s as %s', (name, format) => expect(formatOf(name)).toBe(format));
 
-  it.each(['.a.csv', '~a.csv', 'a.csv.tmp', 'a.csv.part', 'a.db-journal', 'a.db-wal', 'a.csv.error.json', 'a.csv.report.json'])(
-    'treats %s as a file still being written or our own report',
-    (name) => expect(isTemporaryName(name)).toBe(true),
-  );
+  it.each([
+    '.a.csv',
+    '~a.csv',
+    'a.csv.tmp',
+    'a.csv.part',
+    'a.db-journal',
+    'a.db-wal',
+    'a.csv.error.json',
+    'a.csv.report.json',
+  ])('treats %s as a file still being written or our own report', (name) => expect(isTemporaryName(name)).toBe(true));
 
   it('keeps a file identity across restarts and changes it when the file changes', async () => {
     const path = join(dir, 'a.csv');
@@ -65,17 +71,26 @@ describe('inbox files', () => {
     const at = (position: object) => ({ position: { rows: 3, offset: 60, line: 3, ...position } });
 
     it('starts a new file at 0', () => {
-      expect(tailStart(null, file)).toEqual({ position: { rows: 0, offset: 0, line: 0, ino: 7, born: 5 }, reset: 'new' });
+      expect(tailStart(null, file)).toEqual({
+        position: { rows: 0, offset: 0, line: 0, ino: 7, born: 5 },
+        reset: 'new',
+      });
     });
 
     it('resumes the same file at its checkpoint', () => {
-      expect(tailStart(at({ ino: 7, born: 5 }), file)).toEqual({ position: { rows: 3, offset: 60, line: 3, ino: 7, born: 5 }, reset: undefined });
+      expect(tailStart(at({ ino: 7, born: 5 }), file)).toEqual({
+        position: { rows: 3, offset: 60, line: 3, ino: 7, born: 5 },
+        reset: undefined,
+      });
     });
 
     it('starts over when the file was replaced or truncated', () => {
       expect(tailStart(at({ ino: 8, born: 5 }), file).reset).toBe('replaced');
       expect(tailStart(at({ ino: 7, born: 4 }), file).reset).toBe('replaced');
-      expect(tailStart(at({ ino: 7, born: 5, offset: 150 }), file)).toMatchObject({ reset: 'truncated', position: { offset: 0 } });
+      expect(tailStart(at({ ino: 7, born: 5, offset: 150 }), file)).toMatchObject({
+        reset: 'truncated',
+        position: { offset: 0 },
+      });
     });
   });
 });

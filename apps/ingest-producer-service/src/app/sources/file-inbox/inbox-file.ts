@@ -89,7 +89,11 @@ const HEAD_BYTES = 64 * 1024;
  * The same file found again (after a restart, or dropped twice) maps to the same checkpoint, at
  * the cost of one small read instead of hashing the whole file.
  */
-export async function fileCheckpointId(topic: Topic, path: string, stats: Pick<Stats, 'size' | 'mtimeMs'>): Promise<string> {
+export async function fileCheckpointId(
+  topic: Topic,
+  path: string,
+  stats: Pick<Stats, 'size' | 'mtimeMs'>,
+): Promise<string> {
   const handle = await openRegularFile(path);
   const head = Buffer.alloc(Math.min(HEAD_BYTES, stats.size));
   try {

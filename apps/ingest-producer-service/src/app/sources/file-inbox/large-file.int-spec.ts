@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaClient } from '@datalake/kafka-core';
 import { TOPICS } from '@datalake/kafka-schemas';
-import { freePort, getTestInfra, startServiceProcess, uniqueId, waitFor, WORKSPACE_ROOT, type ServiceProcess, type TestInfra } from '@datalake/testing';
+import {
+  freePort,
+  getTestInfra,
+  startServiceProcess,
+  uniqueId,
+  waitFor,
+  WORKSPACE_ROOT,
+  type ServiceProcess,
+  type TestInfra,
+} from '@datalake/testing';
 import { processMemory } from '../testing/process-memory';
 import { TopicCollector } from '../testing/topic-collector';
 
@@ -50,14 +59,33 @@ describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
     inbox = mkdtempSync(join(tmpdir(), 'ingest-big-it-'));
     const start = () => startBuiltService(infra, inbox);
     service = await start();
-    collector = new TopicCollector(createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` }), TOPICS.transactions, runId, false);
+    collector = new TopicCollector(
+      createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` }),
+      TOPICS.transactions,
+      runId,
+      false,
+    );
     await collector.start();
 
     const staging = join(inbox, 'staging');
     const generated = JSON.parse(
       execFileSync(
         process.execPath,
-        [join(WORKSPACE_ROOT, 'tools/sample-data/generate.js'), '--out', staging, '--flat', '--topics', 'transactions', '--formats', 'csv', '--rows', String(ROWS), '--prefix', runId, '--json'],
+        [
+          join(WORKSPACE_ROOT, 'tools/sample-data/generate.js'),
+          '--out',
+          staging,
+          '--flat',
+          '--topics',
+          'transactions',
+          '--formats',
+          'csv',
+          '--rows',
+          String(ROWS),
+          '--prefix',
+          runId,
+          '--json',
+        ],
         { encoding: 'utf8' },
       ).trim(),
     ) as { path: string };
@@ -67,7 +95,11 @@ describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
     renameSync(generated.path, join(inbox, 'transactions', name));
 
     // SIGTERM once a third is in Kafka: the service finishes its chunk, checkpoints and exits.
-    await waitFor(() => (collector?.count ?? 0) >= ROWS / 3, { timeoutMs: 120_000, intervalMs: 100, description: 'a third of the rows' });
+    await waitFor(() => (collector?.count ?? 0) >= ROWS / 3, {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+      description: 'a third of the rows',
+    });
     const firstPeak = processMemory(service.process.pid as number)?.peakRssMiB ?? 0;
     await service.stop('SIGTERM'); // Nest re-raises the signal after its shutdown hooks ran
     const atStop = collector.count;
@@ -75,7 +107,11 @@ describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
     service = await start();
 
     const processed = join(inbox, 'transactions', 'processed', name);
-    await waitFor(() => existsSync(processed), { timeoutMs: 170_000, intervalMs: 250, description: 'the file in processed/' });
+    await waitFor(() => existsSync(processed), {
+      timeoutMs: 170_000,
+      intervalMs: 250,
+      description: 'the file in processed/',
+    });
     const seconds = (Date.now() - started) / 1000;
     const peak = Math.max(firstPeak, processMemory(service.process.pid as number)?.peakRssMiB ?? 0);
     await waitFor(() => (collector?.count ?? 0) >= ROWS, { timeoutMs: 60_000, description: `${ROWS} events in Kafka` });
@@ -101,28 +137,59 @@ describe('a large CSV file (built service, real Kafka and MongoDB)', () => {
     const killInbox = mkdtempSync(join(tmpdir(), 'ingest-kill-it-'));
     const start = () => startBuiltService(infra, killInbox);
     let killed: ServiceProcess | undefined = await start();
-    const counter = new TopicCollector(createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${killRunId}` }), TOPICS.transactions, killRunId, false);
+    const counter = new TopicCollector(
+      createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${killRunId}` }),
+      TOPICS.transactions,
+      killRunId,
+      false,
+    );
     try {
       await counter.start();
       const generated = JSON.parse(
         execFileSync(
           process.execPath,
-          [join(WORKSPACE_ROOT, 'tools/sample-data/generate.js'), '--out', join(killInbox, 'staging'), '--flat', '--topics', 'transactions', '--formats', 'csv', '--rows', String(rows), '--prefix', killRunId, '--json'],
+          [
+            join(WORKSPACE_ROOT, 'tools/sample-data/generate.js'),
+            '--out',
+            join(killInbox, 'staging'),
+            '--flat',
+            '--topics',
+            'transactions',
+            '--formats',
+            'csv',
+            '--rows',
+            String(rows),
+            '--prefix',
+            killRunId,
+            '--json',
+          ],
           { encoding: 'utf8' },
         ).trim(),
       ) as { path: string };
       const name = `transactions-${killRunId}.csv`;
       renameSync(generated.path, join(killInbox, 'transactions', name));
-      await waitFor(() => counter.keyCounts.size >= rows / 3, { timeoutMs: 120_000, intervalMs: 50, description: 'a third of the rows' });
+      await waitFor(() => counter.keyCounts.size >= rows / 3, {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+        description: 'a third of the rows',
+      });
       await killed.stop('SIGKILL');
       killed = undefined;
       const keysAtKill = counter.keyCounts.size;
       const restartedAt = Date.now();
       service = await start();
       const readyAfter = (Date.now() - restartedAt) / 1000;
-      await waitFor(() => counter.keyCounts.size > keysAtKill + 500, { timeoutMs: 60_000, intervalMs: 50, description: 'new rows after the restart' });
+      await waitFor(() => counter.keyCounts.size > keysAtKill + 500, {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+        description: 'new rows after the restart',
+      });
       const resumedAfter = (Date.now() - restartedAt) / 1000;
-      await waitFor(() => existsSync(join(killInbox, 'transactions', 'processed', name)), { timeoutMs: 120_000, intervalMs: 250, description: 'the file in processed/' });
+      await waitFor(() => existsSync(join(killInbox, 'transactions', 'processed', name)), {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        description: 'the file in processed/',
+      });
       await waitFor(() => counter.keyCounts.size >= rows, { timeoutMs: 60_000, description: `${rows} keys in Kafka` });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const resent = counter.count - counter.keyCounts.size;

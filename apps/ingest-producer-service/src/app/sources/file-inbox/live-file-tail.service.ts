@@ -11,7 +11,14 @@ import { SourceStallMonitor } from '../progress/source-stalls';
 import { isTransientError } from '../source-errors';
 import { emptyStats, UnreadableFileError, type SourcePosition } from '../source-row';
 import { SourcesConfig } from '../sources.config';
-import { formatOf, INBOX_SUBDIRS, isTemporaryName, nonRegularKind, openRegularFile, TAILABLE_FORMATS } from './inbox-file';
+import {
+  formatOf,
+  INBOX_SUBDIRS,
+  isTemporaryName,
+  nonRegularKind,
+  openRegularFile,
+  TAILABLE_FORMATS,
+} from './inbox-file';
 import { csvRows } from './readers/csv.reader';
 import { ndjsonRows } from './readers/ndjson.reader';
 
@@ -44,11 +51,18 @@ export function tailStart(
   checkpoint: Pick<Checkpoint, 'position'> | null,
   file: Pick<Stats, 'ino' | 'size' | 'birthtimeMs'>,
 ): { position: SourcePosition; reset: 'new' | 'replaced' | 'truncated' | undefined } {
-  const fresh: SourcePosition = { rows: 0, offset: 0, line: 0, ino: file.ino, ...(file.birthtimeMs ? { born: file.birthtimeMs } : {}) };
+  const fresh: SourcePosition = {
+    rows: 0,
+    offset: 0,
+    line: 0,
+    ino: file.ino,
+    ...(file.birthtimeMs ? { born: file.birthtimeMs } : {}),
+  };
   // A checkpoint without an inode was only just claimed: nothing of this file was read yet.
   if (!checkpoint || checkpoint.position.ino === undefined) return { position: fresh, reset: 'new' };
   const { position } = checkpoint;
-  const sameFile = position.ino === file.ino && (!position.born || !file.birthtimeMs || position.born === file.birthtimeMs);
+  const sameFile =
+    position.ino === file.ino && (!position.born || !file.birthtimeMs || position.born === file.birthtimeMs);
   if (!sameFile) return { position: fresh, reset: 'replaced' };
   if (file.size < (position.offset ?? 0)) return { position: fresh, reset: 'truncated' };
   return { position, reset: undefined };
@@ -86,7 +100,10 @@ export class LiveFileTailService extends IngestSource {
 
   protected async start(): Promise<void> {
     for (const topic of ALL_TOPICS) await mkdir(this.liveDir(topic), { recursive: true });
-    this.watchFolders(ALL_TOPICS.map((topic) => this.liveDir(topic)), (path) => this.kick(path));
+    this.watchFolders(
+      ALL_TOPICS.map((topic) => this.liveDir(topic)),
+      (path) => this.kick(path),
+    );
     this.every(this.config.pollIntervalMs, () => void this.scan());
     void this.scan();
     this.logger.info({ inbox: this.config.inboxDir }, `tailing growing files in ${this.config.inboxDir}/<topic>/live/`);
@@ -106,9 +123,13 @@ export class LiveFileTailService extends IngestSource {
       this.again.add(path);
       return;
     }
-    void this.run(path, () => this.tail(path), () => {
-      if (this.again.delete(path)) this.kick(path);
-    });
+    void this.run(
+      path,
+      () => this.tail(path),
+      () => {
+        if (this.again.delete(path)) this.kick(path);
+      },
+    );
   }
 
   private async tail(path: string): Promise<void> {
@@ -152,7 +173,14 @@ export class LiveFileTailService extends IngestSource {
   }
 
   /** One pass; true when everything complete in the file was read (nothing left for now). */
-  private async follow(topic: Topic, path: string, name: string, id: string, format: string, file: Stats): Promise<boolean> {
+  private async follow(
+    topic: Topic,
+    path: string,
+    name: string,
+    id: string,
+    format: string,
+    file: Stats,
+  ): Promise<boolean> {
     const checkpoint = await this.checkpoints.get(id);
     const { position, reset } = tailStart(checkpoint, file);
     if (reset === 'replaced' || reset === 'truncated') {
@@ -166,7 +194,10 @@ export class LiveFileTailService extends IngestSource {
 
     const stats = !reset && checkpoint ? { ...checkpoint.stats } : emptyStats();
     let committed = position;
-    const rows = format === 'csv' ? csvRows(path, topic, position, { end, tail: true }) : ndjsonRows(path, position, { completeOnly: true, end });
+    const rows =
+      format === 'csv'
+        ? csvRows(path, topic, position, { end, tail: true })
+        : ndjsonRows(path, position, { completeOnly: true, end });
     try {
       const { outcome } = await this.pump.pump(rows, {
         kind: 'tail',
@@ -185,8 +216,18 @@ export class LiveFileTailService extends IngestSource {
       return outcome === 'completed' && (committed.offset ?? 0) >= end && end === file.size;
     } catch (error) {
       if (isTransientError(error) || !(error instanceof UnreadableFileError)) throw error;
-      await this.checkpoints.save(id, { kind: 'tail', source: name, status: 'failed', position: committed, stats, error: error.message });
-      this.logger.error({ file: name, code: error.code, location: error.location, error: error.message }, `cannot follow ${name}: ${error.message}`);
+      await this.checkpoints.save(id, {
+        kind: 'tail',
+        source: name,
+        status: 'failed',
+        position: committed,
+        stats,
+        error: error.message,
+      });
+      this.logger.error(
+        { file: name, code: error.code, location: error.location, error: error.message },
+        `cannot follow ${name}: ${error.message}`,
+      );
       return true;
     }
   }

@@ -38,11 +38,24 @@ export class SourceRun {
     for (const rejection of result.rejections) {
       if (++this.loggedRejections > MAX_LOGGED_REJECTIONS) continue;
       this.logger.warn(
-        { source: this.kind, topic: this.topic, file: this.name, location: rejection.location, code: rejection.code, reason: rejection.message },
+        {
+          source: this.kind,
+          topic: this.topic,
+          file: this.name,
+          location: rejection.location,
+          code: rejection.code,
+          reason: rejection.message,
+        },
         `row refused: ${this.name} ${rejection.location}: ${rejection.message}`,
       );
     }
-    this.events.emit('progress', { kind: this.kind, topic: this.topic, name: this.name, stats: { ...this.stats }, position });
+    this.events.emit('progress', {
+      kind: this.kind,
+      topic: this.topic,
+      name: this.name,
+      stats: { ...this.stats },
+      position,
+    });
     if (Date.now() - this.lastLog >= PROGRESS_LOG_INTERVAL_MS) {
       this.lastLog = Date.now();
       this.logger.info({ ...this.summary() }, `${this.kind} ${this.name}: ${this.stats.read} rows read`);

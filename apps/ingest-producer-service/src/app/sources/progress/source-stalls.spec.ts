@@ -6,7 +6,18 @@ import { SourcesReadinessCheck, SourceStallMonitor } from './source-stalls';
 describe(SourceStallMonitor.name, () => {
   const warn = jest.fn();
   const logger = { setContext: () => undefined, info: jest.fn(), warn } as unknown as PinoLogger;
-  const config = new SourcesConfig(new Set(), '/tmp', 1000, 0, 500, false, {}, [], { host: '127.0.0.1', port: 0, flushMs: 20 }, 120);
+  const config = new SourcesConfig(
+    new Set(),
+    '/tmp',
+    1000,
+    0,
+    500,
+    false,
+    {},
+    [],
+    { host: '127.0.0.1', port: 0, flushMs: 20 },
+    120,
+  );
   let sut: SourceStallMonitor;
   const t0 = Date.now();
 
@@ -21,11 +32,15 @@ describe(SourceStallMonitor.name, () => {
     sut.blocked('file', 'transactions/a.csv', 'Kafka is unavailable');
     expect(sut.stalls(Date.now() + 119_000)).toEqual([]);
     const later = Date.now() + 121_000;
-    expect(sut.stalls(later)).toEqual([{ source: 'file', name: 'transactions/a.csv', secondsSinceProgress: 121, reason: 'Kafka is unavailable' }]);
+    expect(sut.stalls(later)).toEqual([
+      { source: 'file', name: 'transactions/a.csv', secondsSinceProgress: 121, reason: 'Kafka is unavailable' },
+    ]);
     sut.check(later);
     sut.check(later + 5_000);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][1]).toBe('file transactions/a.csv has made no progress for 121 s (SOURCE_STALL_SECONDS=120): Kafka is unavailable');
+    expect(warn.mock.calls[0][1]).toBe(
+      'file transactions/a.csv has made no progress for 121 s (SOURCE_STALL_SECONDS=120): Kafka is unavailable',
+    );
     sut.progressed('file', 'transactions/a.csv');
     expect(sut.stalls(Date.now() + 60_000)).toEqual([]);
   });

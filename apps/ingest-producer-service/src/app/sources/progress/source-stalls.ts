@@ -109,7 +109,8 @@ export class SourceStallMonitor implements OnApplicationShutdown {
 
   secondsSinceProgress(source: SourceKindName, now = Date.now()): number {
     let oldest = now;
-    for (const item of this.items.values()) if (item.source === source && item.lastProgress < oldest) oldest = item.lastProgress;
+    for (const item of this.items.values())
+      if (item.source === source && item.lastProgress < oldest) oldest = item.lastProgress;
     return Math.round((now - oldest) / 100) / 10;
   }
 
@@ -135,7 +136,12 @@ export class SourceStallMonitor implements OnApplicationShutdown {
       if (!item || item.warned) continue;
       item.warned = true;
       this.logger.warn(
-        { source: stall.source, input: stall.name, secondsSinceProgress: stall.secondsSinceProgress, reason: stall.reason },
+        {
+          source: stall.source,
+          input: stall.name,
+          secondsSinceProgress: stall.secondsSinceProgress,
+          reason: stall.reason,
+        },
         `${stall.source} ${stall.name} has made no progress for ${stall.secondsSinceProgress} s (SOURCE_STALL_SECONDS=${this.config.stallSeconds}): ${stall.reason}`,
       );
     }

@@ -29,8 +29,21 @@ describe('SQLite polling (real Kafka and MongoDB)', () => {
       INGEST_POLL_INTERVAL_MS: '150',
       INGEST_CHUNK_SIZE: '25',
       SQLITE_SOURCES: JSON.stringify([
-        { name: `${runId}-orders`, path: join(dir, 'shop.db'), table: 'orders', topic: 'transactions', columns: { created_at: 'timestamp' } },
-        { name: `${runId}-posts`, path: join(dir, 'shop.db'), table: 'posts', topic: 'social_posts', mode: 'timestamp', column: 'updated_at' },
+        {
+          name: `${runId}-orders`,
+          path: join(dir, 'shop.db'),
+          table: 'orders',
+          topic: 'transactions',
+          columns: { created_at: 'timestamp' },
+        },
+        {
+          name: `${runId}-posts`,
+          path: join(dir, 'shop.db'),
+          table: 'posts',
+          topic: 'social_posts',
+          mode: 'timestamp',
+          column: 'updated_at',
+        },
       ]),
     });
   };
@@ -39,11 +52,19 @@ describe('SQLite polling (real Kafka and MongoDB)', () => {
     ingest = undefined;
   };
   const insertOrders = (count: number) => {
-    const insert = db.prepare('INSERT INTO orders (transaction_id, customer_id, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO orders (transaction_id, customer_id, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
     db.transaction(() => {
       for (let i = 0; i < count; i++) {
         inserted++;
-        insert.run(`${runId}-o${inserted}`, 'cust-1', `${inserted}.99`, 'USD', new Date(Date.UTC(2026, 10, 24, 0, 0, inserted)).toISOString());
+        insert.run(
+          `${runId}-o${inserted}`,
+          'cust-1',
+          `${inserted}.99`,
+          'USD',
+          new Date(Date.UTC(2026, 10, 24, 0, 0, inserted)).toISOString(),
+        );
       }
     })();
   };
@@ -77,7 +98,10 @@ describe('SQLite polling (real Kafka and MongoDB)', () => {
     await waitFor(() => orders().length >= 20, { description: 'the first 20 rows' });
     await settle();
     expect(orders()).toHaveLength(20);
-    expect(orders()[0].envelope).toMatchObject({ source: { kind: 'sqlite', name: `${runId}-orders` }, payload: { currency: 'USD', customerId: 'cust-1' } });
+    expect(orders()[0].envelope).toMatchObject({
+      source: { kind: 'sqlite', name: `${runId}-orders` },
+      payload: { currency: 'USD', customerId: 'cust-1' },
+    });
   });
 
   it('gets exactly 100 more when 100 rows are added while it polls', async () => {
@@ -109,9 +133,26 @@ describe('SQLite polling (real Kafka and MongoDB)', () => {
       const upsert = db.prepare(
         'INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(post_id) DO UPDATE SET likes = excluded.likes, updated_at = excluded.updated_at',
       );
-      for (let i = 1; i <= 5; i++) upsert.run(`${runId}-p${i}`, 'mastodon', 'alice', `post ${i} #sqlite`, '2026-11-24T10:00:00Z', 0, `2026-11-24T10:00:0${i}Z`);
+      for (let i = 1; i <= 5; i++)
+        upsert.run(
+          `${runId}-p${i}`,
+          'mastodon',
+          'alice',
+          `post ${i} #sqlite`,
+          '2026-11-24T10:00:00Z',
+          0,
+          `2026-11-24T10:00:0${i}Z`,
+        );
       await waitFor(() => posts.count >= 5, { description: '5 posts' });
-      upsert.run(`${runId}-p2`, 'mastodon', 'alice', 'post 2 #sqlite', '2026-11-24T10:00:00Z', 42, '2026-11-24T11:00:00Z');
+      upsert.run(
+        `${runId}-p2`,
+        'mastodon',
+        'alice',
+        'post 2 #sqlite',
+        '2026-11-24T10:00:00Z',
+        42,
+        '2026-11-24T11:00:00Z',
+      );
       await waitFor(() => posts.count >= 6, { description: 'the updated post' });
       await settle();
       expect(posts.count).toBe(6);

@@ -11,7 +11,8 @@ import type { SqliteSourceConfig } from './sqlite-source.config';
 import { openSqlite, sqliteRows } from './sqlite-table.reader';
 
 /** Checkpoint id of a configured live SQLite source. */
-export const sqliteCheckpointId = (source: Pick<SqliteSourceConfig, 'topic' | 'name'>) => `sqlite:${source.topic}:${source.name}`;
+export const sqliteCheckpointId = (source: Pick<SqliteSourceConfig, 'topic' | 'name'>) =>
+  `sqlite:${source.topic}:${source.name}`;
 
 /**
  * Polls the live SQLite tables of SQLITE_SOURCES every INGEST_POLL_INTERVAL_MS, like Kafka
@@ -38,7 +39,14 @@ export class SqlitePollerService extends IngestSource {
   protected start(): void {
     for (const source of this.config.sqliteSources) {
       this.logger.info(
-        { source: source.name, path: source.path, table: source.table, topic: source.topic, mode: source.mode, column: source.column },
+        {
+          source: source.name,
+          path: source.path,
+          table: source.table,
+          topic: source.topic,
+          mode: source.mode,
+          column: source.column,
+        },
         `polling SQLite source ${source.name} every ${this.config.pollIntervalMs} ms`,
       );
       void this.run(source.name, () => this.loop(source));
@@ -101,7 +109,10 @@ export class SqlitePollerService extends IngestSource {
       });
       const newRows = stats.read - (checkpoint?.stats.read ?? 0);
       if (newRows > 0) {
-        this.logger.info({ ...run.summary(), newRows, lastRowid: committed.rowid }, `SQLite source ${source.name}: ${newRows} new rows`);
+        this.logger.info(
+          { ...run.summary(), newRows, lastRowid: committed.rowid },
+          `SQLite source ${source.name}: ${newRows} new rows`,
+        );
       }
     });
   }

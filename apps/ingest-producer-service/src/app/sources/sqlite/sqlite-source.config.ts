@@ -53,9 +53,11 @@ export function parseSqliteSources(value: string | undefined): ConfigResult<Sqli
     if (!entry || typeof entry !== 'object') return { ok: false, error: `${where} must be an object` };
     const { name, path, table, topic, mode = 'incrementing', column, columns } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || !NAME.test(name)) return { ok: false, error: `${where}: name must match ${NAME}` };
-    if (sources.some((source) => source.name === name)) return { ok: false, error: `${where}: name "${name}" is repeated` };
+    if (sources.some((source) => source.name === name))
+      return { ok: false, error: `${where}: name "${name}" is repeated` };
     if (typeof path !== 'string' || path === '') return { ok: false, error: `${where} (${name}): path is required` };
-    if (!isTopic(topic)) return { ok: false, error: `${where} (${name}): topic must be transactions, social_posts or network_logs` };
+    if (!isTopic(topic))
+      return { ok: false, error: `${where} (${name}): topic must be transactions, social_posts or network_logs` };
     const tableName = table ?? topic;
     if (typeof tableName !== 'string' || !IDENTIFIER.test(tableName)) {
       return { ok: false, error: `${where} (${name}): table must be an SQL identifier` };
@@ -75,7 +77,10 @@ export function parseSqliteSources(value: string | undefined): ConfigResult<Sqli
     }
     for (const [source, field] of Object.entries((columns ?? {}) as Record<string, unknown>)) {
       if (typeof field !== 'string' || fieldForColumn(topic, field) !== field) {
-        return { ok: false, error: `${where} (${name}): columns.${source} must name a ${topic} field, got ${JSON.stringify(field)}` };
+        return {
+          ok: false,
+          error: `${where} (${name}): columns.${source} must name a ${topic} field, got ${JSON.stringify(field)}`,
+        };
       }
     }
     sources.push({
@@ -102,7 +107,8 @@ export function parseSqliteTables(value: string | undefined): ConfigResult<Parti
   const tables: Partial<Record<Topic, string>> = {};
   for (const [topic, table] of Object.entries(parsed.value)) {
     if (!isTopic(topic)) return { ok: false, error: `"${topic}" is not a topic` };
-    if (typeof table !== 'string' || !IDENTIFIER.test(table)) return { ok: false, error: `table of ${topic} must be an SQL identifier` };
+    if (typeof table !== 'string' || !IDENTIFIER.test(table))
+      return { ok: false, error: `table of ${topic} must be an SQL identifier` };
     tables[topic] = table;
   }
   return { ok: true, value: tables };

@@ -31,15 +31,23 @@ export function sqliteFailure(error: unknown, location?: string): Error {
   const code = (error as { code?: unknown }).code;
   if (error instanceof UnreadableFileError) return error;
   if (error instanceof Database.SqliteError && !TRANSIENT_CODES.has(String(code))) {
-    return new UnreadableFileError(String(code ?? 'SQLITE_ERROR'), `SQLite: ${error.message}`, location, { cause: error });
+    return new UnreadableFileError(String(code ?? 'SQLITE_ERROR'), `SQLite: ${error.message}`, location, {
+      cause: error,
+    });
   }
   return error instanceof Error ? error : new Error(String(error));
 }
 
 function tableColumns(db: Database.Database, table: string): string[] {
-  const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+  const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map(
+    (c) => c.name,
+  );
   if (columns.length === 0) {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name`).all() as { name: string }[])
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name`).all() as {
+        name: string;
+      }[]
+    )
       .map((t) => t.name)
       .join(', ');
     throw new UnreadableFileError('NO_TABLE', `no table "${table}" in the database (tables: ${tables || 'none'})`);

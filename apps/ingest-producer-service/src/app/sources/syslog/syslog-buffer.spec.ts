@@ -20,7 +20,14 @@ describe(SyslogBuffer.name, () => {
 
   it('takes batches bounded by count and bytes (at least one message) and puts failed ones back first', () => {
     const sut = new SyslogBuffer<string>({ maxMessages: 100, maxBytes: 10_000 });
-    for (const [item, bytes] of [['a', 100], ['b', 100], ['c', 500], ['d', 100], ['e', 100]] as const) sut.push(item, bytes);
+    for (const [item, bytes] of [
+      ['a', 100],
+      ['b', 100],
+      ['c', 500],
+      ['d', 100],
+      ['e', 100],
+    ] as const)
+      sut.push(item, bytes);
     expect(sut.take(10, 250)).toEqual(['a', 'b']);
     const big = sut.take(10, 250);
     expect(big).toEqual(['c']); // over the byte bound alone, still taken

@@ -25,7 +25,12 @@ export class SyslogBuffer<T> {
   private head = 0;
   private totalBytes = 0;
 
-  constructor(readonly limits: SyslogBufferLimits = { maxMessages: SYSLOG_BUFFER_MAX_MESSAGES, maxBytes: SYSLOG_BUFFER_MAX_BYTES }) {}
+  constructor(
+    readonly limits: SyslogBufferLimits = {
+      maxMessages: SYSLOG_BUFFER_MAX_MESSAGES,
+      maxBytes: SYSLOG_BUFFER_MAX_BYTES,
+    },
+  ) {}
 
   get length(): number {
     return this.entries.length - this.head;
@@ -50,7 +55,8 @@ export class SyslogBuffer<T> {
    */
   push(item: T, bytes: number, overflow = false): boolean {
     const factor = overflow ? 2 : 1;
-    if (this.length >= this.limits.maxMessages * factor || this.totalBytes >= this.limits.maxBytes * factor) return false;
+    if (this.length >= this.limits.maxMessages * factor || this.totalBytes >= this.limits.maxBytes * factor)
+      return false;
     this.entries.push({ item, bytes });
     this.totalBytes += bytes;
     return true;

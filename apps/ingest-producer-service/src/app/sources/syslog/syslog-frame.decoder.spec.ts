@@ -5,7 +5,11 @@ const text = (frames: Buffer[]) => frames.map((frame) => frame.toString('utf8'))
 describe(SyslogFrameDecoder.name, () => {
   it('splits newline-framed messages, tolerating CRLF, NUL and blank lines', () => {
     const sut = new SyslogFrameDecoder();
-    expect(text(sut.push(Buffer.from('<13>one\n<13>two\r\n\n<13>three\0\n<13>fo')))).toEqual(['<13>one', '<13>two', '<13>three']);
+    expect(text(sut.push(Buffer.from('<13>one\n<13>two\r\n\n<13>three\0\n<13>fo')))).toEqual([
+      '<13>one',
+      '<13>two',
+      '<13>three',
+    ]);
     expect(text(sut.push(Buffer.from('ur\n')))).toEqual(['<13>four']);
   });
 
@@ -21,7 +25,9 @@ describe(SyslogFrameDecoder.name, () => {
 
   it('counts bytes, not characters', () => {
     const message = '<13>héllo wörld';
-    expect(text(new SyslogFrameDecoder().push(Buffer.from(`${Buffer.byteLength(message)} ${message}`)))).toEqual([message]);
+    expect(text(new SyslogFrameDecoder().push(Buffer.from(`${Buffer.byteLength(message)} ${message}`)))).toEqual([
+      message,
+    ]);
   });
 
   it('switches framing per message', () => {

@@ -23,11 +23,20 @@ describe(parseSyslog.name, () => {
 
     it('takes nil values as absent and a nil time as the time received', () => {
       const sut = parseSyslog('<14>1 - - - - - - plain message', receivedAt);
-      expect(sut).toEqual({ format: 'rfc5424', timestamp: receivedAt.toISOString(), severity: 'info', facility: 'user', message: 'plain message' });
+      expect(sut).toEqual({
+        format: 'rfc5424',
+        timestamp: receivedAt.toISOString(),
+        severity: 'info',
+        facility: 'user',
+        message: 'plain message',
+      });
     });
 
     it('handles escaped quotes and brackets inside structured data', () => {
-      const sut = parseSyslog('<13>1 2026-11-24T10:00:00Z h app - - [a@1 x="say \\"hi\\" \\]"][b@2 y="z"] after', receivedAt);
+      const sut = parseSyslog(
+        '<13>1 2026-11-24T10:00:00Z h app - - [a@1 x="say \\"hi\\" \\]"][b@2 y="z"] after',
+        receivedAt,
+      );
       expect(sut.message).toBe('after');
       expect(sut.host).toBe('h');
     });
@@ -41,14 +50,24 @@ describe(parseSyslog.name, () => {
         '<13>1 2026-11-24T19:42:54.802314+00:00 box root - - [timeQuality tzKnown="1" isSynced="0"] hello udp',
         receivedAt,
       );
-      expect(sut).toMatchObject({ format: 'rfc5424', host: 'box', app: 'root', severity: 'notice', facility: 'user', message: 'hello udp' });
+      expect(sut).toMatchObject({
+        format: 'rfc5424',
+        host: 'box',
+        app: 'root',
+        severity: 'notice',
+        facility: 'user',
+        message: 'hello udp',
+      });
       expect(sut.timestamp).toBe('2026-11-24T19:42:54.802Z');
     });
   });
 
   describe('RFC 3164', () => {
     it('reads time, host, tag with pid and message in the receiver zone', () => {
-      const sut = parseSyslog('<34>Oct 11 22:14:15 mymachine su[230]: \'su root\' failed for lonvick on /dev/pts/8', receivedAt);
+      const sut = parseSyslog(
+        "<34>Oct 11 22:14:15 mymachine su[230]: 'su root' failed for lonvick on /dev/pts/8",
+        receivedAt,
+      );
       expect(sut).toEqual({
         format: 'rfc3164',
         timestamp: new Date(2026, 9, 11, 22, 14, 15).toISOString(),
@@ -62,7 +81,11 @@ describe(parseSyslog.name, () => {
 
     it('accepts a space-padded day and a tag without hostname', () => {
       const sut = parseSyslog('<13>Nov  4 08:00:01 cron: job done', receivedAt);
-      expect(sut).toMatchObject({ app: 'cron', message: 'job done', timestamp: new Date(2026, 10, 4, 8, 0, 1).toISOString() });
+      expect(sut).toMatchObject({
+        app: 'cron',
+        message: 'job done',
+        timestamp: new Date(2026, 10, 4, 8, 0, 1).toISOString(),
+      });
       expect(sut.host).toBeUndefined();
     });
 
@@ -73,11 +96,21 @@ describe(parseSyslog.name, () => {
 
     it('accepts an RFC 3339 time in place of the BSD one', () => {
       const sut = parseSyslog('<11>2026-11-24T08:00:00.5Z fw-1 kernel: DROP IN=eth0', receivedAt);
-      expect(sut).toMatchObject({ timestamp: '2026-11-24T08:00:00.500Z', host: 'fw-1', app: 'kernel', severity: 'error', facility: 'user', message: 'DROP IN=eth0' });
+      expect(sut).toMatchObject({
+        timestamp: '2026-11-24T08:00:00.500Z',
+        host: 'fw-1',
+        app: 'kernel',
+        severity: 'error',
+        facility: 'user',
+        message: 'DROP IN=eth0',
+      });
     });
 
     it('keeps a message after the host when there is no tag', () => {
-      expect(parseSyslog('<13>Nov 24 10:00:00 host just words here', receivedAt)).toMatchObject({ host: 'host', message: 'just words here' });
+      expect(parseSyslog('<13>Nov 24 10:00:00 host just words here', receivedAt)).toMatchObject({
+        host: 'host',
+        message: 'just words here',
+      });
     });
 
     it('keeps the text after a priority with no timestamp as the message', () => {
@@ -96,7 +129,11 @@ describe(parseSyslog.name, () => {
       ['an out-of-range priority', '<999>1 2026-11-24T10:00:00Z h a - - - x'],
       ['a bare number', '12345'],
     ])('keeps %s whole as the message', (_case, line) => {
-      expect(parseSyslog(line, receivedAt)).toEqual({ format: 'raw', timestamp: receivedAt.toISOString(), message: line });
+      expect(parseSyslog(line, receivedAt)).toEqual({
+        format: 'raw',
+        timestamp: receivedAt.toISOString(),
+        message: line,
+      });
     });
 
     it('falls back to RFC 3164 reading when a version-1 header is broken', () => {
@@ -120,8 +157,15 @@ describe(parseSyslog.name, () => {
 
 describe(syslogRecord.name, () => {
   it('uses the sender address as sourceIp, unmapping IPv4-mapped IPv6', () => {
-    expect(syslogRecord('hello', '::ffff:10.1.2.3', new Date(0))).toEqual({ timestamp: '1970-01-01T00:00:00.000Z', message: 'hello', sourceIp: '10.1.2.3' });
-    expect(syslogRecord('<14>1 - h a - - - x', '2001:db8::1', new Date(0))).toMatchObject({ sourceIp: '2001:db8::1', host: 'h' });
+    expect(syslogRecord('hello', '::ffff:10.1.2.3', new Date(0))).toEqual({
+      timestamp: '1970-01-01T00:00:00.000Z',
+      message: 'hello',
+      sourceIp: '10.1.2.3',
+    });
+    expect(syslogRecord('<14>1 - h a - - - x', '2001:db8::1', new Date(0))).toMatchObject({
+      sourceIp: '2001:db8::1',
+      host: 'h',
+    });
   });
 });
 

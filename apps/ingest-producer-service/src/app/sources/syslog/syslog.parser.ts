@@ -2,9 +2,30 @@ import { parseTimestamp, SEVERITIES } from '@datalake/kafka-schemas';
 
 /** Facility names by code (RFC 5424 §6.2.1), as syslog daemons print them. */
 export const FACILITIES = [
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
-  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5',
-  'local6', 'local7',
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
 ] as const;
 
 export type SyslogFormat = 'rfc5424' | 'rfc3164' | 'raw';
@@ -89,7 +110,7 @@ function skipStructuredData(text: string): { sd: string; rest: string } | undefi
 function parse5424(pri: number, rest: string): Omit<SyslogMessage, 'format'> | undefined {
   const header = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) /.exec(rest);
   if (!header) return undefined;
-  const [, time, hostname, appName, , ] = header;
+  const [, time, hostname, appName, ,] = header;
   const timestamp = time === '-' ? undefined : rfc3339ToIso(time);
   if (time !== '-' && !timestamp) return undefined;
   const data = skipStructuredData(rest.slice(header[0].length));
@@ -128,7 +149,7 @@ function parse3164(pri: number, rest: string, receivedAt: Date): Omit<SyslogMess
     const words = /^(\S+)(?: (\S+))?/.exec(text);
     const first = words?.[1] ?? '';
     const second = words?.[2];
-    if (TAG.test(first) && first.endsWith(':') || /\[[^\]]*\]:?$/.test(first)) {
+    if ((TAG.test(first) && first.endsWith(':')) || /\[[^\]]*\]:?$/.test(first)) {
       // `TAG: msg` with no hostname, as a local sender writes.
       app = TAG.exec(first)?.[1];
       text = text.slice(first.length).replace(/^ /, '');
@@ -163,7 +184,9 @@ export function parseSyslog(line: string, receivedAt: Date = new Date()): Syslog
   let parsed: (Omit<SyslogMessage, 'format'> & { format: SyslogFormat }) | undefined;
   if (prefix) {
     const modern = parse5424(prefix.pri, prefix.rest);
-    parsed = modern ? { ...modern, format: 'rfc5424' } : { ...parse3164(prefix.pri, prefix.rest, receivedAt), format: 'rfc3164' };
+    parsed = modern
+      ? { ...modern, format: 'rfc5424' }
+      : { ...parse3164(prefix.pri, prefix.rest, receivedAt), format: 'rfc3164' };
   } else {
     parsed = { format: 'raw', timestamp: '', message: text };
   }

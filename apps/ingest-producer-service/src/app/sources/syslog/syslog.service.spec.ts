@@ -10,12 +10,15 @@ import { SourcesConfig } from '../sources.config';
 import { SYSLOG_BUFFER_MAX_BYTES } from './syslog-buffer';
 import { SyslogService } from './syslog.service';
 
-const quietLogger = () => ({ setContext: () => undefined, info: () => undefined, warn: jest.fn(), error: jest.fn() }) as unknown as PinoLogger;
+const quietLogger = () =>
+  ({ setContext: () => undefined, info: () => undefined, warn: jest.fn(), error: jest.fn() }) as unknown as PinoLogger;
 
 async function counter(name: string, labels: Record<string, string>): Promise<number> {
   const metric = register.getSingleMetric(name);
   const values = (await metric?.get())?.values ?? [];
-  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
@@ -36,7 +39,9 @@ describe(SyslogService.name, () => {
   let ingest: jest.Mock<Promise<ChunkResult>, [unknown, unknown, string, SourceRow[]]>;
   const udp = createSocket('udp4');
   const send = (text: string | Buffer) =>
-    new Promise<void>((resolve, reject) => udp.send(text, sut.ports.udp as number, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      udp.send(text, sut.ports.udp as number, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+    );
   let done: SourceRow[] = [];
   const produced = () => done;
   const ok = (rows: SourceRow[]): ChunkResult => {
@@ -45,12 +50,29 @@ describe(SyslogService.name, () => {
   };
 
   beforeEach(async () => {
-    const config = new SourcesConfig(new Set(['syslog']), '/tmp', 1000, 0, 500, false, {}, [], { host: '127.0.0.1', port: 0, flushMs: 20 }, 1);
+    const config = new SourcesConfig(
+      new Set(['syslog']),
+      '/tmp',
+      1000,
+      0,
+      500,
+      false,
+      {},
+      [],
+      { host: '127.0.0.1', port: 0, flushMs: 20 },
+      1,
+    );
     const logger = quietLogger();
     monitor = new SourceStallMonitor(config, logger);
     ingest = jest.fn();
     done = [];
-    sut = new SyslogService(config, { ingestRows: ingest } as unknown as RowIngestor, new SourceEvents(), monitor, logger);
+    sut = new SyslogService(
+      config,
+      { ingestRows: ingest } as unknown as RowIngestor,
+      new SourceEvents(),
+      monitor,
+      logger,
+    );
     await sut.onApplicationBootstrap();
   });
 
@@ -67,7 +89,9 @@ describe(SyslogService.name, () => {
     await send(Buffer.concat([Buffer.from('<13>big '), Buffer.alloc(60_000, 'A')]));
     await until(() => done.length === 1);
     expect(done[0].raw).toHaveLength(8192);
-    expect(String((done[0].record as { message: string }).message)).toMatch(/^big A+ \[truncated: longer than 8192 bytes\]$/);
+    expect(String((done[0].record as { message: string }).message)).toMatch(
+      /^big A+ \[truncated: longer than 8192 bytes\]$/,
+    );
     expect(await counter('datalake_syslog_truncated_total', { transport: 'udp' })).toBeGreaterThanOrEqual(1);
   });
 
@@ -82,7 +106,8 @@ describe(SyslogService.name, () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     const received = (await counter('datalake_syslog_messages_total', { transport: 'udp' })) - receivedBefore;
-    const dropped = (await counter('datalake_syslog_dropped_total', { transport: 'udp', reason: 'buffer_full' })) - droppedBefore;
+    const dropped =
+      (await counter('datalake_syslog_dropped_total', { transport: 'udp', reason: 'buffer_full' })) - droppedBefore;
     const inFlight = ingest.mock.calls.reduce((n, call) => n + call[3].length, 0);
     expect(dropped).toBeGreaterThan(0);
     expect(sut.buffered * line.length).toBeLessThanOrEqual(SYSLOG_BUFFER_MAX_BYTES + line.length);
@@ -101,7 +126,9 @@ describe(SyslogService.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(produced().map((row) => row.raw)).toHaveLength(19);
     expect(produced().some((row) => row.raw.includes('poison'))).toBe(false);
-    expect((await counter('datalake_syslog_dropped_total', { transport: 'udp', reason: 'refused' })) - droppedBefore).toBe(1);
+    expect(
+      (await counter('datalake_syslog_dropped_total', { transport: 'udp', reason: 'refused' })) - droppedBefore,
+    ).toBe(1);
   });
 
   it('retries an outage without dropping, and reports the stall in readiness until Kafka is back', async () => {
@@ -115,7 +142,14 @@ describe(SyslogService.name, () => {
     await until(() => monitor.stalls().length > 0, 5_000); // SOURCE_STALL_SECONDS=1 here
     await expect(readiness.check()).resolves.toMatchObject({
       stalled: true,
-      stalls: [{ source: 'syslog', name: 'buffer', secondsSinceProgress: expect.any(Number), reason: 'Kafka did not acknowledge' }],
+      stalls: [
+        {
+          source: 'syslog',
+          name: 'buffer',
+          secondsSinceProgress: expect.any(Number),
+          reason: 'Kafka did not acknowledge',
+        },
+      ],
     });
     expect(monitor.secondsSinceProgress('syslog')).toBeGreaterThanOrEqual(1);
     outage = false;

@@ -23,7 +23,11 @@ const MAX_RETRY_DELAY_MS = 10_000;
 const SHUTDOWN_FLUSH_MS = 10_000;
 
 /** The network_logs record of one syslog message; the sender's address is its sourceIp. */
-export function syslogRecord(text: string, senderAddress: string | undefined, receivedAt = new Date()): Record<string, unknown> {
+export function syslogRecord(
+  text: string,
+  senderAddress: string | undefined,
+  receivedAt = new Date(),
+): Record<string, unknown> {
   const { format: _format, ...fields } = parseSyslog(text, receivedAt);
   return { ...fields, sourceIp: normalizeIp(senderAddress) ?? '0.0.0.0' };
 }
@@ -85,7 +89,10 @@ export class SyslogService extends IngestSource {
   protected async start(): Promise<void> {
     const { host, port } = this.config.syslog;
     await Promise.all([this.listenUdp(host, port), this.listenTcp(host, port)]);
-    this.logger.info({ host, ...this.ports }, `syslog listening on ${host} udp/${this.ports.udp} tcp/${this.ports.tcp}`);
+    this.logger.info(
+      { host, ...this.ports },
+      `syslog listening on ${host} udp/${this.ports.udp} tcp/${this.ports.tcp}`,
+    );
   }
 
   /** Closes the sockets, then produces what is buffered (waited for up to SHUTDOWN_FLUSH_MS). */
@@ -99,7 +106,10 @@ export class SyslogService extends IngestSource {
   protected override drained(): void {
     clearTimeout(this.flushTimer);
     if (this.buffer.length > 0) {
-      this.logger.error({ lost: this.buffer.length }, `shutting down with ${this.buffer.length} syslog messages Kafka did not take`);
+      this.logger.error(
+        { lost: this.buffer.length },
+        `shutting down with ${this.buffer.length} syslog messages Kafka did not take`,
+      );
     }
   }
 
@@ -108,7 +118,9 @@ export class SyslogService extends IngestSource {
     this.udp = socket;
     socket.on('message', (message, remote) => this.receive(message, remote.address, 'udp'));
     return new Promise((resolve, reject) => {
-      socket.once('error', (error) => reject(new Error(`syslog cannot listen on udp ${host}:${port} (SYSLOG_PORT): ${error.message}`)));
+      socket.once('error', (error) =>
+        reject(new Error(`syslog cannot listen on udp ${host}:${port} (SYSLOG_PORT): ${error.message}`)),
+      );
       socket.bind(port, host, () => {
         socket.removeAllListeners('error');
         socket.on('error', (error) => this.logger.warn({ error: error.message }, 'syslog UDP socket error'));
@@ -127,7 +139,9 @@ export class SyslogService extends IngestSource {
     const server = createServer((socket) => this.accept(socket));
     this.tcp = server;
     return new Promise((resolve, reject) => {
-      server.once('error', (error) => reject(new Error(`syslog cannot listen on tcp ${host}:${port} (SYSLOG_PORT): ${error.message}`)));
+      server.once('error', (error) =>
+        reject(new Error(`syslog cannot listen on tcp ${host}:${port} (SYSLOG_PORT): ${error.message}`)),
+      );
       server.listen(port, host, () => {
         server.removeAllListeners('error');
         server.on('error', (error) => this.logger.warn({ error: error.message }, 'syslog TCP server error'));
@@ -164,15 +178,22 @@ export class SyslogService extends IngestSource {
       return;
     }
     const record = syslogRecord(line.text, sender);
-    if (line.truncated) record['message'] = `${String(record['message'] ?? '')}${truncatedSuffix(SYSLOG_MAX_MESSAGE_BYTES)}`;
-    const row: SourceRow = { record, raw: line.text, location: `${transport} from ${sender ?? 'unknown'}`, position: { rows: 0 } };
+    if (line.truncated)
+      record['message'] = `${String(record['message'] ?? '')}${truncatedSuffix(SYSLOG_MAX_MESSAGE_BYTES)}`;
+    const row: SourceRow = {
+      record,
+      raw: line.text,
+      location: `${transport} from ${sender ?? 'unknown'}`,
+      position: { rows: 0 },
+    };
     // TCP: what a paused sender still had in flight is kept (up to twice the bound).
     if (!this.buffer.push({ row, bytes: line.bytes, transport }, line.bytes, transport === 'tcp')) {
       sourceMetrics.syslogDropped.inc({ transport, reason: 'buffer_full' });
       return;
     }
     if (this.buffer.isFull && !this.paused) this.setPaused(true);
-    if (this.buffer.length >= this.config.chunkSize || this.buffer.bytes >= SYSLOG_BATCH_MAX_BYTES) void this.flushNow();
+    if (this.buffer.length >= this.config.chunkSize || this.buffer.bytes >= SYSLOG_BATCH_MAX_BYTES)
+      void this.flushNow();
     else this.flushTimer ??= setTimeout(() => void this.flushNow(), this.config.syslog.flushMs);
   }
 
@@ -182,7 +203,12 @@ export class SyslogService extends IngestSource {
       if (paused) socket.pause();
       else socket.resume();
     }
-    this.logger.warn({ buffered: this.buffer.length, bufferedBytes: this.buffer.bytes }, paused ? 'syslog buffer full: pausing TCP senders, dropping UDP datagrams' : 'syslog buffer drained: resuming TCP senders');
+    this.logger.warn(
+      { buffered: this.buffer.length, bufferedBytes: this.buffer.bytes },
+      paused
+        ? 'syslog buffer full: pausing TCP senders, dropping UDP datagrams'
+        : 'syslog buffer drained: resuming TCP senders',
+    );
   }
 
   /** Produces buffered messages batch by batch until the buffer is empty; one flusher at a time. */
@@ -237,9 +263,17 @@ export class SyslogService extends IngestSource {
     sourceMetrics.rowsProduced.inc(labels, result.produced);
     sourceMetrics.rowsRejected.inc(labels, result.rejected);
     for (const rejection of result.rejections) {
-      this.logger.warn({ location: rejection.location, code: rejection.code, reason: rejection.message }, `syslog message refused: ${rejection.message}`);
+      this.logger.warn(
+        { location: rejection.location, code: rejection.code, reason: rejection.message },
+        `syslog message refused: ${rejection.message}`,
+      );
     }
-    this.events.emit('progress', { kind: 'syslog', topic: TOPICS.networkLogs, name: 'syslog', stats: { ...this.stats } });
+    this.events.emit('progress', {
+      kind: 'syslog',
+      topic: TOPICS.networkLogs,
+      name: 'syslog',
+      stats: { ...this.stats },
+    });
   }
 
   /**

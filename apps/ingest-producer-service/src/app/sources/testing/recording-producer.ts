@@ -16,4 +16,8 @@ export class RecordingProducer {
   }
 }
 
-export const silentLogger = { setContext: () => undefined, info: () => undefined, warn: () => undefined } as unknown as PinoLogger;
+export const silentLogger = {
+  setContext: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+} as unknown as PinoLogger;

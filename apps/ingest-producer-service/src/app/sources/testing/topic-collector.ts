@@ -65,7 +65,8 @@ export class TopicCollector {
     const key = message.key?.toString() ?? null;
     if (message.topic === this.topic) {
       this.keyCounts.set(key ?? '', (this.keyCounts.get(key ?? '') ?? 0) + 1);
-      if (this.keepEvents) this.events.push({ key: key ?? '', envelope: JSON.parse(text), headers: headersOf(message.headers) });
+      if (this.keepEvents)
+        this.events.push({ key: key ?? '', envelope: JSON.parse(text), headers: headersOf(message.headers) });
     } else {
       this.letters.push({ key, value: text, headers: headersOf(message.headers) });
     }

@@ -119,7 +119,14 @@ export class CsvRecordSplitter {
     const oversize = this.size > this.scan.maxRecordBytes;
     let bytes = Buffer.concat(this.parts);
     if (!oversize && bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    const record: RawCsvRecord = { bytes, size: this.size, oversize, firstLine: this.recordLine, lastLine: this.line, endOffset };
+    const record: RawCsvRecord = {
+      bytes,
+      size: this.size,
+      oversize,
+      firstLine: this.recordLine,
+      lastLine: this.line,
+      endOffset,
+    };
     this.parts = [];
     this.size = 0;
     this.cut = false;

@@ -49,7 +49,12 @@ export function checkCsvHeader(topic: Topic, header: string[]): ColumnMapping {
  * (an UnparseableRecord) and the rows after it go on. Only a quote still open at the end of the
  * file makes the rest of it unreadable.
  */
-export async function* csvRows(path: string, topic: Topic, from: SourcePosition, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+export async function* csvRows(
+  path: string,
+  topic: Topic,
+  from: SourcePosition,
+  options: CsvReadOptions = {},
+): AsyncGenerator<SourceRow> {
   const start = from.offset ?? 0;
   if (options.end !== undefined && options.end <= start) return;
   const maxRecordBytes = options.maxRecordBytes ?? JSON_LIMITS.maxRecordBytes;
@@ -71,12 +76,15 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
     const location = `line ${raw.firstLine}`;
     if (!raw.oversize && text.trim() === '') return undefined;
     if (!header || !mapping) {
-      if (raw.oversize) throw new UnreadableFileError('TOO_LARGE', `the header row is longer than ${maxRecordBytes} bytes`, location);
+      if (raw.oversize)
+        throw new UnreadableFileError('TOO_LARGE', `the header row is longer than ${maxRecordBytes} bytes`, location);
       try {
         header = parseFields(text).map((cell) => cell.trim());
       } catch (error) {
         const code = error instanceof CsvError ? error.code : 'INVALID_CSV';
-        throw new UnreadableFileError(code, `CSV syntax error in the header: ${(error as Error).message}`, location, { cause: error });
+        throw new UnreadableFileError(code, `CSV syntax error in the header: ${(error as Error).message}`, location, {
+          cause: error,
+        });
       }
       mapping = checkCsvHeader(topic, header);
       return undefined;
@@ -84,7 +92,9 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
     rows++;
     const position: SourcePosition = { rows, offset: raw.endOffset, line: raw.lastLine, header };
     if (raw.oversize) {
-      const record = new UnparseableRecord(`${location} is ${raw.size} bytes; a CSV record may be at most ${maxRecordBytes} bytes`);
+      const record = new UnparseableRecord(
+        `${location} is ${raw.size} bytes; a CSV record may be at most ${maxRecordBytes} bytes`,
+      );
       return { record, raw: text, location, position, parseErrorCode: 'TOO_LARGE', rawBytes: raw.size };
     }
     let fields: string[];
@@ -111,7 +121,11 @@ export async function* csvRows(path: string, topic: Topic, from: SourcePosition,
     const last = splitter.finish();
     if (last.unclosedQuote !== undefined) {
       if (options.tail) return;
-      throw new UnreadableFileError('CSV_QUOTE_NOT_CLOSED', 'CSV syntax error: a quoted field is not closed before the end of the file', `line ${last.unclosedQuote}`);
+      throw new UnreadableFileError(
+        'CSV_QUOTE_NOT_CLOSED',
+        'CSV syntax error: a quoted field is not closed before the end of the file',
+        `line ${last.unclosedQuote}`,
+      );
     }
     if (last.record) {
       const row = toRow(last.record);

@@ -59,7 +59,7 @@ export class JsonItemSplitter {
         continue;
       }
       if (this.mode === 'start') {
-        if (isSpace(byte) || (byte === 0xef || byte === 0xbb || byte === 0xbf)) continue; // whitespace, BOM
+        if (isSpace(byte) || byte === 0xef || byte === 0xbb || byte === 0xbf) continue; // whitespace, BOM
         if (byte === OPEN_ARRAY) {
           this.mode = 'array';
           this.depth = 1;
@@ -76,10 +76,13 @@ export class JsonItemSplitter {
           continue;
         }
         if (this.mode === 'array' && byte === COMMA && this.count > 0) continue;
-        if (this.mode === 'done') throw new JsonSyntaxError(`text after the end of the array (after item ${this.count})`);
+        if (this.mode === 'done')
+          throw new JsonSyntaxError(`text after the end of the array (after item ${this.count})`);
         if (this.mode === 'values' && byte !== OPEN_OBJECT && byte !== OPEN_ARRAY) {
           throw new JsonSyntaxError(
-            this.count === 0 ? 'a .json file must hold a JSON array or object' : `text between the top-level values after item ${this.count}`,
+            this.count === 0
+              ? 'a .json file must hold a JSON array or object'
+              : `text between the top-level values after item ${this.count}`,
           );
         }
         this.inItem = true;
@@ -122,7 +125,9 @@ export class JsonItemSplitter {
   finish(): void {
     if (this.mode === 'start') throw new JsonSyntaxError('the file is empty (no JSON value)');
     if (this.inString || this.inItem || this.mode === 'array') {
-      throw new JsonSyntaxError(`the file ends inside ${this.mode === 'array' && !this.inItem ? 'the array' : `item ${this.count + 1}`}`);
+      throw new JsonSyntaxError(
+        `the file ends inside ${this.mode === 'array' && !this.inItem ? 'the array' : `item ${this.count + 1}`}`,
+      );
     }
   }
 

@@ -19,7 +19,11 @@ export interface JsonReadOptions {
  * counts without parsing them. Broken structure (the end inside a value, text after the array)
  * makes the rest of the file unreadable.
  */
-export async function* jsonRows(path: string, from: SourcePosition, options: JsonReadOptions = {}): AsyncGenerator<SourceRow> {
+export async function* jsonRows(
+  path: string,
+  from: SourcePosition,
+  options: JsonReadOptions = {},
+): AsyncGenerator<SourceRow> {
   const maxItemBytes = options.maxItemBytes ?? JSON_LIMITS.maxRecordBytes;
   const maxDepth = options.maxDepth ?? JSON_LIMITS.maxDepth;
   const handle = await openRegularFile(path);
@@ -32,12 +36,20 @@ export async function* jsonRows(path: string, from: SourcePosition, options: Jso
     const position: SourcePosition = { rows: index };
     const raw = item.bytes.toString('utf8');
     if (item.oversize) {
-      const record = new UnparseableRecord(`${location} is ${item.size} bytes; a record may be at most ${maxItemBytes} bytes`);
+      const record = new UnparseableRecord(
+        `${location} is ${item.size} bytes; a record may be at most ${maxItemBytes} bytes`,
+      );
       return { record, raw, location, position, parseErrorCode: 'TOO_LARGE', rawBytes: item.size };
     }
     const parsed = parseJsonWithLimits(raw, { maxBytes: maxItemBytes, maxDepth });
     if (parsed.ok) return { record: parsed.value, raw, location, position };
-    return { record: new UnparseableRecord(`${location}: ${parsed.error.message}`), raw, location, position, parseErrorCode: parsed.error.code };
+    return {
+      record: new UnparseableRecord(`${location}: ${parsed.error.message}`),
+      raw,
+      location,
+      position,
+      parseErrorCode: parsed.error.code,
+    };
   };
 
   try {
@@ -50,7 +62,9 @@ export async function* jsonRows(path: string, from: SourcePosition, options: Jso
     splitter.finish();
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
-      throw new UnreadableFileError('INVALID_JSON', `JSON syntax error: ${error.message}`, `item ${index + 1}`, { cause: error });
+      throw new UnreadableFileError('INVALID_JSON', `JSON syntax error: ${error.message}`, `item ${index + 1}`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {

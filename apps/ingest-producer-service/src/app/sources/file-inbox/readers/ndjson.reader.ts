@@ -14,7 +14,11 @@ export interface NdjsonReadOptions {
  * JSON_LIMITS.maxRecordBytes or nested deeper than JSON_LIMITS.maxDepth becomes an
  * UnparseableRecord (INVALID_JSON / TOO_LARGE / TOO_DEEP): one bad row, the next lines go on.
  */
-export async function* ndjsonRows(path: string, from: SourcePosition, options: NdjsonReadOptions = {}): AsyncGenerator<SourceRow> {
+export async function* ndjsonRows(
+  path: string,
+  from: SourcePosition,
+  options: NdjsonReadOptions = {},
+): AsyncGenerator<SourceRow> {
   let rows = from.rows;
   const lines = readLines(path, {
     start: from.offset ?? 0,
@@ -28,7 +32,9 @@ export async function* ndjsonRows(path: string, from: SourcePosition, options: N
     const location = `line ${line.line}`;
     const position: SourcePosition = { rows, offset: line.endOffset, line: line.line };
     if (line.oversized) {
-      const record = new UnparseableRecord(`${location} is ${line.size} bytes; a record may be at most ${MAX_LINE_BYTES} bytes`);
+      const record = new UnparseableRecord(
+        `${location} is ${line.size} bytes; a record may be at most ${MAX_LINE_BYTES} bytes`,
+      );
       yield { record, raw: line.text, location, position, parseErrorCode: 'TOO_LARGE', rawBytes: line.size };
       continue;
     }

@@ -41,9 +41,13 @@ describe('inbox readers: limits and hostile input', () => {
       expect(rows.map((row) => row.location)).toEqual(['line 2', 'line 3', 'line 4', 'line 5', 'line 6']);
       expect(rows[1].record).toBeInstanceOf(UnparseableRecord);
       expect(rows[1].parseErrorCode).toBe('TOO_LARGE');
-      expect((rows[1].record as UnparseableRecord).message).toBe(`line 3 is ${Buffer.byteLength(csvRow(2, big)) - 1} bytes; a CSV record may be at most ${JSON_LIMITS.maxRecordBytes} bytes`);
+      expect((rows[1].record as UnparseableRecord).message).toBe(
+        `line 3 is ${Buffer.byteLength(csvRow(2, big)) - 1} bytes; a CSV record may be at most ${JSON_LIMITS.maxRecordBytes} bytes`,
+      );
       expect(rows[1].raw.length).toBe(4096); // a preview for the DLQ and the report, not the whole row
-      expect(rows.filter((_, i) => i !== 1).map((row) => (row.record as { transactionId: string }).transactionId)).toEqual(['t1', 't3', 't4', 't5']);
+      expect(
+        rows.filter((_, i) => i !== 1).map((row) => (row.record as { transactionId: string }).transactionId),
+      ).toEqual(['t1', 't3', 't4', 't5']);
       // Positions stay exact after the oversize row: a resume from row 2 reads rows 3–5.
       const resumed = await collect(csvRows(path, TOPICS.transactions, rows[1].position));
       expect(resumed.map((row) => row.location)).toEqual(['line 4', 'line 5', 'line 6']);
@@ -52,7 +56,12 @@ describe('inbox readers: limits and hostile input', () => {
     it('splits records the same way whatever the chunk boundaries', () => {
       const text = Buffer.from(`a,b\n"x\n""y""",z\r\n"q",\n\nlast`);
       const whole = new CsvRecordSplitter({ start: 0, lineBase: 0, maxRecordBytes: 100 });
-      const expected = [...whole.push(text), whole.finish().record].map((r) => [r?.bytes.toString(), r?.firstLine, r?.lastLine, r?.endOffset]);
+      const expected = [...whole.push(text), whole.finish().record].map((r) => [
+        r?.bytes.toString(),
+        r?.firstLine,
+        r?.lastLine,
+        r?.endOffset,
+      ]);
       const bytewise = new CsvRecordSplitter({ start: 0, lineBase: 0, maxRecordBytes: 100 });
       const found = [];
       for (let i = 0; i < text.length; i++) found.push(...bytewise.push(text.subarray(i, i + 1)));
@@ -133,7 +142,9 @@ describe('inbox readers: limits and hostile input', () => {
       symlinkSync(target, link);
       const error = await collect(read(link)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NotRegularFileError);
-      expect((error as NotRegularFileError).message).toBe('the inbox reads only regular files; this is a symbolic link, which is not followed or read');
+      expect((error as NotRegularFileError).message).toBe(
+        'the inbox reads only regular files; this is a symbolic link, which is not followed or read',
+      );
     });
   });
 });

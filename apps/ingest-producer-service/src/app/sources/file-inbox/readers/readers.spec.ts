@@ -96,16 +96,36 @@ describe('inbox readers', () => {
       );
       const rows = await collect(csvRows(path, TOPICS.transactions, { rows: 0 }));
       expect(records(rows)).toEqual([
-        { transactionId: 't1', customerId: 'c1', amount: '1.50', currency: 'EUR', timestamp: '2026-11-24T10:00:00Z', merchant: 'Joe\'s, "Best" Diner' },
-        { transactionId: 't2', customerId: 'c2', amount: '2', currency: 'USD', timestamp: '2026-11-24T10:00:01Z', merchant: 'two\r\nlines' },
+        {
+          transactionId: 't1',
+          customerId: 'c1',
+          amount: '1.50',
+          currency: 'EUR',
+          timestamp: '2026-11-24T10:00:00Z',
+          merchant: 'Joe\'s, "Best" Diner',
+        },
+        {
+          transactionId: 't2',
+          customerId: 'c2',
+          amount: '2',
+          currency: 'USD',
+          timestamp: '2026-11-24T10:00:01Z',
+          merchant: 'two\r\nlines',
+        },
       ]);
       expect(rows[0].raw).toBe('t1,c1,1.50,EUR,2026-11-24T10:00:00Z,"Joe\'s, ""Best"" Diner"');
       expect(rows[0].location).toBe('line 2');
-      expect(rows[0].position).toMatchObject({ rows: 1, line: 2, header: ['transaction_id', 'customer_id', 'amount', 'currency', 'timestamp', 'merchant'] });
+      expect(rows[0].position).toMatchObject({
+        rows: 1,
+        line: 2,
+        header: ['transaction_id', 'customer_id', 'amount', 'currency', 'timestamp', 'merchant'],
+      });
     });
 
     it('numbers lines right after quoted fields that hold newlines', async () => {
-      const path = file(`${header}t1,c1,1,EUR,2026-11-24T10:00:00Z,"two\r\nlines"\r\nt2,c2,2,EUR,2026-11-24T10:00:00Z,m\r\n\r\nt3,c3,3,EUR,2026-11-24T10:00:00Z,"a\nb\nc"\nt4,c4,4,EUR,2026-11-24T10:00:00Z,m`);
+      const path = file(
+        `${header}t1,c1,1,EUR,2026-11-24T10:00:00Z,"two\r\nlines"\r\nt2,c2,2,EUR,2026-11-24T10:00:00Z,m\r\n\r\nt3,c3,3,EUR,2026-11-24T10:00:00Z,"a\nb\nc"\nt4,c4,4,EUR,2026-11-24T10:00:00Z,m`,
+      );
       const rows = await collect(csvRows(path, TOPICS.transactions, { rows: 0 }));
       expect(rows.map((row) => [row.location, row.position.line])).toEqual([
         ['line 2', 3],
@@ -145,7 +165,9 @@ describe('inbox readers', () => {
     });
 
     it('resumes at a checkpoint with the stored header', async () => {
-      const path = file(`${header}t1,c1,1,EUR,2026-11-24T10:00:00Z,m\nt2,c2,2,EUR,2026-11-24T10:00:00Z,"x\ny"\nt3,c3,3,EUR,2026-11-24T10:00:00Z,m\n`);
+      const path = file(
+        `${header}t1,c1,1,EUR,2026-11-24T10:00:00Z,m\nt2,c2,2,EUR,2026-11-24T10:00:00Z,"x\ny"\nt3,c3,3,EUR,2026-11-24T10:00:00Z,m\n`,
+      );
       const all = await collect(csvRows(path, TOPICS.transactions, { rows: 0 }));
       const resumed = await collect(csvRows(path, TOPICS.transactions, all[1].position));
       expect(resumed.map((row) => (row.record as { transactionId: string }).transactionId)).toEqual(['t3']);
@@ -160,7 +182,10 @@ describe('inbox readers', () => {
       const position: SourcePosition = rows[0]?.position ?? { rows: 0 };
       appendFileSync(path, 'writing"\n');
       const rest = await collect(csvRows(path, TOPICS.transactions, position, { tail: true }));
-      expect([...rows, ...rest].map((row) => (row.record as { merchant: string }).merchant)).toEqual(['m', 'still\nwriting']);
+      expect([...rows, ...rest].map((row) => (row.record as { merchant: string }).merchant)).toEqual([
+        'm',
+        'still\nwriting',
+      ]);
     });
   });
 
@@ -190,7 +215,10 @@ describe('inbox readers', () => {
       ['a truncated array', '[{"a":1},{"b":', 'the file ends inside item 2'],
       ['text after the array', '[{"a":1}] x', 'text after the end of the array'],
     ])('refuses %s', async (_case, content, message) => {
-      await expect(collect(jsonRows(file(content), { rows: 0 }))).rejects.toMatchObject({ code: 'INVALID_JSON', message: expect.stringContaining(message) });
+      await expect(collect(jsonRows(file(content), { rows: 0 }))).rejects.toMatchObject({
+        code: 'INVALID_JSON',
+        message: expect.stringContaining(message),
+      });
     });
   });
 });
