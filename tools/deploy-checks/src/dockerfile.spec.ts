@@ -4,7 +4,6 @@ import {
   execForm,
   last,
   parseDockerfile,
-  resolveFrom,
   stageEnv,
   workdirAt,
   type Dockerfile,
