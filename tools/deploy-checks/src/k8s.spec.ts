@@ -25,6 +25,7 @@ import {
 import {
   alertRules,
   committedSecretProblems,
+  lagScalingProblems,
   managementPort,
   probeAndScrapeProblems,
   publicBackends,
@@ -53,8 +54,9 @@ const SECRET_KEYS: Record<string, string[]> = {
 /** Optional keys of the platform's datalake-backends Secret (SASL brokers); absent in dev. */
 const OPTIONAL_SECRET_KEYS = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
 /** The custom resources of the components; kubeconform has no offline schema for them. */
-const CRD_KINDS = ['ServiceMonitor', 'PrometheusRule', 'HTTPRoute'];
+const CRD_KINDS = ['ServiceMonitor', 'PrometheusRule', 'HTTPRoute', 'ScaledObject'];
 const WITH_COMPONENTS = 'prod+monitoring+gateway-api';
+const WITH_KEDA = 'prod+monitoring+keda-lag-scaling';
 const ALERT_TESTS = 'k8s/components/monitoring/tests/alerts.test.yaml';
 
 let tools: ToolEnv;
@@ -130,10 +132,11 @@ beforeAll(() => {
   for (const overlay of OVERLAYS) render(overlay, fromRoot('k8s/overlays', overlay));
   renderWithComponents('prod+metrics-scrape', ['metrics-scrape']);
   renderWithComponents(WITH_COMPONENTS, ['monitoring', 'gateway-api']);
+  renderWithComponents(WITH_KEDA, ['monitoring', 'keda-lag-scaling']);
 }, INSTALL_TIMEOUT_MS);
 
 describe('kubeconform (offline JSON schemas)', () => {
-  const LABELS = ['base', ...OVERLAYS, 'prod+metrics-scrape', WITH_COMPONENTS];
+  const LABELS = ['base', ...OVERLAYS, 'prod+metrics-scrape', WITH_COMPONENTS, WITH_KEDA];
   let result: KubeconformResult;
   beforeAll(() => {
     result = kubeconform(
@@ -640,6 +643,31 @@ describe('components monitoring + gateway-api (on prod)', () => {
         tests.tests.some((t) => t.alert_rule_test.some((c: any) => c.alertname === alert) && t.input_series.length > 1);
       expect({ alert, silent }).toEqual({ alert, silent: true });
     }
+  });
+});
+
+describe('component keda-lag-scaling (on prod + monitoring)', () => {
+  it('scales each consumer on its topic lag, up to the partition count, instead of its CPU HPA', () => {
+    const objects = (renderings.get(WITH_KEDA) as Rendering).objects;
+    const partitions = Number(configMapData(objects)['KAFKA_TOPIC_PARTITIONS']);
+    const scaled = byKind(objects, 'ScaledObject');
+    expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...CONSUMERS].sort());
+    expect(lagScalingProblems(objects, partitions)).toEqual([]);
+    expect(byKind(objects, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name)).toEqual([GATEWAY]);
+    for (const object of scaled) {
+      const [trigger] = object.spec.triggers;
+      expect(trigger.type).toBe('prometheus');
+      expect(trigger.metadata.query).toMatch(/^sum\(datalake_consumer_lag\{topic="[a-z_]+"\}\)$/);
+      // The topic is the consumer's own (network-logs-consumer -> network_logs).
+      const topic = object.metadata.name.replace(/-consumer$/, '').replace(/-/g, '_');
+      expect(trigger.metadata.query).toContain(`topic="${topic}"`);
+    }
+    // Mutations: past the partition count, or beside a CPU HPA, fails.
+    const more = JSON.parse(JSON.stringify(objects)) as K8sObject[];
+    byKind(more, 'ScaledObject')[0].spec.maxReplicaCount = partitions + 1;
+    expect(lagScalingProblems(more, partitions)).toEqual([expect.stringContaining('maxReplicaCount')]);
+    const both = [...objects, ...byKind((renderings.get('prod') as Rendering).objects, 'HorizontalPodAutoscaler')];
+    expect(lagScalingProblems(both, partitions)).toHaveLength(CONSUMERS.length);
   });
 });
 

@@ -194,3 +194,26 @@ export function runbookProblems(alerts: AlertRule[], readme: string): string[] {
   }
   return problems;
 }
+
+/**
+ * Fails when a consumer scales past its topic's partition count with KEDA, when a ScaledObject
+ * targets no Deployment, or when a Deployment has both a ScaledObject and its own HPA (two
+ * autoscalers fighting over the replica count).
+ */
+export function lagScalingProblems(objects: K8sObject[], partitions: number): string[] {
+  const problems: string[] = [];
+  const hpaTargets = new Set(byKind(objects, 'HorizontalPodAutoscaler').map((h) => h.spec?.scaleTargetRef?.name));
+  for (const scaled of byKind(objects, 'ScaledObject')) {
+    const target = scaled.spec?.scaleTargetRef?.name;
+    if (!objects.some((o) => o.kind === 'Deployment' && o.metadata.name === target)) {
+      problems.push(`ScaledObject/${scaled.metadata.name} targets no Deployment (${target})`);
+    }
+    if (!(scaled.spec?.maxReplicaCount <= partitions)) {
+      problems.push(
+        `ScaledObject/${scaled.metadata.name}: maxReplicaCount ${scaled.spec?.maxReplicaCount} > ${partitions} partitions`,
+      );
+    }
+    if (hpaTargets.has(target)) problems.push(`${target} has both a ScaledObject and a HorizontalPodAutoscaler`);
+  }
+  return problems;
+}
