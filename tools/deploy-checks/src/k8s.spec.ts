@@ -471,6 +471,20 @@ describe.each(OVERLAYS)('overlay %s', (overlay: Overlay) => {
     expect(prefix?.valueFrom?.configMapKeyRef?.key).toBe('KAFKA_TOPIC_PREFIX');
     expect(prefix?.valueFrom?.configMapKeyRef?.name).toMatch(/^datalake-config/);
     expect(job.spec.template.spec.securityContext?.runAsNonRoot).toBe(true);
+    // Authenticated Kafka: every kafka-topics.sh call gets the client config built from the
+    // services' KAFKA_SSL*/KAFKA_SASL_* settings; the credentials come from the Secret.
+    const calls = script.match(/kafka-topics\.sh [^\n]*/g) ?? [];
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    for (const call of calls) expect(call).toContain('--command-config "${CONFIG}"');
+    const env = new Map<string, any>((c.env as any[]).map((e) => [e.name, e]));
+    for (const key of ['KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM'])
+      expect(env.get(key)?.valueFrom?.configMapKeyRef?.key).toBe(key);
+    for (const key of OPTIONAL_SECRET_KEYS)
+      expect(env.get(key)?.valueFrom?.secretKeyRef).toEqual({
+        name: expect.stringMatching(/^datalake-backends/),
+        key,
+        optional: true,
+      });
   });
 
   if (overlay === 'dev') {
