@@ -18,7 +18,10 @@ describe('dead letters through the gateway (whole stack)', () => {
     gateway = stack.url('api-gateway');
     user = await newUser(gateway, 'dl_user');
     adminToken = await token(gateway, stack.admin.username, stack.admin.password);
-    const kafka = createKafkaClient({ brokers: stack.env['KAFKA_BOOTSTRAP_SERVERS'].split(','), clientId: `e2e-${run}` });
+    const kafka = createKafkaClient({
+      brokers: stack.env['KAFKA_BOOTSTRAP_SERVERS'].split(','),
+      clientId: `e2e-${run}`,
+    });
     producer = new PlainProducer(kafka);
     await producer.connect();
   });
@@ -84,7 +87,9 @@ describe('dead letters through the gateway (whole stack)', () => {
       });
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual(
-        attempt === 0 ? { replayed: 1, skipped: [] } : { replayed: 0, skipped: [{ id: entry.id, reason: 'already replayed' }] },
+        attempt === 0
+          ? { replayed: 1, skipped: [] }
+          : { replayed: 0, skipped: [{ id: entry.id, reason: 'already replayed' }] },
       );
     }
     const stored = await waitFor(

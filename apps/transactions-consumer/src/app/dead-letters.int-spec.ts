@@ -44,6 +44,7 @@ describe('dead letters (real Kafka and MongoDB)', () => {
     };
   }
 
+  /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
   async function call(method: 'GET' | 'POST', url: string, body?: unknown) {
     const response = await fetch(`${baseUrl}${url}`, {
       method,
@@ -63,6 +64,7 @@ describe('dead letters (real Kafka and MongoDB)', () => {
       { description: 'the dead letter in the index', timeoutMs: 30_000 },
     );
   }
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   /** A record refused by the consumer: `amount` is not a decimal. */
   async function produceInvalid(customer: string): Promise<string> {
@@ -74,7 +76,10 @@ describe('dead letters (real Kafka and MongoDB)', () => {
   beforeAll(async () => {
     infra = await getTestInfra();
     kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
-    await ensureTopics(kafka, [{ topic, numPartitions: 2 }, { topic: dlqTopicOf(topic), numPartitions: 2 }]);
+    await ensureTopics(kafka, [
+      { topic, numPartitions: 2 },
+      { topic: dlqTopicOf(topic), numPartitions: 2 },
+    ]);
     producer = new EventProducer(kafka);
     await producer.connect();
     mongo = await MongoClient.connect(infra.mongoUri);
@@ -207,7 +212,9 @@ describe('dead letters (real Kafka and MongoDB)', () => {
       payload: transaction(customer, 1, { amount: 'still lots' }),
     });
     expect(invalid.status).toBe(400);
-    expect(invalid.body['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'payload.amount' })]));
+    expect(invalid.body['errors']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'payload.amount' })]),
+    );
     const unknownField = await call('POST', `${path}/replay`, {
       ids: [entry['id']],
       payload: transaction(customer, 1, { isAdmin: true }),

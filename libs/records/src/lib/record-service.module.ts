@@ -105,7 +105,8 @@ export class RecordServiceModule {
         RecordConsumer,
         {
           provide: DeadLetterRepository,
-          useFactory: (connection: Connection) => new DeadLetterRepository(connectedDb(connection), options.readTimeoutMs),
+          useFactory: (connection: Connection) =>
+            new DeadLetterRepository(connectedDb(connection), options.readTimeoutMs),
           inject: [getConnectionToken()],
         },
         {

@@ -36,12 +36,14 @@ describe('service health', () => {
       details: { httpStatus: 503 },
     });
     const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
-    await expect(
-      checkService('a', 'u', 100, async () => Promise.reject(refused), now),
-    ).resolves.toMatchObject({ status: 'down', details: { error: 'fetch failed (ECONNREFUSED)' } });
+    await expect(checkService('a', 'u', 100, async () => Promise.reject(refused), now)).resolves.toMatchObject({
+      status: 'down',
+      details: { error: 'fetch failed (ECONNREFUSED)' },
+    });
     const timeout = Object.assign(new Error('aborted'), { name: 'TimeoutError' });
-    await expect(
-      checkService('a', 'u', 250, async () => Promise.reject(timeout), now),
-    ).resolves.toMatchObject({ status: 'down', details: { error: 'no answer within 250 ms' } });
+    await expect(checkService('a', 'u', 250, async () => Promise.reject(timeout), now)).resolves.toMatchObject({
+      status: 'down',
+      details: { error: 'no answer within 250 ms' },
+    });
   });
 });

@@ -10,7 +10,10 @@ export type ReadinessProbe = (url: string, timeoutMs: number) => Promise<{ statu
 
 /** GET with a deadline covering the whole answer. */
 export const fetchReadiness: ReadinessProbe = async (url, timeoutMs) => {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { accept: 'application/json' },
+  });
   return { status: response.status, text: await response.text() };
 };
 

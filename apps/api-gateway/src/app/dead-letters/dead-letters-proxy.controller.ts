@@ -22,7 +22,11 @@ function owningService(topic: string): { topic: Topic; upstream: UpstreamName } 
   return { topic, upstream: catalogueOf(topic).service as UpstreamName };
 }
 
-const TOPIC_PARAM = { name: 'topic', enum: ALL_TOPICS, description: 'The topic whose dead letters (`<topic>.dlq`) to see' };
+const TOPIC_PARAM = {
+  name: 'topic',
+  enum: ALL_TOPICS,
+  description: 'The topic whose dead letters (`<topic>.dlq`) to see',
+};
 const ID_PARAM = { name: 'id', description: 'Dead-letter id `<DLQ partition>-<DLQ offset>`', example: '0-42' };
 
 /**
@@ -109,7 +113,8 @@ export class DeadLettersProxyController {
     errors: [
       {
         status: 400,
-        description: 'Invalid body (unknown field, both or neither of ids/reason, payload without exactly one id), or an invalid corrected payload (`errors[]` per field, `payload.<field>`)',
+        description:
+          'Invalid body (unknown field, both or neither of ids/reason, payload without exactly one id), or an invalid corrected payload (`errors[]` per field, `payload.<field>`)',
       },
       { status: 404, description: 'Unknown topic' },
     ],

@@ -26,7 +26,10 @@ export const PAYLOAD_PREVIEW_CHARS = 200;
 
 /** Query of `GET /dead-letters/<topic>`: paging plus scalar filters (anything else is a 400). */
 export class DeadLetterListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only entries with this reason code, e.g. INVALID_PAYLOAD', example: 'INVALID_PAYLOAD' })
+  @ApiPropertyOptional({
+    description: 'Only entries with this reason code, e.g. INVALID_PAYLOAD',
+    example: 'INVALID_PAYLOAD',
+  })
   @IsOptional()
   @IsString()
   @Matches(REASON_CODE_PATTERN, { message: 'reason must be a reason code like INVALID_PAYLOAD' })

@@ -59,7 +59,11 @@ describe('dead-letter entries', () => {
   });
 
   it("indexes a consumer's DLQ message: reason, origin, failure time, source of its envelope", () => {
-    const value = JSON.stringify({ schema: 'datalake.transaction.v1', source: { kind: 'file', name: 'a.csv' }, payload: {} });
+    const value = JSON.stringify({
+      schema: 'datalake.transaction.v1',
+      source: { kind: 'file', name: 'a.csv' },
+      payload: {},
+    });
     const message = consumed('transactions', {
       message: { key: 'k1', value, offset: '41', headers: { 'x-correlation-id': 'c-1' } },
       partition: 2,

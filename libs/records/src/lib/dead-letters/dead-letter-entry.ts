@@ -78,7 +78,7 @@ export function payloadPreview(payload: string, max = PAYLOAD_PREVIEW_CHARS): st
  * is stored as bytes.
  */
 export function storableText(text: string): string {
-  return text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text;
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 /** One Kafka header as stored: a list, since header names may hold `.` or start with `$`. */

@@ -16,7 +16,12 @@ import {
   type KeyedEvent,
   type Topic,
 } from '@datalake/kafka-schemas';
-import { KafkaUnavailableError, MessageTooLargeError, type EventProducer, type OutgoingRecord } from '@datalake/kafka-core';
+import {
+  KafkaUnavailableError,
+  MessageTooLargeError,
+  type EventProducer,
+  type OutgoingRecord,
+} from '@datalake/kafka-core';
 import { DomainError, fieldErrorsOf, type FieldError } from '@datalake/service-kit';
 import { fromStoredHeaders, type DeadLetterDocument } from './dead-letter-entry';
 import type { DeadLetterRepository } from './dead-letter.repository';
@@ -71,7 +76,11 @@ export function correctedEvent(
   let fieldErrors: FieldError[];
   try {
     const instance = plainToInstance(payloadClass as new () => object, record, { exposeDefaultValues: true });
-    const validation = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+    const validation = validateSync(instance, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+    });
     fieldErrors = fieldErrorsOf(validation).map(({ field, message }) => ({ field: `payload.${field}`, message }));
   } catch {
     fieldErrors = []; // createEvent below refuses it with its reason (too deep, ...)
@@ -140,7 +149,10 @@ export class DeadLetterReplayer {
         if (reason) skipped.push({ id, reason });
         else if (entry) pending.push(entry);
       }
-      const outcome = await this.send(pending.map((entry) => ({ entry, message: this.asRecorded(entry) })), now);
+      const outcome = await this.send(
+        pending.map((entry) => ({ entry, message: this.asRecorded(entry) })),
+        now,
+      );
       replayed += outcome.replayed;
       skipped.push(...outcome.skipped);
     }
@@ -153,7 +165,11 @@ export class DeadLetterReplayer {
     now: Date,
   ): Promise<ReplayResultDto> {
     const entry = await this.repository.findById(id);
-    const built = correctedEvent(this.options.schemaTopic, payload, entry ? eventSourceOf(entry) : { kind: 'kafka', name: this.options.topic });
+    const built = correctedEvent(
+      this.options.schemaTopic,
+      payload,
+      entry ? eventSourceOf(entry) : { kind: 'kafka', name: this.options.topic },
+    );
     if (!built.ok)
       throw new DomainError('INVALID', 'the corrected payload is not a valid record', { errors: built.errors });
     const reason = skipReason(entry);
@@ -188,7 +204,10 @@ export class DeadLetterReplayer {
           skipped.push({ id: entry._id, reason: 'truncated' });
         } else sendable.push(entry);
       }
-      const outcome = await this.send(sendable.map((entry) => ({ entry, message: this.asRecorded(entry) })), now);
+      const outcome = await this.send(
+        sendable.map((entry) => ({ entry, message: this.asRecorded(entry) })),
+        now,
+      );
       replayed += outcome.replayed;
       skipped.push(...outcome.skipped);
       if (passedOver.size >= MAX_REPLAY_BY_REASON) break;

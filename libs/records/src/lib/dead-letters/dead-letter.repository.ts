@@ -1,4 +1,11 @@
-import { Binary, type AnyBulkWriteOperation, type Collection, type Db, type Filter, type IndexDescription } from 'mongodb';
+import {
+  Binary,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Db,
+  type Filter,
+  type IndexDescription,
+} from 'mongodb';
 import type { DeadLetterListQueryDto, DeadLetterStatus } from '@datalake/dto';
 import { DEFAULT_PAGE_SIZE } from '@datalake/dto';
 import { DomainError } from '@datalake/service-kit';
@@ -108,14 +115,11 @@ export class DeadLetterRepository {
       filter.$or = [{ failedAt: { $lt: after.timestamp } }, { failedAt: after.timestamp, _id: { $lt: after.id } }];
     }
     const found = await unlessOutage(() =>
-      this.collection
-        .find(filter, { sort: NEWEST_FIRST, limit: limit + 1, maxTimeMS: this.readTimeoutMs })
-        .toArray(),
+      this.collection.find(filter, { sort: NEWEST_FIRST, limit: limit + 1, maxTimeMS: this.readTimeoutMs }).toArray(),
     );
     const items = found.slice(0, limit).map(fromStored);
     const last = items[items.length - 1];
-    const nextCursor =
-      found.length > limit && last ? encodeCursor({ timestamp: last.failedAt, id: last._id }) : null;
+    const nextCursor = found.length > limit && last ? encodeCursor({ timestamp: last.failedAt, id: last._id }) : null;
     return { items, nextCursor };
   }
 
