@@ -167,6 +167,43 @@ describe('role matrix through the gateway (whole stack)', () => {
       json: () => ({ ...samples.transactions.record, transactionId: `tx-${run}-${randomBytes(3).toString('hex')}` }),
       expected: { anonymous: 401, user: 403, admin: 202 },
     },
+    {
+      name: 'GET /dead-letters/:topic',
+      method: 'GET',
+      path: () => '/dead-letters/transactions',
+      expected: { anonymous: 401, user: 403, admin: 200 },
+    },
+    {
+      name: 'GET /dead-letters/:unknown-topic',
+      method: 'GET',
+      path: () => '/dead-letters/nothing',
+      expected: { anonymous: 401, user: 403, admin: 404 },
+    },
+    {
+      name: 'GET /dead-letters/:topic/:unknown',
+      method: 'GET',
+      path: () => '/dead-letters/social_posts/9-999999999',
+      expected: { anonymous: 401, user: 403, admin: 404 },
+    },
+    {
+      name: 'POST /dead-letters/:topic/replay',
+      method: 'POST',
+      path: () => '/dead-letters/network_logs/replay',
+      json: () => ({ ids: ['9-999999999'] }),
+      expected: { anonymous: 401, user: 403, admin: 200 },
+    },
+    {
+      name: 'POST /dead-letters/:topic/:unknown/discard',
+      method: 'POST',
+      path: () => '/dead-letters/transactions/9-999999999/discard',
+      expected: { anonymous: 401, user: 403, admin: 404 },
+    },
+    {
+      name: 'GET /admin/services',
+      method: 'GET',
+      path: () => '/admin/services',
+      expected: { anonymous: 401, user: 403, admin: 200 },
+    },
   ];
 
   const cases = routes.flatMap((route) =>

@@ -16,3 +16,4 @@ export * from './lib/time-partitions';
 export * from './lib/partition-catalogue';
 export * from './lib/partition-walk';
 export * from './lib/write-limits';
+export * from './lib/dead-letters';

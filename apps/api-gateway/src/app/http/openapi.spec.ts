@@ -3,7 +3,10 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { JwtAuthGuard, RolesGuard, TokenFailureLimiter } from '@datalake/auth';
 import { ALL_TOPICS } from '@datalake/kafka-schemas';
+import { AdminServicesController } from '../admin/admin-services.controller';
+import { ServiceHealth } from '../admin/service-health';
 import { AuthServiceAccountLookup } from '../auth/account-lookup';
+import { DeadLettersProxyController } from '../dead-letters/dead-letters-proxy.controller';
 import { AuthProxyController } from '../auth/auth-proxy.controller';
 import { createTopicIngestController, IngestProxyController } from '../ingest/ingest-proxy.controller';
 import { QuotaClaimSettler, QuotaGuard } from '../quota/quota.guard';
@@ -29,9 +32,12 @@ async function gatewayDocument(): Promise<OpenAPIObject> {
       ...RECORD_RESOURCES.map(createRecordsProxyController),
       ...ALL_TOPICS.map(createTopicIngestController),
       IngestProxyController,
+      DeadLettersProxyController,
+      AdminServicesController,
     ],
     providers: [
       { provide: Upstreams, useValue: {} },
+      { provide: ServiceHealth, useValue: {} },
       { provide: TokenFailureLimiter, useValue: {} },
       { provide: AuthServiceAccountLookup, useValue: {} },
     ],
@@ -91,8 +97,33 @@ describe('gateway OpenAPI document', () => {
         'ingestTransactions',
         'ingestNetworkLogs',
         'ingestSocialPosts',
+        'listDeadLetters',
+        'getDeadLetter',
+        'replayDeadLetters',
+        'discardDeadLetter',
+        'serviceHealth',
       ]),
     );
+  });
+
+  it('documents the dead-letter routes: admin only, typed answers, the replay body, the topic enum', () => {
+    const paths = document.paths;
+    const list = paths['/dead-letters/{topic}']?.get;
+    expect(list?.responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/DeadLetterPageDto' } } },
+    });
+    expect(list?.responses['403']).toBeDefined();
+    const topic = list?.parameters?.find((parameter) => 'name' in parameter && parameter.name === 'topic');
+    expect(topic).toMatchObject({ schema: { enum: ['network_logs', 'social_posts', 'transactions'] } });
+    const replay = paths['/dead-letters/{topic}/replay']?.post;
+    expect(replay?.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ReplayDeadLettersDto' } } },
+    });
+    expect(replay?.responses['200']).toBeDefined();
+    expect(paths['/dead-letters/{topic}/{id}/discard']?.post?.responses['409']).toBeDefined();
+    expect(paths['/admin/services']?.get?.responses['200']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ServiceHealthListDto' } } },
+    });
   });
 
   it('gives every operation a 2xx answer with a schema (204 has no body)', () => {
