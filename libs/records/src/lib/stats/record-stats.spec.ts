@@ -35,7 +35,8 @@ describe('stat keys', () => {
   it('escapes dots, dollars and percent signs so a value is never a path or an operator, and back', () => {
     for (const value of ['a.b', '$where', '100%', '%2E', 'plain', '', 'x\u0000y', 'naïve.日本']) {
       const key = escapeKey(value);
-      expect(key).not.toMatch(/[.$\u0000]/);
+      expect(key).not.toMatch(/[.$]/);
+      expect(key).not.toContain(String.fromCharCode(0));
       expect(key.length).toBeGreaterThan(0);
       expect(unescapeKey(key)).toBe(value);
     }

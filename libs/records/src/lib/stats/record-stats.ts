@@ -27,6 +27,9 @@ export const TOP_LIST_SIZE = 10;
 /** Key counted when a record has no value for a counted field. */
 export const MISSING_VALUE = '(none)';
 
+/** `%` (the escape itself), `.` (a path), `$` (an operator) and NUL (refused in names). */
+const UNSAFE_KEY_CHARACTERS = new RegExp('[%.$\\u0000]', 'g');
+
 /**
  * A value made safe as a MongoDB field name: `%`, `.` and `$` percent-encoded (no dot paths, no
  * operators), cut to MAX_KEY_LENGTH characters first; the empty string is `%`.
@@ -34,7 +37,7 @@ export const MISSING_VALUE = '(none)';
 export function escapeKey(value: string): string {
   const cut = [...value].slice(0, MAX_KEY_LENGTH).join('');
   if (cut === '') return '%';
-  return cut.replace(/[%.$\u0000]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return cut.replace(UNSAFE_KEY_CHARACTERS, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 }
 
 export function unescapeKey(key: string): string {
