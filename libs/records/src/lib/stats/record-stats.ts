@@ -28,7 +28,7 @@ export const TOP_LIST_SIZE = 10;
 export const MISSING_VALUE = '(none)';
 
 /** `%` (the escape itself), `.` (a path), `$` (an operator) and NUL (refused in names). */
-const UNSAFE_KEY_CHARACTERS = new RegExp('[%.$\\u0000]', 'g');
+const UNSAFE_KEY_CHARACTERS = new Set(['%', '.', '$', String.fromCharCode(0)]);
 
 /**
  * A value made safe as a MongoDB field name: `%`, `.` and `$` percent-encoded (no dot paths, no
@@ -37,7 +37,9 @@ const UNSAFE_KEY_CHARACTERS = new RegExp('[%.$\\u0000]', 'g');
 export function escapeKey(value: string): string {
   const cut = [...value].slice(0, MAX_KEY_LENGTH).join('');
   if (cut === '') return '%';
-  return cut.replace(UNSAFE_KEY_CHARACTERS, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return [...cut]
+    .map((c) => (UNSAFE_KEY_CHARACTERS.has(c) ? `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}` : c))
+    .join('');
 }
 
 export function unescapeKey(key: string): string {
