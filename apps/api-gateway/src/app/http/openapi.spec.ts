@@ -102,6 +102,12 @@ describe('gateway OpenAPI document', () => {
         'replayDeadLetters',
         'discardDeadLetter',
         'serviceHealth',
+        'transactionStats',
+        'networkLogStats',
+        'socialPostStats',
+        'exportTransactions',
+        'exportNetworkLogs',
+        'exportSocialPosts',
       ]),
     );
   });
@@ -124,6 +130,21 @@ describe('gateway OpenAPI document', () => {
     expect(paths['/admin/services']?.get?.responses['200']).toMatchObject({
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ServiceHealthListDto' } } },
     });
+  });
+
+  it('documents stats and export of every resource, declared before /{id}', () => {
+    const paths = Object.keys(document.paths);
+    for (const resource of ['transactions', 'network-logs', 'social-posts']) {
+      const stats = (document.paths[`/${resource}/stats`] as Record<string, Operation>)['get'];
+      expect(stats.responses['200'].content?.['application/json'].schema?.$ref).toBe(
+        '#/components/schemas/RecordStatsDto',
+      );
+      expect(stats.responses['400']).toBeDefined();
+      const exported = (document.paths[`/${resource}/export`] as Record<string, Operation>)['get'];
+      expect(Object.keys(exported.responses['200'].content ?? {})).toEqual(['application/x-ndjson', 'text/csv']);
+      expect(paths.indexOf(`/${resource}/stats`)).toBeLessThan(paths.indexOf(`/${resource}/{id}`));
+      expect(paths.indexOf(`/${resource}/export`)).toBeLessThan(paths.indexOf(`/${resource}/{id}`));
+    }
   });
 
   it('gives every operation a 2xx answer with a schema (204 has no body)', () => {
