@@ -347,14 +347,23 @@ format_kafka_storage() {
   say "formatting Kafka storage in ${KAFKA_DIR#"$REPO_ROOT"/}/data (cluster id $id)"
   local password
   password="$(sasl_password)"
-  java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" --ignore-formatted \
+  without_password "$password" "$LOG_DIR/kafka-format.log" \
+    java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" --ignore-formatted \
     --add-scram "SCRAM-SHA-256=[name=$KAFKA_SASL_USER,password=$password]" \
-    --add-scram "SCRAM-SHA-512=[name=$KAFKA_SASL_USER,password=$password]" \
-    >>"$LOG_DIR/kafka-format.log" 2>&1 || {
+    --add-scram "SCRAM-SHA-512=[name=$KAFKA_SASL_USER,password=$password]" || {
     show_log_tail "$LOG_DIR/kafka-format.log"
     die "formatting the Kafka storage failed (see $LOG_DIR/kafka-format.log)"
   }
   printf '%s\n' "formatted with --add-scram" >"$KAFKA_SCRAM_MARKER"
+}
+
+# without_password PASSWORD LOG CMD...: runs CMD, its output appended to LOG with PASSWORD masked
+# (the Kafka tools echo their arguments on errors); fails when CMD fails
+without_password() {
+  local password="$1" log="$2"
+  shift 2
+  "$@" 2>&1 | sed "s/$password/***/g" >>"$log"
+  return "${PIPESTATUS[0]}"
 }
 
 # sasl_password: the instance's SCRAM password, generated once into the state dir (mode 600)
@@ -374,13 +383,16 @@ ensure_scram_users() {
   password="$(sasl_password)"
   say "kafka: adding the SCRAM users of the SASL_SSL listener to the existing cluster (kafka-configs)"
   kafka_common_opts
-  java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_HOST:$KAFKA_PORT" \
-    --alter --entity-type users --entity-name "$KAFKA_SASL_USER" \
-    --add-config "SCRAM-SHA-256=[password=$password],SCRAM-SHA-512=[password=$password]" \
-    >>"$LOG_DIR/kafka-format.log" 2>&1 || {
-    show_log_tail "$LOG_DIR/kafka-format.log"
-    die "adding the SCRAM users failed (see $LOG_DIR/kafka-format.log)"
-  }
+  local mechanism
+  # one mechanism per request: KRaft refuses two changes of one user's credentials in one request
+  for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do
+    without_password "$password" "$LOG_DIR/kafka-format.log" \
+      java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_HOST:$KAFKA_PORT" \
+      --alter --entity-type users --entity-name "$KAFKA_SASL_USER" --add-config "$mechanism=[password=$password]" || {
+      show_log_tail "$LOG_DIR/kafka-format.log"
+      die "adding the SCRAM user ($mechanism) failed (see $LOG_DIR/kafka-format.log)"
+    }
+  done
   printf '%s\n' "added with kafka-configs" >"$KAFKA_SCRAM_MARKER"
 }
 
