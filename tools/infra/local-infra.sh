@@ -12,6 +12,9 @@
 #          stops, pauses and kills these servers, so they are nobody else's.
 #   bench  (DATALAKE_INFRA_INSTANCE=bench, benchmarks): Kafka 127.0.0.1:39092, MongoDB 127.0.0.1:27020,
 #          PostgreSQL 25435, state in .datalake/bench/
+# Each instance also serves Kafka SASL_SSL (SCRAM-SHA-256/512, user datalake) on Kafka port + 4
+# and FerretDB TLS on MongoDB port + 100, with a self-signed CA made at start-up; CA file, user and
+# password file: <state>/secure-listeners.json (tools/infra/README.md "Secure listeners").
 #
 #   tools/infra/local-infra.sh up       start what is not running, wait until both really answer
 #   tools/infra/local-infra.sh down     stop the servers this checkout started
@@ -188,7 +191,7 @@ hash_files() {
   fi
 }
 
-# Kafka is local unless KAFKA_BOOTSTRAP_SERVERS names some other broker.
+# Kafka is local unless KAFKA_BOOTSTRAP_SERVERS names some other broker (its SASL_SSL port is local).
 kafka_wanted() {
   local list="${KAFKA_BOOTSTRAP_SERVERS:-}" entry
   [[ -z "$list" ]] && return 0
@@ -198,14 +201,14 @@ kafka_wanted() {
     entry="${entry#*://}"
     [[ -z "$entry" ]] && continue
     case "$entry" in
-      "127.0.0.1:$KAFKA_PORT" | "localhost:$KAFKA_PORT") ;;
+      "127.0.0.1:$KAFKA_PORT" | "localhost:$KAFKA_PORT" | "127.0.0.1:$KAFKA_SASL_PORT" | "localhost:$KAFKA_SASL_PORT") ;;
       *) return 1 ;;
     esac
   done
   return 0
 }
 
-# FerretDB is local unless MONGO_URI names some other server.
+# FerretDB is local unless MONGO_URI names some other server (its TLS port is local).
 mongo_wanted() {
   local uri="${MONGO_URI:-}" hosts entry
   [[ -z "$uri" ]] && return 0
@@ -217,7 +220,7 @@ mongo_wanted() {
   IFS=',' read -r -a entries <<<"$hosts"
   for entry in "${entries[@]}"; do
     case "$entry" in
-      "127.0.0.1:$MONGO_PORT" | "localhost:$MONGO_PORT") ;;
+      "127.0.0.1:$MONGO_PORT" | "localhost:$MONGO_PORT" | "127.0.0.1:$MONGO_TLS_PORT" | "localhost:$MONGO_TLS_PORT") ;;
       127.0.0.1 | localhost) [[ "$MONGO_PORT" == 27017 ]] || return 1 ;; # no port: 27017
       *) return 1 ;;
     esac
