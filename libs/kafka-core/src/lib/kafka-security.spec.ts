@@ -78,7 +78,11 @@ describe('readKafkaSecurity', () => {
       { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: SECRET },
       /plain sends the password in clear: it needs KAFKA_SSL=true/,
     ],
-    ['a CA file without TLS', { KAFKA_SSL_CA_FILE: '/etc/ssl/ca.pem' }, /KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true/],
+    [
+      'a CA file without TLS',
+      { KAFKA_SSL_CA_FILE: '/etc/ssl/ca.pem' },
+      /KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true/,
+    ],
     [
       'a CA file that does not exist',
       { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem' },

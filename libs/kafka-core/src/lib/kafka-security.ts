@@ -103,7 +103,9 @@ function readSasl(env: NodeJS.ProcessEnv, tls: boolean): KafkaSasl | undefined {
   }
   // PLAIN sends the password as it is: only inside TLS
   if (mechanism === 'plain' && !tls) {
-    throw new KafkaSecurityConfigError('KAFKA_SASL_MECHANISM=plain sends the password in clear: it needs KAFKA_SSL=true');
+    throw new KafkaSecurityConfigError(
+      'KAFKA_SASL_MECHANISM=plain sends the password in clear: it needs KAFKA_SSL=true',
+    );
   }
   return { mechanism, username: username as string, password: password as string };
 }
