@@ -1,4 +1,11 @@
-import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type LogEntry, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type KafkaConfig,
+  type LogEntry,
+  type logCreator,
+  type SASLOptions,
+} from 'kafkajs';
 import { consoleLogger, type StructuredLogger } from './structured-logger';
 import { readKafkaSecurity, type KafkaSecurity } from './kafka-security';
 
@@ -40,7 +47,7 @@ function clientSecurityOptions(security: KafkaSecurity): Pick<KafkaConfig, 'ssl'
   const ssl = security.tls
     ? { rejectUnauthorized: security.tls.rejectUnauthorized, ...(security.tls.ca ? { ca: [security.tls.ca] } : {}) }
     : undefined;
-  return { ...(ssl ? { ssl } : {}), ...(security.sasl ? { sasl: { ...security.sasl } } : {}) };
+  return { ...(ssl ? { ssl } : {}), ...(security.sasl ? { sasl: { ...security.sasl } as SASLOptions } : {}) };
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
