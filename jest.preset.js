@@ -16,8 +16,13 @@ const patterns = {
   faults: ['**/*.faults-spec.ts'],
 };
 
+// Under Node 22 (tools/scripts/node22.sh) the native better-sqlite3 comes from a copy built for
+// that Node's ABI; node_modules keeps the one built for the default Node.
+const betterSqlite3 = process.env.DATALAKE_BETTER_SQLITE3_DIR;
+
 module.exports = {
   ...nxPreset,
+  ...(betterSqlite3 ? { moduleNameMapper: { '^better-sqlite3$': betterSqlite3 } } : {}),
   testMatch: patterns[tier] || patterns.unit,
   setupFilesAfterEnv: [require('node:path').join(__dirname, 'tools/jest/tier-timeout.js')],
 };

@@ -12,6 +12,9 @@
 #          stops, pauses and kills these servers, so they are nobody else's.
 #   bench  (DATALAKE_INFRA_INSTANCE=bench, benchmarks): Kafka 127.0.0.1:39092, MongoDB 127.0.0.1:27020,
 #          PostgreSQL 25435, state in .datalake/bench/
+# Each instance also serves Kafka SASL_SSL (SCRAM-SHA-256/512, user datalake) on Kafka port + 4
+# and FerretDB TLS on MongoDB port + 100, with a self-signed CA made at start-up; CA file, user and
+# password file: <state>/secure-listeners.json (tools/infra/README.md "Secure listeners").
 #
 #   tools/infra/local-infra.sh up       start what is not running, wait until both really answer
 #   tools/infra/local-infra.sh down     stop the servers this checkout started
@@ -40,6 +43,10 @@ case "$INSTANCE" in
     exit 1
     ;;
 esac
+# Secure listeners next to the plaintext ones: Kafka SASL_SSL (SCRAM) on Kafka port + 4, FerretDB
+# TLS on MongoDB port + 100, both with the instance's self-signed certificate (tls_files).
+KAFKA_SASL_PORT=$((KAFKA_PORT + 4))
+MONGO_TLS_PORT=$((MONGO_PORT + 100))
 LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
 CACHE_DIR="${DATALAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/datalake}"
@@ -55,6 +62,17 @@ KAFKA_DIR="$STATE_DIR/kafka"
 KAFKA_PROPS="$KAFKA_DIR/server.properties"
 KAFKA_PID="$RUN_DIR/kafka.pid"
 KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+# SCRAM user of the SASL_SSL listener; its password is generated per instance (never committed)
+KAFKA_SASL_USER=datalake
+KAFKA_SASL_PASSWORD_FILE="$KAFKA_DIR/sasl-password"
+KAFKA_SCRAM_MARKER="$KAFKA_DIR/scram-users.done"
+TLS_DIR="$STATE_DIR/tls"
+TLS_CA="$TLS_DIR/ca.pem"
+TLS_CERT="$TLS_DIR/server.crt"
+TLS_KEY="$TLS_DIR/server.key"
+TLS_KEYSTORE="$TLS_DIR/server-keystore.pem"
+# What tests and tools read to find the secure listeners (libs/testing secureTestInfra)
+SECURE_INFO="$STATE_DIR/secure-listeners.json"
 FERRET_DIR="$STATE_DIR/ferretdb"
 FERRET_DATA="$FERRET_DIR/data"
 FERRET_PID="$RUN_DIR/ferretdb.pid"
@@ -96,9 +114,10 @@ usage() {
 usage: tools/infra/local-infra.sh up|down|status|reset      (instance: $INSTANCE)
        tools/infra/local-infra.sh stop kafka|ferretdb | pause ferretdb | resume ferretdb
 
-  up      start Kafka $KAFKA_VERSION (KRaft, $KAFKA_HOST:$KAFKA_PORT), PostgreSQL ($PG_HOST:$PG_PORT) and
-          FerretDB ($MONGO_HOST:$MONGO_PORT, backend $FERRET_BACKEND) if not running, then wait
-          (up to ${WAIT_TIMEOUT}s) for a Kafka round trip and a Mongo ping
+  up      start Kafka $KAFKA_VERSION (KRaft, $KAFKA_HOST:$KAFKA_PORT; SASL_SSL+SCRAM on $KAFKA_SASL_PORT), PostgreSQL
+          ($PG_HOST:$PG_PORT) and FerretDB ($MONGO_HOST:$MONGO_PORT, backend $FERRET_BACKEND; TLS on $MONGO_TLS_PORT) if
+          not running, then wait (up to ${WAIT_TIMEOUT}s) for a Kafka round trip and a Mongo ping; CA file,
+          SCRAM user and password: ${SECURE_INFO#"$REPO_ROOT"/}
   down    stop the servers started by this checkout (SIGTERM, SIGKILL after ${STOP_TIMEOUT}s)
   status  show each server's state and memory
   reset   stop the servers and delete their data (topics, offsets, databases)
@@ -172,7 +191,7 @@ hash_files() {
   fi
 }
 
-# Kafka is local unless KAFKA_BOOTSTRAP_SERVERS names some other broker.
+# Kafka is local unless KAFKA_BOOTSTRAP_SERVERS names some other broker (its SASL_SSL port is local).
 kafka_wanted() {
   local list="${KAFKA_BOOTSTRAP_SERVERS:-}" entry
   [[ -z "$list" ]] && return 0
@@ -182,14 +201,14 @@ kafka_wanted() {
     entry="${entry#*://}"
     [[ -z "$entry" ]] && continue
     case "$entry" in
-      "127.0.0.1:$KAFKA_PORT" | "localhost:$KAFKA_PORT") ;;
+      "127.0.0.1:$KAFKA_PORT" | "localhost:$KAFKA_PORT" | "127.0.0.1:$KAFKA_SASL_PORT" | "localhost:$KAFKA_SASL_PORT") ;;
       *) return 1 ;;
     esac
   done
   return 0
 }
 
-# FerretDB is local unless MONGO_URI names some other server.
+# FerretDB is local unless MONGO_URI names some other server (its TLS port is local).
 mongo_wanted() {
   local uri="${MONGO_URI:-}" hosts entry
   [[ -z "$uri" ]] && return 0
@@ -201,7 +220,7 @@ mongo_wanted() {
   IFS=',' read -r -a entries <<<"$hosts"
   for entry in "${entries[@]}"; do
     case "$entry" in
-      "127.0.0.1:$MONGO_PORT" | "localhost:$MONGO_PORT") ;;
+      "127.0.0.1:$MONGO_PORT" | "localhost:$MONGO_PORT" | "127.0.0.1:$MONGO_TLS_PORT" | "localhost:$MONGO_TLS_PORT") ;;
       127.0.0.1 | localhost) [[ "$MONGO_PORT" == 27017 ]] || return 1 ;; # no port: 27017
       *) return 1 ;;
     esac
@@ -284,11 +303,18 @@ write_kafka_props() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL
+# SASL_SSL: SCRAM users live in the cluster metadata (format --add-scram / kafka-configs), the
+# certificate is the instance's self-signed one (PEM key + chain, unencrypted: local only).
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$TLS_KEYSTORE
 log.dirs=$KAFKA_DIR/data
 num.partitions=1
 auto.create.topics.enable=true
@@ -322,11 +348,114 @@ format_kafka_storage() {
   id="$(java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.tools.StorageTool random-uuid 2>>"$LOG_DIR/kafka-format.log" | tail -n1)"
   [[ "$id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "StorageTool random-uuid gave no cluster id (see $LOG_DIR/kafka-format.log)"
   say "formatting Kafka storage in ${KAFKA_DIR#"$REPO_ROOT"/}/data (cluster id $id)"
-  java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" --ignore-formatted \
-    >>"$LOG_DIR/kafka-format.log" 2>&1 || {
+  local password
+  password="$(sasl_password)"
+  without_password "$password" "$LOG_DIR/kafka-format.log" \
+    java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" --ignore-formatted \
+    --add-scram "SCRAM-SHA-256=[name=$KAFKA_SASL_USER,password=$password]" \
+    --add-scram "SCRAM-SHA-512=[name=$KAFKA_SASL_USER,password=$password]" || {
     show_log_tail "$LOG_DIR/kafka-format.log"
     die "formatting the Kafka storage failed (see $LOG_DIR/kafka-format.log)"
   }
+  printf '%s\n' "formatted with --add-scram" >"$KAFKA_SCRAM_MARKER"
+}
+
+# without_password PASSWORD LOG CMD...: runs CMD, its output appended to LOG with PASSWORD masked
+# (the Kafka tools echo their arguments on errors); fails when CMD fails
+without_password() {
+  local password="$1" log="$2"
+  shift 2
+  "$@" 2>&1 | sed "s/$password/***/g" >>"$log"
+  return "${PIPESTATUS[0]}"
+}
+
+# sasl_password: the instance's SCRAM password, generated once into the state dir (mode 600)
+sasl_password() {
+  if [[ ! -s "$KAFKA_SASL_PASSWORD_FILE" ]]; then
+    mkdir -p "$KAFKA_DIR"
+    (umask 077 && openssl rand -hex 24 >"$KAFKA_SASL_PASSWORD_FILE")
+  fi
+  cat "$KAFKA_SASL_PASSWORD_FILE"
+}
+
+# ensure_scram_users: an instance formatted before the SASL_SSL listener existed has no SCRAM
+# users; add them through the running broker (once; the marker records it).
+ensure_scram_users() {
+  [[ -f "$KAFKA_SCRAM_MARKER" ]] && return 0
+  local password
+  password="$(sasl_password)"
+  say "kafka: adding the SCRAM users of the SASL_SSL listener to the existing cluster (kafka-configs)"
+  kafka_common_opts
+  local mechanism
+  # one mechanism per request: KRaft refuses two changes of one user's credentials in one request
+  for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do
+    without_password "$password" "$LOG_DIR/kafka-format.log" \
+      java -Xmx256m "${KAFKA_OPTS_COMMON[@]}" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_HOST:$KAFKA_PORT" \
+      --alter --entity-type users --entity-name "$KAFKA_SASL_USER" --add-config "$mechanism=[password=$password]" || {
+      show_log_tail "$LOG_DIR/kafka-format.log"
+      die "adding the SCRAM user ($mechanism) failed (see $LOG_DIR/kafka-format.log)"
+    }
+  done
+  printf '%s\n' "added with kafka-configs" >"$KAFKA_SCRAM_MARKER"
+}
+
+# ---------------------------------------------------------------------------------------------
+# TLS: one self-signed CA per instance and a server certificate for 127.0.0.1/localhost, used by
+# Kafka's SASL_SSL listener and FerretDB's TLS listener. Made at start-up when missing or about to
+# expire; clients trust $TLS_CA.
+
+ensure_tls_files() {
+  if [[ -s "$TLS_CA" && -s "$TLS_KEYSTORE" ]] && openssl x509 -checkend 86400 -noout -in "$TLS_CERT" >/dev/null 2>&1; then
+    return 0
+  fi
+  command -v openssl >/dev/null 2>&1 || die "openssl is needed to make the local TLS certificate (apt-get install openssl)"
+  say "tls: making a self-signed CA and server certificate in ${TLS_DIR#"$REPO_ROOT"/}"
+  local tmp="$TLS_DIR.tmp.$$" ext
+  rm -rf "$tmp" && mkdir -p "$tmp" && chmod 700 "$tmp"
+  ext="$tmp/server.ext"
+  printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=CA:FALSE' \
+    'keyUsage=critical,digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth' >"$ext"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 825 -subj "/CN=DataLake local CA ($INSTANCE)" \
+      -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \
+      -keyout "$tmp/ca.key" -out "$tmp/ca.pem" &&
+      openssl req -newkey rsa:2048 -nodes -sha256 -subj '/CN=localhost' -keyout "$tmp/server.key" -out "$tmp/server.csr" &&
+      openssl x509 -req -sha256 -days 825 -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
+        -CAcreateserial -extfile "$ext" -out "$tmp/server.crt"
+  } >>"$LOG_DIR/tls.log" 2>&1 || {
+    rm -rf "$tmp"
+    show_log_tail "$LOG_DIR/tls.log"
+    die "openssl could not make the local certificate (see $LOG_DIR/tls.log)"
+  }
+  # Kafka's PEM keystore: the PKCS#8 key followed by the certificate chain
+  cat "$tmp/server.key" "$tmp/server.crt" "$tmp/ca.pem" >"$tmp/server-keystore.pem"
+  rm -f "$tmp/server.csr" "$tmp/server.ext" "$tmp/ca.srl"
+  chmod 600 "$tmp"/*.key "$tmp/server-keystore.pem"
+  chmod 644 "$tmp/ca.pem" "$tmp/server.crt"
+  chmod 755 "$tmp"
+  rm -rf "$TLS_DIR"
+  mv "$tmp" "$TLS_DIR"
+}
+
+# write_secure_info: where clients find the secure listeners (read by libs/testing)
+write_secure_info() {
+  local tmp="$SECURE_INFO.tmp.$$"
+  cat >"$tmp" <<EOF
+{
+  "instance": "$INSTANCE",
+  "caFile": "$TLS_CA",
+  "kafka": {
+    "brokers": ["$KAFKA_HOST:$KAFKA_SASL_PORT"],
+    "mechanisms": ["scram-sha-256", "scram-sha-512"],
+    "username": "$KAFKA_SASL_USER",
+    "passwordFile": "$KAFKA_SASL_PASSWORD_FILE"
+  },
+  "mongo": {
+    "uri": "mongodb://$MONGO_HOST:$MONGO_TLS_PORT/?tls=true&tlsCAFile=$TLS_CA"
+  }
+}
+EOF
+  mv "$tmp" "$SECURE_INFO"
 }
 
 # start_kafka: sets KAFKA_MODE to started (pid in KAFKA_PID), running (ours, already up) or external
@@ -334,6 +463,8 @@ start_kafka() {
   local pid p
   if pid="$(our_pid "$KAFKA_PID" "$KAFKA_PROPS")"; then
     say "kafka: already running (pid $pid)"
+    grep -q '^listeners=.*SASL_SSL://' "$KAFKA_PROPS" ||
+      warn "kafka: the running broker was started without the SASL_SSL listener; run 'down' then 'up' to add it"
     KAFKA_MODE=running
     return 0
   fi
@@ -348,10 +479,15 @@ start_kafka() {
     die "kafka: controller port $KAFKA_HOST:$KAFKA_CONTROLLER_PORT is taken by another process${p:+ (pid $p)}; free it first"
   fi
   need_java
+  if port_open "$KAFKA_HOST" "$KAFKA_SASL_PORT"; then
+    p="$(listener_pid "$KAFKA_SASL_PORT")"
+    die "kafka: SASL_SSL port $KAFKA_HOST:$KAFKA_SASL_PORT is taken by another process${p:+ (pid $p)}; free it first"
+  fi
   ensure_kafka_jars
+  ensure_tls_files
   write_kafka_props
   format_kafka_storage
-  say "kafka: starting Kafka $KAFKA_VERSION (KRaft broker+controller) on $KAFKA_HOST:$KAFKA_PORT, log in ${LOG_DIR#"$REPO_ROOT"/}/kafka.log"
+  say "kafka: starting Kafka $KAFKA_VERSION (KRaft broker+controller) on $KAFKA_HOST:$KAFKA_PORT (SASL_SSL on $KAFKA_SASL_PORT), log in ${LOG_DIR#"$REPO_ROOT"/}/kafka.log"
   kafka_common_opts
   printf '==== %s local-infra.sh: starting Kafka %s ====\n' "$(date '+%F %T')" "$KAFKA_VERSION" >>"$LOG_DIR/kafka.log"
   local launcher=()
@@ -616,6 +752,8 @@ start_ferret() {
   local pid p args
   if pid="$(our_pid "$FERRET_PID" "$FERRET_DATA")"; then
     say "ferretdb: already running (pid $pid)"
+    [[ "$(cmdline "$pid")" == *"-listen-tls "* ]] ||
+      warn "ferretdb: the running FerretDB was started without the TLS listener; run 'down' then 'up' to add it"
     if [[ "$(cmdline "$pid")" != *"-handler $FERRET_BACKEND "* ]]; then
       warn "ferretdb: the running FerretDB does not use the $FERRET_BACKEND backend; run 'down' then 'up' to switch"
     elif [[ "$FERRET_BACKEND" == postgresql ]]; then
@@ -630,9 +768,16 @@ start_ferret() {
     FERRET_MODE=external
     return 0
   fi
+  if port_open "$MONGO_HOST" "$MONGO_TLS_PORT"; then
+    p="$(listener_pid "$MONGO_TLS_PORT")"
+    die "ferretdb: TLS port $MONGO_HOST:$MONGO_TLS_PORT is taken by another process${p:+ (pid $p)}; free it first"
+  fi
   ensure_ferret_bin
+  ensure_tls_files
   # -data-dir is also the marker that ties the process to this checkout (our_pid), whatever the backend
-  args=(-listen "$MONGO_HOST:$MONGO_PORT" -data-dir "$FERRET_DATA" -handler "$FERRET_BACKEND")
+  # No CA file for FerretDB: with one it would demand client certificates.
+  args=(-listen "$MONGO_HOST:$MONGO_PORT" -data-dir "$FERRET_DATA" -handler "$FERRET_BACKEND"
+    -listen-tls "$MONGO_HOST:$MONGO_TLS_PORT" -listen-tls-cert-file "$TLS_CERT" -listen-tls-key-file "$TLS_KEY")
   if [[ "$FERRET_BACKEND" == postgresql ]]; then
     start_pg
     args+=(-postgresql-url "$FERRET_PG_URL")
@@ -760,7 +905,28 @@ cmd_up() {
   fi
   say "waiting for the servers to answer (up to ${WAIT_TIMEOUT}s)..."
   wait_ready "${started[@]}" -- "${checks[@]}"
+  secure_listeners_up
   say "ready in $((SECONDS - t0))s:$summary"
+}
+
+# secure_listeners_up: SCRAM users present, the SASL_SSL and TLS ports open (servers of this
+# checkout only), then secure-listeners.json written for tests and tools
+secure_listeners_up() {
+  local ours=0 i
+  if [[ "$KAFKA_MODE" == started || "$KAFKA_MODE" == running ]] && grep -q '^listeners=.*SASL_SSL://' "$KAFKA_PROPS"; then
+    ensure_scram_users
+    for ((i = 0; i < 40; i++)); do port_open "$KAFKA_HOST" "$KAFKA_SASL_PORT" && break; sleep 0.25; done
+    port_open "$KAFKA_HOST" "$KAFKA_SASL_PORT" || die "kafka: the SASL_SSL listener $KAFKA_HOST:$KAFKA_SASL_PORT did not open (see $LOG_DIR/kafka.log)"
+    ours=1
+  fi
+  if [[ "$FERRET_MODE" == started || "$FERRET_MODE" == running ]]; then
+    for ((i = 0; i < 40; i++)); do port_open "$MONGO_HOST" "$MONGO_TLS_PORT" && break; sleep 0.25; done
+    port_open "$MONGO_HOST" "$MONGO_TLS_PORT" && ours=1
+  fi
+  if [[ "$ours" == 1 ]]; then
+    write_secure_info
+    say "secure listeners: Kafka SASL_SSL $KAFKA_HOST:$KAFKA_SASL_PORT (SCRAM user $KAFKA_SASL_USER), MongoDB TLS $MONGO_HOST:$MONGO_TLS_PORT; CA and password: ${SECURE_INFO#"$REPO_ROOT"/}"
+  fi
 }
 
 # stop NAME PIDFILE MARKER [SIGNAL]: SIGNAL (default TERM), SIGKILL after STOP_TIMEOUT
@@ -860,6 +1026,24 @@ cmd_status() {
     "$KAFKA_HOST" "$KAFKA_PORT" || ok=3
   status_one ferretdb "$mw" "MONGO_URI points elsewhere" "$FERRET_PID" "$FERRET_DATA" \
     "$MONGO_HOST" "$MONGO_PORT" || ok=3
+  # the secure listeners of this checkout's servers (npm test needs them: missing = not available)
+  if our_pid "$KAFKA_PID" "$KAFKA_PROPS" >/dev/null; then
+    if port_open "$KAFKA_HOST" "$KAFKA_SASL_PORT"; then
+      printf '%-9s running    %s:%s SASL_SSL, SCRAM-SHA-256/512 user %s, password in %s\n' kafka-sasl \
+        "$KAFKA_HOST" "$KAFKA_SASL_PORT" "$KAFKA_SASL_USER" "$KAFKA_SASL_PASSWORD_FILE"
+    else
+      printf '%-9s missing    %s:%s not open (broker started without it: down, then up)\n' kafka-sasl "$KAFKA_HOST" "$KAFKA_SASL_PORT"
+      ok=3
+    fi
+  fi
+  if our_pid "$FERRET_PID" "$FERRET_DATA" >/dev/null; then
+    if port_open "$MONGO_HOST" "$MONGO_TLS_PORT"; then
+      printf '%-9s running    %s:%s TLS, CA %s\n' mongo-tls "$MONGO_HOST" "$MONGO_TLS_PORT" "$TLS_CA"
+    else
+      printf '%-9s missing    %s:%s not open (FerretDB started without it: down, then up)\n' mongo-tls "$MONGO_HOST" "$MONGO_TLS_PORT"
+      ok=3
+    fi
+  fi
   local pw=0 pid
   # PostgreSQL is needed when this checkout serves MongoDB itself, on the postgresql backend
   if [[ "$mw" == 1 && "$FERRET_BACKEND" == postgresql ]] &&
@@ -880,7 +1064,7 @@ cmd_status() {
 # Stops the instance's servers and deletes their data: every topic, offset and database.
 cmd_reset() {
   cmd_down
-  rm -rf "$KAFKA_DIR" "$FERRET_DIR" "$STATE_DIR/postgres" "$PG_FALLBACK_DIR"
+  rm -rf "$KAFKA_DIR" "$FERRET_DIR" "$STATE_DIR/postgres" "$PG_FALLBACK_DIR" "$SECURE_INFO"
   [[ -n "${DATALAKE_PG_DATA_DIR:-}" ]] && rm -rf "$DATALAKE_PG_DATA_DIR"
   say "deleted the $INSTANCE instance's Kafka, FerretDB and PostgreSQL data"
 }

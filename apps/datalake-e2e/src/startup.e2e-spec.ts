@@ -47,6 +47,41 @@ describe('service start-up and shutdown (built bundles)', () => {
     expect(output).toMatch(/KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port/);
   });
 
+  const secret = 'not-to-be-printed-3f9a';
+  const badKafkaSecurity: [string, Record<string, string>, RegExp][] = [
+    [
+      'an unknown KAFKA_SASL_MECHANISM',
+      { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: secret },
+      /KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"/,
+    ],
+    [
+      'a mechanism without credentials',
+      { KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_PASSWORD: secret },
+      /KAFKA_SASL_MECHANISM=scram-sha-512 needs KAFKA_SASL_USERNAME/,
+    ],
+    [
+      'an unreadable KAFKA_SSL_CA_FILE',
+      { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem' },
+      /KAFKA_SSL_CA_FILE cannot be read \(\/nonexistent\/ca.pem: ENOENT\)/,
+    ],
+  ];
+  for (const app of ['transactions-consumer', 'ingest-producer-service']) {
+    it.each(badKafkaSecurity)(`${app} refuses %s in one line, without the password`, async (_name, vars, reason) => {
+      const { code, output } = await runToExit(app, {
+        ...baseEnv(),
+        KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+        MONGO_URI: 'mongodb://127.0.0.1:27017',
+        ...vars,
+      });
+      expect(code).toBe(1);
+      const lines = output.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^${app}: Invalid configuration: `));
+      expect(lines[0]).toMatch(reason);
+      expect(output).not.toContain(secret);
+    });
+  }
+
   it('stops with one line when the broker cannot be reached, not a stack trace loop', async () => {
     const infra = await getTestInfra();
     const unreachable = `127.0.0.1:${await freePort()}`;

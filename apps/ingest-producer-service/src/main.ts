@@ -1,5 +1,6 @@
 import { loadEnvOrExit, runService } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
+import { readKafkaSecurity } from '@datalake/kafka-core';
 import { AppModule, SERVICE_NAME } from './app/app.module';
 import { IngestEnv } from './app/ingest.env';
 
@@ -7,6 +8,12 @@ import { IngestEnv } from './app/ingest.env';
 export const INGEST_BODY_LIMIT = '5mb';
 
 const env = loadEnvOrExit(SERVICE_NAME, IngestEnv);
+try {
+  readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
+} catch (error) {
+  console.error(`${SERVICE_NAME}: Invalid configuration: ${(error as Error).message}`);
+  process.exit(1);
+}
 void runService({
   name: SERVICE_NAME,
   port: env.INGEST_PORT,

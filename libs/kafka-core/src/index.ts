@@ -1,5 +1,6 @@
 export * from './lib/records';
 export * from './lib/structured-logger';
+export * from './lib/kafka-security';
 export * from './lib/kafka-client';
 export * from './lib/topic-admin';
 export * from './lib/event-producer';

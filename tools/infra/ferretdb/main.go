@@ -32,6 +32,11 @@ func main() {
 	handler := flag.String("handler", envOr("FERRETDB_HANDLER", "postgresql"), "backend: postgresql or sqlite")
 	pgURL := flag.String("postgresql-url", envOr("FERRETDB_POSTGRESQL_URL", "postgres://ferretdb@127.0.0.1:5432/ferretdb"),
 		"PostgreSQL URL (handler postgresql)")
+	// A second listener with TLS (server certificate only: with a CA file FerretDB would demand
+	// client certificates, so none is taken).
+	listenTLS := flag.String("listen-tls", envOr("FERRETDB_LISTEN_TLS", ""), "TLS address to listen on (empty: no TLS listener)")
+	tlsCert := flag.String("listen-tls-cert-file", envOr("FERRETDB_LISTEN_TLS_CERT_FILE", ""), "TLS server certificate (PEM)")
+	tlsKey := flag.String("listen-tls-key-file", envOr("FERRETDB_LISTEN_TLS_KEY_FILE", ""), "TLS server key (PEM)")
 	dataDir := flag.String("data-dir", envOr("FERRETDB_DATA_DIR", "data"), "directory for the SQLite databases (handler sqlite)")
 	ginInterval := flag.Duration("gin-interval", time.Second, "how often the GIN index keeper checks the catalog (handler postgresql; 0 disables it)")
 	// FerretDB logs every client disconnect and unsupported command (e.g. the driver's
@@ -45,8 +50,11 @@ func main() {
 	}
 	logger := slog.New(quietDuplicateKeys{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
 
+	if *listenTLS != "" && (*tlsCert == "" || *tlsKey == "") {
+		fatalf("-listen-tls needs -listen-tls-cert-file and -listen-tls-key-file")
+	}
 	cfg := &ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Listener: ferretdb.ListenerConfig{TCP: *listen, TLS: *listenTLS, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey},
 		Logger:   logger,
 		Handler:  *handler,
 	}
@@ -91,6 +99,9 @@ func main() {
 
 	// the listener binds inside Run; a bind failure is logged by FerretDB and ends the process
 	fmt.Fprintf(os.Stderr, "ferretdb-local: FerretDB %s serving mongodb://%s/ (%s, pid %d)\n", v, *listen, where, os.Getpid())
+	if *listenTLS != "" {
+		fmt.Fprintf(os.Stderr, "ferretdb-local: and mongodb://%s/?tls=true (certificate %s)\n", *listenTLS, *tlsCert)
+	}
 
 	if err = f.Run(ctx); err != nil {
 		fatalf("%v", err)

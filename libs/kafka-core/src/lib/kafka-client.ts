@@ -1,5 +1,13 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type KafkaConfig,
+  type LogEntry,
+  type logCreator,
+  type SASLOptions,
+} from 'kafkajs';
 import { consoleLogger, type StructuredLogger } from './structured-logger';
+import { readKafkaSecurity, type KafkaSecurity } from './kafka-security';
 
 /**
  * A connection to a cluster, made by `createKafkaClient`. Outside libs/kafka-core treat it as
@@ -13,6 +21,12 @@ export interface KafkaClientOptions {
   logger?: StructuredLogger;
   /** How long a connection attempt may take before it fails (ms). */
   connectionTimeout?: number;
+  /**
+   * TLS and SASL. Default: `readKafkaSecurity(process.env)` (KAFKA_SSL, KAFKA_SASL_* …), so every
+   * client of the project — services, DLQ producers, admin clients, test helpers, bench tools —
+   * gets the same settings from this one place. Throws a KafkaSecurityConfigError when they are wrong.
+   */
+  security?: KafkaSecurity;
 }
 
 const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
@@ -28,10 +42,21 @@ function kafkaLogCreator(logger: StructuredLogger): logCreator {
     };
 }
 
+/** kafkajs's `ssl`/`sasl` options for our settings. */
+function clientSecurityOptions(security: KafkaSecurity): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const ssl = security.tls
+    ? { rejectUnauthorized: security.tls.rejectUnauthorized, ...(security.tls.ca ? { ca: [security.tls.ca] } : {}) }
+    : undefined;
+  return { ...(ssl ? { ssl } : {}), ...(security.sasl ? { sasl: { ...security.sasl } as SASLOptions } : {}) };
+}
+
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...clientSecurityOptions(options.security ?? readKafkaSecurity()),
+    // a wrong password fails the SASL handshake with a non-retriable error within this bound
+    authenticationTimeout: 10_000,
     connectionTimeout: options.connectionTimeout ?? 3000,
     requestTimeout: 30000,
     logLevel: KafkaLogLevel.WARN,

@@ -14,6 +14,18 @@ export function isConnectionError(error: unknown): boolean {
   return /Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH/.test(text);
 }
 
+/** True when the brokers refused the SASL credentials, or the TLS handshake failed: retrying cannot help. */
+export function isAuthenticationError(error: unknown): boolean {
+  const name = (error as Error)?.name ?? '';
+  const text = `${(error as Error)?.message ?? ''} ${(error as Error & { cause?: Error })?.cause?.message ?? ''}`;
+  return (
+    name === 'KafkaJSSASLAuthenticationError' ||
+    /SASL .*authentication failed|self[- ]signed certificate|unable to verify the first certificate|certificate has expired|Hostname\/IP does not match/i.test(
+      text,
+    )
+  );
+}
+
 /**
  * Creates the topics that do not exist yet; existing topics are left as they are. Services start
  * together and race to create the same topics, so a failed attempt is retried a few times.
@@ -23,7 +35,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
     try {
       return await createMissingTopics(kafka, specs, defaultPartitions);
     } catch (error) {
-      if (attempt >= 5 || isConnectionError(error)) throw error;
+      if (attempt >= 5 || isConnectionError(error) || isAuthenticationError(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }

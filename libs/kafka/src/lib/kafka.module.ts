@@ -13,6 +13,7 @@ import {
   createKafkaClient,
   ensureTopics,
   EventProducer,
+  isAuthenticationError,
   isConnectionError,
   pingKafka,
   readTopicMessageLimit,
@@ -72,7 +73,11 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
       await this.adoptTopicMessageLimit(topics.map((spec) => spec.topic));
       await this.producer.connect();
     } catch (error) {
-      const problem = isConnectionError(error) ? 'is not reachable' : 'refused the topic set-up';
+      const problem = isAuthenticationError(error)
+        ? 'refused the connection: check KAFKA_SSL_CA_FILE and the KAFKA_SASL_* credentials'
+        : isConnectionError(error)
+          ? 'is not reachable'
+          : 'refused the topic set-up';
       throw new Error(`Kafka at ${where} ${problem}`, { cause: error });
     }
   }

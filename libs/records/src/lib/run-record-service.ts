@@ -9,7 +9,7 @@ import {
   ConfigError,
 } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
-import { readConsumerSettings, type ConsumerSettings } from '@datalake/kafka-core';
+import { readConsumerSettings, readKafkaSecurity, type ConsumerSettings } from '@datalake/kafka-core';
 import type { RecordDefinition } from './record-definition';
 import { RecordServiceModule } from './record-service.module';
 import { startRecordConsumer } from './record.consumer';
@@ -41,8 +41,9 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
   try {
     port = readPort(main.portVariable, main.defaultPort);
     consumer = readConsumerSettings();
+    readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
   } catch (error) {
-    console.error(`${main.service}: ${(error as ConfigError).message}`);
+    console.error(`${main.service}: Invalid configuration: ${(error as ConfigError).message}`);
     process.exit(1);
   }
   const app = await runService({
