@@ -10,6 +10,7 @@ const env = loadEnvOrExit(SERVICE_NAME, IngestEnv);
 void runService({
   name: SERVICE_NAME,
   port: env.INGEST_PORT,
+  managementPort: env.INGEST_MANAGEMENT_PORT,
   module: AppModule.forRoot(env),
   bodyLimit: INGEST_BODY_LIMIT,
   bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },

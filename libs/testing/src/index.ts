@@ -5,3 +5,4 @@ export * from './lib/tcp-proxy';
 export * from './lib/local-infra-control';
 export * from './lib/delivery-tally';
 export * from './lib/service-table';
+export * from './lib/internal-token';

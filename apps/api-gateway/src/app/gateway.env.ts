@@ -1,5 +1,5 @@
 import { IsInt, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { IsJwtSecret, IsMongoUri, IsPort, SignInLimitEnv } from '@datalake/service-kit';
+import { IsJwtSecret, IsMongoUri, IsPort, IsPortDistinctFrom, SignInLimitEnv } from '@datalake/service-kit';
 
 const SERVICE_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const ORIGIN_LIST = /^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+)\s*)*$/;
@@ -7,6 +7,10 @@ const ORIGIN_LIST = /^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+
 export class GatewayEnv extends SignInLimitEnv {
   @IsPort()
   GATEWAY_PORT: number = 3000;
+
+  /** `/metrics`, `/health/live`, `/health/ready`: probes and Prometheus only, never routed publicly. */
+  @IsPortDistinctFrom('GATEWAY_PORT')
+  GATEWAY_MANAGEMENT_PORT: number = 9000;
 
   /** The gateway's own database `gateway` on this server holds the quota counters. */
   @IsMongoUri()
