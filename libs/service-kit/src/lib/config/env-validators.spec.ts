@@ -66,10 +66,9 @@ describe('PUBLISHED_EXAMPLE_SECRETS', () => {
   const root = join(__dirname, '../../../../..');
   const examples = ['.env.example', 'docker/.env.compose.example', 'k8s/overlays/dev/kustomization.yaml'];
 
-  it.each(examples)('lists the JWT_SECRET published in %s', (file) => {
-    const published = [...readFileSync(join(root, file), 'utf8').matchAll(/JWT_SECRET=(\S+)/g)].map(
-      (match) => match[1],
-    );
+  it.each(examples)('lists the JWT_SECRET and INTERNAL_TOKEN_SECRET published in %s', (file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    const published = [...text.matchAll(/(?:JWT|INTERNAL_TOKEN)_SECRET[=:]\s*"?([^\s"]+)/g)].map((match) => match[1]);
     expect(published.length).toBeGreaterThan(0);
     for (const secret of published) expect(jwtSecretProblem(secret)).toBe('is a published example value');
   });
