@@ -6,3 +6,4 @@ export * from './lib/local-infra-control';
 export * from './lib/delivery-tally';
 export * from './lib/service-table';
 export * from './lib/internal-token';
+export * from './lib/internal-routes';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +39,8 @@ export async function startServiceProcess(
   if (!existsSync(main)) throw new Error(`${main} is missing: build it first with \`npx nx build ${app}\``);
   const child = spawn(process.execPath, [main], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // A key of its own unless given: a service does not start without one (tests that call it pass theirs).
+    env: { ...process.env, LOG_LEVEL: 'info', INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

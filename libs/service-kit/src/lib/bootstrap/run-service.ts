@@ -137,30 +137,39 @@ export function closeConnectionsOnShutdown(app: NestExpressApplication, graceMs 
   }
 }
 
+/**
+ * Creates, configures and starts a service's HTTP app on its public and management ports; throws
+ * on failure (runService turns that into one line and exit 1; tests start apps in-process with it).
+ */
+export async function startServiceApp(options: RunServiceOptions): Promise<NestExpressApplication> {
+  if (options.managementPort === options.port)
+    throw new ConfigError('the management port must differ from the public port');
+  // Buffered logs: a failed start prints our one-line reason, not Nest's stack dump.
+  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: true,
+  });
+  configureApp(app);
+  // First of all: the management port answers only health and metrics, the public port never /metrics.
+  app.use(scopeRoutesToPort);
+  closeConnectionsOnShutdown(app);
+  await options.configure?.(app);
+  configureBodyParsing(app, options);
+  const host = options.host ?? '0.0.0.0';
+  await app.listen(options.port, host);
+  await listenManagement(
+    app.getHttpAdapter().getInstance(),
+    app.getHttpServer() as Server,
+    options.managementPort,
+    host,
+  );
+  return app;
+}
+
 export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
   try {
-    // Buffered logs: a failed start prints our one-line reason, not Nest's stack dump.
-    const app = await NestFactory.create<NestExpressApplication>(options.module, {
-      bufferLogs: true,
-      abortOnError: false,
-      bodyParser: true,
-    });
-    if (options.managementPort === options.port)
-      throw new ConfigError('the management port must differ from the public port');
-    configureApp(app);
-    // First of all: the management port answers only health and metrics, the public port never /metrics.
-    app.use(scopeRoutesToPort);
-    closeConnectionsOnShutdown(app);
-    await options.configure?.(app);
-    configureBodyParsing(app, options);
-    const host = options.host ?? '0.0.0.0';
-    await app.listen(options.port, host);
-    await listenManagement(
-      app.getHttpAdapter().getInstance(),
-      app.getHttpServer() as Server,
-      options.managementPort,
-      host,
-    );
+    const app = await startServiceApp(options);
     app
       .get(Logger)
       .log(
