@@ -19,6 +19,7 @@ const net = require('node:net');
 const { openSync } = require('node:fs');
 const { join } = require('node:path');
 const { MongoClient } = require('mongodb');
+const { MANAGEMENT_PORT_VARIABLE, TEST_ADMIN, mintInternalToken } = require('./bench/ts-libs').testing();
 
 const REQUESTS = Number(process.argv[2] ?? 1000);
 const FILLER = Number(process.argv[3] ?? 5000);
@@ -64,15 +65,17 @@ async function start(app, port, env, nodeArgs = [], main = join(root, 'dist', 'a
   const log = process.env.BENCH_LOG_DIR
     ? openSync(join(process.env.BENCH_LOG_DIR, `${app}-${port}.log`), 'w')
     : 'ignore';
+  // Probes answer on the management port only.
+  const managementPort = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, [MANAGEMENT_PORT_VARIABLE[app]]: String(managementPort) },
     stdio: ['ignore', log, log],
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
-    const ready = await request(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+    const ready = await request(`http://127.0.0.1:${managementPort}/health/ready`).catch(() => undefined);
     if (ready?.status === 200) return child;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
@@ -114,6 +117,7 @@ async function newUser(gateway, name) {
     KAFKA_BOOTSTRAP_SERVERS: kafka,
     KAFKA_TOPIC_PREFIX: `bench-gw-${runId}.`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
     ADMIN_USERNAME: `bench_admin_${runId}`,
     ADMIN_PASSWORD: randomBytes(12).toString('hex'),
     AUTH_RATE_PER_MINUTE: '100000',
@@ -173,6 +177,15 @@ async function newUser(gateway, name) {
       variant.url = `http://127.0.0.1:${variant.port}/transactions/${recordId}`;
     }
     const direct = `http://127.0.0.1:${txPort}/transactions/${recordId}`;
+    // Direct = as the gateway calls the service: with an internal token for it (one, valid all run long).
+    const directHeaders = {
+      'x-internal-token': mintInternalToken({
+        secret: env.INTERNAL_TOKEN_SECRET,
+        audience: 'transactions-consumer',
+        user: TEST_ADMIN,
+        expiresInSeconds: 6 * 3600,
+      }),
+    };
 
     const perUser = QUOTA - 10;
     const users = Math.ceil(((ROUNDS * 2 + 1) * REQUESTS * variants.length) / perUser);
@@ -192,7 +205,7 @@ async function newUser(gateway, name) {
       for (let i = 0; i < count; i++) {
         for (let c = 0; c < columns.length; c++) {
           const column = (c + i) % columns.length;
-          const headers = columns[column].auth ? { authorization: `Bearer ${nextToken()}` } : {};
+          const headers = columns[column].auth ? { authorization: `Bearer ${nextToken()}` } : directHeaders;
           const answer = await request(columns[column].url, { headers });
           if (answer.status === 200) times[column].push(answer.ms);
           else failed[column]++;

@@ -16,6 +16,7 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
@@ -88,6 +89,7 @@ async function main() {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx nx build ingest-producer-service\` first`);
   const inbox = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
   const port = await freePort();
+  const managementPort = await freePort();
   const prefix = `bench${Date.now().toString(36)}`;
   let output = '';
   const child = spawn(process.execPath, [MAIN], {
@@ -100,6 +102,9 @@ async function main() {
       ...process.env,
       LOG_LEVEL: 'warn',
       INGEST_PORT: String(port),
+      INGEST_MANAGEMENT_PORT: String(managementPort),
+      // Only the file inbox is measured; no HTTP call is made, but the service requires a key.
+      INTERNAL_TOKEN_SECRET: process.env.INTERNAL_TOKEN_SECRET ?? randomBytes(32).toString('hex'),
       INGEST_DIR: inbox,
       INGEST_SOURCES: 'files',
       INGEST_FILE_STABLE_MS: '100',
@@ -114,7 +119,7 @@ async function main() {
     await waitUntil(
       async () => {
         if (child.exitCode !== null) throw new Error(`the service exited: ${output.slice(-2000)}`);
-        const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+        const response = await fetch(`http://127.0.0.1:${managementPort}/health/ready`).catch(() => undefined);
         return response?.status === 200;
       },
       60_000,

@@ -19,6 +19,11 @@ load_env_file() {
   done <"$file"
 }
 load_env_file .env
+# One internal-token key per start, shared by the six services started below (none in the env or .env).
+if [ -z "${INTERNAL_TOKEN_SECRET:-}" ]; then
+  INTERNAL_TOKEN_SECRET=$(node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))")
+  export INTERNAL_TOKEN_SECRET
+fi
 load_env_file .env.example
 # A laptop stack: the example JWT_SECRET is accepted (each service prints a warning). Never set elsewhere.
 export DATALAKE_LOCAL_DEV="${DATALAKE_LOCAL_DEV:-1}"
@@ -44,19 +49,20 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-port_of() {
+# Readiness answers on the management port only (the public ports serve /health/live).
+management_port_of() {
   case $1 in
-    api-gateway) echo "$GATEWAY_PORT" ;;
-    auth-service) echo "$AUTH_PORT" ;;
-    ingest-producer-service) echo "$INGEST_PORT" ;;
-    network-logs-consumer) echo "$NETWORK_LOGS_PORT" ;;
-    social-posts-consumer) echo "$SOCIAL_POSTS_PORT" ;;
-    transactions-consumer) echo "$TRANSACTIONS_PORT" ;;
+    api-gateway) echo "$GATEWAY_MANAGEMENT_PORT" ;;
+    auth-service) echo "$AUTH_MANAGEMENT_PORT" ;;
+    ingest-producer-service) echo "$INGEST_MANAGEMENT_PORT" ;;
+    network-logs-consumer) echo "$NETWORK_LOGS_MANAGEMENT_PORT" ;;
+    social-posts-consumer) echo "$SOCIAL_POSTS_MANAGEMENT_PORT" ;;
+    transactions-consumer) echo "$TRANSACTIONS_MANAGEMENT_PORT" ;;
   esac
 }
 
 wait_ready() {
-  local app=$1 pid=$2 url="http://127.0.0.1:$(port_of "$1")/health/ready"
+  local app=$1 pid=$2 url="http://127.0.0.1:$(management_port_of "$1")/health/ready"
   for _ in $(seq 1 120); do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "$app exited during start; last lines of $LOG_DIR/$app.log:" >&2
@@ -90,6 +96,9 @@ DataLake is running:
   network-logs     http://localhost:$NETWORK_LOGS_PORT
   social-posts     http://localhost:$SOCIAL_POSTS_PORT
   transactions     http://localhost:$TRANSACTIONS_PORT
+  Metrics and readiness on the management ports: gateway :$GATEWAY_MANAGEMENT_PORT, auth :$AUTH_MANAGEMENT_PORT,
+    ingest :$INGEST_MANAGEMENT_PORT, consumers :$NETWORK_LOGS_MANAGEMENT_PORT :$SOCIAL_POSTS_MANAGEMENT_PORT :$TRANSACTIONS_MANAGEMENT_PORT
+  Internal services answer only calls carrying the gateway's internal token (INTERNAL_TOKEN_SECRET).
   Kafka $KAFKA_BOOTSTRAP_SERVERS   MongoDB $MONGO_URI
   Admin login: $ADMIN_USERNAME (password from ADMIN_PASSWORD)
 Press Ctrl-C to stop.

@@ -9,6 +9,7 @@ const env = loadEnvOrExit(SERVICE_NAME, GatewayEnv);
 void runService({
   name: SERVICE_NAME,
   port: env.GATEWAY_PORT,
+  managementPort: env.GATEWAY_MANAGEMENT_PORT,
   module: AppModule.forRoot(env),
   bodyLimit: BODY_LIMIT,
   bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },

@@ -7,6 +7,7 @@ const env = loadEnvOrExit(SERVICE_NAME, AuthEnv);
 void runService({
   name: SERVICE_NAME,
   port: env.AUTH_PORT,
+  managementPort: env.AUTH_MANAGEMENT_PORT,
   module: AppModule.forRoot(env),
   // Credentials and role changes only: small bodies.
   bodyLimit: '64kb',

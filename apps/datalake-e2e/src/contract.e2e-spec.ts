@@ -181,9 +181,11 @@ describe('typed public contract', () => {
           'deleteTransaction',
           'ingestTransactions',
           'getLiveness',
-          'getMetrics',
         ]),
       );
+      // Served on the management port only (GATEWAY_MANAGEMENT_PORT), so not in the public contract.
+      expect(ids).not.toContain('getMetrics');
+      expect(ids).not.toContain('getReadiness');
       expect(new Set(ids).size).toBe(ids.length);
     });
 

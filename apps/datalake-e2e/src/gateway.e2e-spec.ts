@@ -12,6 +12,24 @@ describe('gateway HTTP edge', () => {
 
   afterAll(() => stack?.stop());
 
+  it('serves /metrics and /health/ready on the management port only (404 on the public port)', async () => {
+    const management = stack.managementUrl('api-gateway');
+    for (const path of ['/metrics', '/health/ready']) {
+      expect((await call(gateway, path)).status).toBe(404);
+      expect((await fetch(`${management}${path}`)).status).toBe(200);
+    }
+    expect((await call(gateway, '/health/live')).status).toBe(200);
+    expect((await fetch(`${management}/docs-json`)).status).toBe(404);
+  });
+
+  it("refuses a direct call to the auth-service's /token and /register without the internal token (401)", async () => {
+    const auth = stack.url('auth-service');
+    const token = await call(auth, '/token', { form: { username: 'nobody_here', password: 'whatever-long' } });
+    expect(token.status).toBe(401);
+    const register = await call(auth, '/register', { json: { username: 'nobody_here', password: 'whatever-long' } });
+    expect(register.status).toBe(401);
+  });
+
   it('sends helmet security headers and no x-powered-by', async () => {
     const answer = await call(gateway, '/health/live');
     expect(answer.headers.get('x-powered-by')).toBeNull();

@@ -21,17 +21,26 @@ describe('ingestion pipeline over HTTP (built services, real Kafka and MongoDB)'
   async function push(topic: string, body: string, contentType = 'application/json') {
     const response = await fetch(`${stack.url('ingest-producer-service')}/ingest/${topic}`, {
       method: 'POST',
-      headers: { 'content-type': contentType, 'x-correlation-id': 'e2e-pipeline' },
+      headers: {
+        'content-type': contentType,
+        'x-correlation-id': 'e2e-pipeline',
+        ...stack.internalHeaders('ingest-producer-service'),
+      },
       body,
     });
     return { status: response.status, body: await response.json(), headers: response.headers };
   }
 
+  /** Reads straight from the owning service, with the internal token the gateway would send. */
   async function listAll(url: string): Promise<{ id: string }[]> {
+    const owner = [...stack.services.keys()].find((app) => url.startsWith(`${stack.url(app)}/`));
+    if (!owner) throw new Error(`no service of the stack serves ${url}`);
     const items: { id: string }[] = [];
     let cursor: string | null = null;
     do {
-      const response = await fetch(`${url}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      const response = await fetch(`${url}&limit=500${cursor ? `&cursor=${cursor}` : ''}`, {
+        headers: stack.internalHeaders(owner),
+      });
       const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
       items.push(...page.items);
       cursor = page.nextCursor;

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { call, newUser, sleep, token, type TestUser, problemBody } from './support/api';
+import { call, claimsOf, newUser, sleep, token, type TestUser, problemBody } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
 /** SESSION_CHECK_CACHE_SECONDS's default: the longest another gateway replica may lag behind. */
@@ -33,6 +33,15 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     await stack?.stop();
   });
 
+  /**
+   * An internal token that still says admin (a gateway that has not seen the demotion yet): the
+   * auth-service must decide on the account's current role all the same.
+   */
+  function staleAdmin(user: TestUser): Record<string, string> {
+    const { sub } = claimsOf(user.token) as { sub: string };
+    return stack.internalHeaders('auth-service', { id: sub, username: user.username, role: 'admin' });
+  }
+
   async function promoted(prefix: string): Promise<TestUser> {
     const user = await newUser(gateway, prefix);
     expect(
@@ -45,7 +54,10 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
   it("a demoted admin's old token loses admin rights on the next request (403), here and at the auth-service", async () => {
     const demoted = await promoted('demoted');
     expect((await call(gateway, '/users?limit=1', { token: demoted.token })).status).toBe(200);
-    expect((await call(stack.url('auth-service'), '/users?limit=1', { token: demoted.token })).status).toBe(200);
+    expect(
+      (await call(stack.url('auth-service'), '/users?limit=1', { token: demoted.token, headers: staleAdmin(demoted) }))
+        .status,
+    ).toBe(200);
 
     expect(
       (await call(gateway, `/users/${demoted.username}`, { method: 'PATCH', token: admin, json: { role: 'user' } }))
@@ -55,7 +67,10 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     const refused = await call(gateway, '/users?limit=1', { token: demoted.token });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/admin/);
-    expect((await call(stack.url('auth-service'), '/users?limit=1', { token: demoted.token })).status).toBe(403);
+    expect(
+      (await call(stack.url('auth-service'), '/users?limit=1', { token: demoted.token, headers: staleAdmin(demoted) }))
+        .status,
+    ).toBe(403);
     // Reading stays allowed: the token is still a user's.
     expect((await call(gateway, '/transactions?limit=1', { token: demoted.token })).status).toBe(200);
   });
@@ -100,7 +115,14 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
     expect(answer.body).toEqual(problemBody(401, 'the user of this token no longer exists', { error: 'Unauthorized' }));
     expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(Date.now() - deletedAt).toBeLessThan(CACHE_MS + 1500);
-    expect((await call(stack.url('auth-service'), '/me', { token: user.token })).status).toBe(401);
+    expect(
+      (
+        await call(stack.url('auth-service'), '/me', {
+          token: user.token,
+          headers: stack.internalHeaders('auth-service', null),
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('keeps the /token answer of RFC 6749 and the claims the gateway forwards', async () => {
@@ -123,12 +145,19 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
   it("the auth-service's own /token allows 10 failed attempts per username, then 429 — also for the gateway, right password included", async () => {
     const user = await newUser(gateway, 'direct');
     const auth = stack.url('auth-service');
+    const internal = () => stack.internalHeaders('auth-service', null);
     for (let attempt = 1; attempt <= 10; attempt++) {
-      const failed = await call(auth, '/token', { form: { username: user.username, password: `wrong-${attempt}` } });
+      const failed = await call(auth, '/token', {
+        form: { username: user.username, password: `wrong-${attempt}` },
+        headers: internal(),
+      });
       expect(failed.status).toBe(400);
       expect(failed.body).toEqual({ error: 'invalid_grant' });
     }
-    const blocked = await call(auth, '/token', { form: { username: user.username, password: user.password } });
+    const blocked = await call(auth, '/token', {
+      form: { username: user.username, password: user.password },
+      headers: internal(),
+    });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.headers.get('cache-control')).toBe('no-store');
@@ -148,6 +177,7 @@ describe('sessions follow the account (issue 9: finding 9) and the auth-service 
         (
           await call(stack.url('auth-service'), '/token', {
             form: { username: user.username, password: user.password },
+            headers: stack.internalHeaders('auth-service', null),
           })
         ).status,
       ).toBe(200);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, getTestInfra, startServiceProcess, WORKSPACE_ROOT } from '@datalake/testing';
 
@@ -24,7 +25,10 @@ function runToExit(app: string, env: Record<string, string | undefined>, timeout
   });
 }
 
-const baseEnv = () => ({ PATH: process.env['PATH'], LOG_LEVEL: 'info' });
+/** A strong key for the internal tokens every service requires (its own rules are tested below). */
+const INTERNAL_TOKEN_SECRET = randomBytes(32).toString('hex');
+
+const baseEnv = () => ({ PATH: process.env['PATH'], LOG_LEVEL: 'info', INTERNAL_TOKEN_SECRET });
 
 describe('service start-up and shutdown (built bundles)', () => {
   it('stops with one line naming a missing MONGO_URI', async () => {
@@ -105,6 +109,7 @@ describe('service start-up and shutdown (built bundles)', () => {
       KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
       MONGO_URI: infra.mongoUri,
       TRANSACTIONS_PORT: String(port),
+      INTERNAL_TOKEN_SECRET,
       KAFKA_TOPIC_PREFIX: `e2e-shutdown-${port}.`,
     });
     const started = Date.now();
@@ -113,6 +118,55 @@ describe('service start-up and shutdown (built bundles)', () => {
     // Nest re-raises the signal once its shutdown hooks have run.
     expect(service.process.signalCode ?? service.process.exitCode).toMatch(/^(SIGTERM|0)$/);
     expect(service.output()).toMatch(/stopped consuming/);
+  });
+});
+
+describe('management port and internal token secret at start (issue 13)', () => {
+  it('stops with one line when the management port is the public port', async () => {
+    const { code, output } = await runToExit('transactions-consumer', {
+      ...baseEnv(),
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+      MONGO_URI: 'mongodb://127.0.0.1:27017',
+      TRANSACTIONS_PORT: '4390',
+      TRANSACTIONS_MANAGEMENT_PORT: '4390',
+    });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([
+      'transactions-consumer: Invalid configuration: TRANSACTIONS_MANAGEMENT_PORT must differ from TRANSACTIONS_PORT',
+    ]);
+    const gateway = await runToExit('api-gateway', {
+      ...baseEnv(),
+      MONGO_URI: 'mongodb://127.0.0.1:27017',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      GATEWAY_PORT: '4391',
+      GATEWAY_MANAGEMENT_PORT: '4391',
+    });
+    expect(gateway.code).toBe(1);
+    expect(gateway.output).toMatch(
+      /^api-gateway: Invalid configuration: GATEWAY_MANAGEMENT_PORT must differ from GATEWAY_PORT/m,
+    );
+  });
+
+  it.each([
+    ['missing', undefined, /INTERNAL_TOKEN_SECRET is required/],
+    ['short', 'x', /INTERNAL_TOKEN_SECRET is shorter than 32 bytes/],
+    [
+      'an example value',
+      'local-development-secret-change-me-0123456789',
+      /INTERNAL_TOKEN_SECRET is a published example value/,
+    ],
+  ])('ingest-producer-service refuses a %s INTERNAL_TOKEN_SECRET in one line', async (_name, secret, reason) => {
+    const { code, output } = await runToExit('ingest-producer-service', {
+      ...baseEnv(),
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+      MONGO_URI: 'mongodb://127.0.0.1:27017',
+      INTERNAL_TOKEN_SECRET: secret,
+    });
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(reason);
+    if (secret && secret.length > 1) expect(lines[0]).not.toContain(secret);
   });
 });
 
@@ -164,6 +218,7 @@ describe('JWT secret rules at start (issue 9: finding 8)', () => {
       MONGO_URI: infra.mongoUri,
       AUTH_PORT: String(port),
       JWT_SECRET: EXAMPLE_SECRET,
+      INTERNAL_TOKEN_SECRET,
       DATALAKE_LOCAL_DEV: '1',
       NODE_ENV: 'production',
     });
@@ -172,7 +227,7 @@ describe('JWT secret rules at start (issue 9: finding 8)', () => {
         /^auth-service: WARNING: JWT_SECRET is a published example value; accepted only because DATALAKE_LOCAL_DEV=1/m,
       );
       expect(service.output()).not.toContain(EXAMPLE_SECRET);
-      expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${service.managementUrl}/health/ready`)).status).toBe(200);
     } finally {
       await service.stop();
     }

@@ -32,9 +32,10 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
   describe('JSON nested 6,000 deep', () => {
     it('is a 400 naming the limit on /register (gateway and auth-service alike), not a 500', async () => {
       for (const base of [gateway, stack.url('auth-service')]) {
+        const internal = base === gateway ? {} : stack.internalHeaders('auth-service', null);
         const refused = await call(base, '/register', {
           body: `{"username":"deep_user","password":${deep(6000)}}`,
-          headers: JSON_TYPE,
+          headers: { ...JSON_TYPE, ...internal },
         });
         expect(refused.status).toBe(400);
         expect(refused.body).toEqual(problemBody(400, expect.stringMatching(/nests deeper than 33 levels/)));
@@ -54,13 +55,18 @@ describe('strict input through the gateway (issue 9: findings 6, 7, 10)', () => 
 
     it('is a 400 on /ingest (JSON and an NDJSON line), not a 502, at the gateway and at the ingest service', async () => {
       for (const base of [gateway, stack.url('ingest-producer-service')]) {
-        const json = await call(base, '/ingest/transactions', { token: admin, body: deep(6000), headers: JSON_TYPE });
+        const internal = base === gateway ? {} : stack.internalHeaders('ingest-producer-service');
+        const json = await call(base, '/ingest/transactions', {
+          token: admin,
+          body: deep(6000),
+          headers: { ...JSON_TYPE, ...internal },
+        });
         expect(json.status).toBe(400);
         expect(json.body.message).toMatch(/nests deeper than 33 levels/);
         const ndjson = await call(base, '/ingest/transactions', {
           token: admin,
           body: `${JSON.stringify(transaction('nd-ok', '2026-11-10T00:00:00Z'))}\n{"a":${deep(6000)}}\n`,
-          headers: { 'content-type': 'application/x-ndjson' },
+          headers: { 'content-type': 'application/x-ndjson', ...internal },
         });
         expect(ndjson.status).toBe(400);
         expect(ndjson.body.message).toMatch(/^line 2 of the body nests deeper than 32 levels/);

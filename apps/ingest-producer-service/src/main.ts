@@ -17,6 +17,7 @@ try {
 void runService({
   name: SERVICE_NAME,
   port: env.INGEST_PORT,
+  managementPort: env.INGEST_MANAGEMENT_PORT,
   module: AppModule.forRoot(env),
   bodyLimit: INGEST_BODY_LIMIT,
   bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },

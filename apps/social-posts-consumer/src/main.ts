@@ -5,5 +5,7 @@ void runRecordService({
   service: 'social-posts-consumer',
   definition: socialPostsDefinition,
   portVariable: 'SOCIAL_POSTS_PORT',
+  managementPortVariable: 'SOCIAL_POSTS_MANAGEMENT_PORT',
+  defaultManagementPort: 9012,
   defaultPort: 3012,
 });

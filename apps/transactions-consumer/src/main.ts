@@ -5,5 +5,7 @@ void runRecordService({
   service: 'transactions-consumer',
   definition: transactionsDefinition,
   portVariable: 'TRANSACTIONS_PORT',
+  managementPortVariable: 'TRANSACTIONS_MANAGEMENT_PORT',
+  defaultManagementPort: 9013,
   defaultPort: 3013,
 });

@@ -26,3 +26,8 @@ export * from './lib/counters/counting-window';
 export * from './lib/counters/counter.store';
 export * from './lib/counters/counter-store.providers';
 export * from './lib/counters/fake-counter.store';
+export * from './lib/management/management-port';
+export * from './lib/internal-calls/internal-token';
+export * from './lib/internal-calls/route-access';
+export * from './lib/internal-calls/internal-call.guard';
+export * from './lib/internal-calls/internal-call.module';

@@ -6,3 +6,5 @@ export * from './lib/local-infra-control';
 export * from './lib/delivery-tally';
 export * from './lib/service-table';
 export * from './lib/secure-test-infra';
+export * from './lib/internal-token';
+export * from './lib/internal-routes';

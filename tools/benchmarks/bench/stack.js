@@ -9,7 +9,18 @@ const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, openSync, closeSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { ALL_APPS: APPS, freePorts, serviceAddressEnv, waitFor } = require('./ts-libs').testing();
+const {
+  ALL_APPS: APPS,
+  MANAGEMENT_PORT_VARIABLE,
+  TEST_ADMIN,
+  freePorts,
+  mintInternalToken,
+  serviceAddressEnv,
+  waitFor,
+} = require('./ts-libs').testing();
+
+/** Lifetime of the internal tokens the run's direct calls carry: a whole run (tokens are minted once). */
+const DIRECT_TOKEN_SECONDS = 6 * 3600;
 
 const ROOT = join(__dirname, '..', '..', '..');
 /** The gateway's quota for the pipeline and read figures: high enough for every request of a run, still counted. */
@@ -40,6 +51,8 @@ class ServiceProcess {
     this.env = env;
     this.logFile = logFile;
     this.url = `http://127.0.0.1:${port}`;
+    /** `/health/ready` and `/metrics` answer on the management port only. */
+    this.managementUrl = `http://127.0.0.1:${env[MANAGEMENT_PORT_VARIABLE[app]]}`;
     this.child = undefined;
   }
 
@@ -66,7 +79,7 @@ class ServiceProcess {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}; see ${this.logFile}`);
-        const response = await fetch(`${this.url}/health/ready`).catch(() => undefined);
+        const response = await fetch(`${this.managementUrl}/health/ready`).catch(() => undefined);
         return response?.status === 200;
       },
       {
@@ -102,8 +115,10 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
   const inbox = join(runDir, 'inbox');
   mkdirSync(logDir, { recursive: true });
   mkdirSync(inbox, { recursive: true });
-  const ports = await freePorts(APPS.length + 2);
+  // Public ports, the syslog port, the quota gateway's two ports, then the management ports.
+  const ports = await freePorts(2 * APPS.length + 3);
   const portOf = Object.fromEntries(APPS.map((app, index) => [app, ports[index]]));
+  const managementPortOf = Object.fromEntries(APPS.map((app, index) => [app, ports[APPS.length + 3 + index]]));
   const prefix = `bench-${randomBytes(4).toString('hex')}.`;
   const admin = {
     username: `bench_admin_${randomBytes(3).toString('hex')}`,
@@ -114,6 +129,7 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     KAFKA_BOOTSTRAP_SERVERS: kafka,
     MONGO_URI: mongoUri,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
     DATALAKE_LOCAL_DEV: '0',
     ADMIN_USERNAME: admin.username,
     ADMIN_PASSWORD: admin.password,
@@ -125,7 +141,10 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     AUTH_RATE_PER_MINUTE: '100000',
     // Tokens outlive a full run (about an hour and a half).
     JWT_EXPIRES_IN: String(6 * 3600),
-    ...serviceAddressEnv((app) => portOf[app]),
+    ...serviceAddressEnv(
+      (app) => portOf[app],
+      (app) => managementPortOf[app],
+    ),
   };
   const services = new Map(
     APPS.map((app) => [app, new ServiceProcess(app, app, portOf[app], env, join(logDir, `${app}.log`))]),
@@ -135,7 +154,12 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     'api-gateway (quota 100/h)',
     'api-gateway',
     quotaPort,
-    { ...env, GATEWAY_PORT: String(quotaPort), QUOTA_PER_HOUR: '100' },
+    {
+      ...env,
+      GATEWAY_PORT: String(quotaPort),
+      GATEWAY_MANAGEMENT_PORT: String(ports[APPS.length + 2]),
+      QUOTA_PER_HOUR: '100',
+    },
     join(logDir, 'api-gateway-quota.log'),
   );
   const all = [...services.values(), quotaGateway];
@@ -150,7 +174,28 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     await stop();
     throw error;
   }
-  return { services, quotaGateway, env, prefix, inbox, admin, logDir, stop, all, raisedQuota: RAISED_QUOTA };
+  /** "Direct" = calling the owning service as the gateway does: with an internal token for it (an admin's). */
+  const internalHeaders = (app) => ({
+    'x-internal-token': mintInternalToken({
+      secret: env.INTERNAL_TOKEN_SECRET,
+      audience: app,
+      user: TEST_ADMIN,
+      expiresInSeconds: DIRECT_TOKEN_SECONDS,
+    }),
+  });
+  return {
+    services,
+    quotaGateway,
+    env,
+    prefix,
+    inbox,
+    admin,
+    logDir,
+    stop,
+    all,
+    raisedQuota: RAISED_QUOTA,
+    internalHeaders,
+  };
 }
 
 async function stopAllServices() {

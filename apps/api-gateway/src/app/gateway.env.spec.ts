@@ -7,12 +7,14 @@ describe(GatewayEnv.name, () => {
   const base = {
     MONGO_URI: 'mongodb://127.0.0.1:27017',
     JWT_SECRET: randomBytes(32).toString('base64'),
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('base64'),
     NODE_ENV: 'production',
   };
 
   it('applies the defaults of DESIGN.md and .env.example', () => {
     expect(loadEnv(GatewayEnv, base)).toMatchObject({
       GATEWAY_PORT: 3000,
+      GATEWAY_MANAGEMENT_PORT: 9000,
       QUOTA_PER_HOUR: 100,
       AUTH_RATE_PER_MINUTE: 60,
       TOKEN_FAILURES_PER_USERNAME: 10,
@@ -28,6 +30,15 @@ describe(GatewayEnv.name, () => {
     expect(() => loadEnv(GatewayEnv, { ...base, AUTH_SERVICE_URL: 'auth-service' })).toThrow(/AUTH_SERVICE_URL/);
     expect(() => loadEnv(GatewayEnv, { ...base, CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS/);
     expect(() => loadEnv(GatewayEnv, { ...base, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(() => loadEnv(GatewayEnv, { ...base, INTERNAL_TOKEN_SECRET: 'short' })).toThrow(
+      /INTERNAL_TOKEN_SECRET is shorter than 32 bytes/,
+    );
+    expect(() => loadEnv(GatewayEnv, { ...base, INTERNAL_TOKEN_SECRET: undefined })).toThrow(
+      /INTERNAL_TOKEN_SECRET is required/,
+    );
+    expect(() => loadEnv(GatewayEnv, { ...base, GATEWAY_MANAGEMENT_PORT: '3000' })).toThrow(
+      /GATEWAY_MANAGEMENT_PORT must differ from GATEWAY_PORT/,
+    );
   });
 
   it('accepts in-cluster service URLs', () => {

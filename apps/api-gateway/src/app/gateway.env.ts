@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { IsJwtSecret, IsMongoUri, IsPort, SignInLimitEnv } from '@datalake/service-kit';
+import { IsJwtSecret, IsMongoUri, IsPort, IsPortDistinctFrom, SignInLimitEnv } from '@datalake/service-kit';
 
 const SERVICE_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const ORIGIN_LIST = /^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+)\s*)*$/;
@@ -7,6 +7,10 @@ const ORIGIN_LIST = /^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+
 export class GatewayEnv extends SignInLimitEnv {
   @IsPort()
   GATEWAY_PORT: number = 3000;
+
+  /** `/metrics`, `/health/live`, `/health/ready`: probes and Prometheus only, never routed publicly. */
+  @IsPortDistinctFrom('GATEWAY_PORT')
+  GATEWAY_MANAGEMENT_PORT: number = 9000;
 
   /** The gateway's own database `gateway` on this server holds the quota counters. */
   @IsMongoUri()
@@ -60,9 +64,16 @@ export class GatewayEnv extends SignInLimitEnv {
   @IsUrl(SERVICE_URL) SOCIAL_POSTS_SERVICE_URL: string = 'http://127.0.0.1:3012';
   @IsUrl(SERVICE_URL) TRANSACTIONS_SERVICE_URL: string = 'http://127.0.0.1:3013';
 
+  /** Management ports of the upstreams (their readiness lives there, on the host of their URL). */
+  @IsPort() AUTH_MANAGEMENT_PORT: number = 9001;
+  @IsPort() INGEST_MANAGEMENT_PORT: number = 9002;
+  @IsPort() NETWORK_LOGS_MANAGEMENT_PORT: number = 9011;
+  @IsPort() SOCIAL_POSTS_MANAGEMENT_PORT: number = 9012;
+  @IsPort() TRANSACTIONS_MANAGEMENT_PORT: number = 9013;
+
   /**
-   * Readiness URL of each upstream for `GET /admin/services`; unset = `<service URL>/health/ready`
-   * (see readinessUrls in admin/readiness-urls.ts, the one place that derives them).
+   * Readiness URL of each upstream for `GET /admin/services`; unset = the service URL's host on its
+   * management port + `/health/ready` (readinessUrls in admin/readiness-urls.ts derives them).
    */
   @IsOptional() @IsUrl(SERVICE_URL) AUTH_SERVICE_READY_URL?: string;
   @IsOptional() @IsUrl(SERVICE_URL) INGEST_SERVICE_READY_URL?: string;

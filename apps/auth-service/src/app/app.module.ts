@@ -7,6 +7,7 @@ import {
   counterStoreProviders,
   type CounterStore,
   HealthModule,
+  InternalCallModule,
   MongoReadinessCheck,
   ObservabilityModule,
   serviceMongoConnection,
@@ -42,6 +43,8 @@ export class AppModule {
         }),
         JwtAuthModule.forRoot({ secret: env.JWT_SECRET }),
         HealthModule.forRoot([MongoReadinessCheck]),
+        // Every route but /health/live answers only the gateway: /token and /register cannot bypass its limits.
+        InternalCallModule.forRoot({ service: SERVICE_NAME, secret: env.INTERNAL_TOKEN_SECRET }),
       ],
       controllers: [RegistrationController, TokenController, UsersController],
       providers: [

@@ -7,6 +7,7 @@ describe(AuthEnv.name, () => {
   const base = {
     MONGO_URI: 'mongodb://127.0.0.1:27017',
     JWT_SECRET: randomBytes(32).toString('base64'),
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('base64'),
     NODE_ENV: 'production',
   };
 

@@ -1,12 +1,16 @@
 import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '@datalake/dto';
-import { IsJwtSecret, IsMongoUri, IsPort, SignInLimitEnv } from '@datalake/service-kit';
+import { IsJwtSecret, IsMongoUri, IsPort, IsPortDistinctFrom, SignInLimitEnv } from '@datalake/service-kit';
 
 const adminConfigured = (env: AuthEnv) => env.ADMIN_USERNAME !== undefined || env.ADMIN_PASSWORD !== undefined;
 
 export class AuthEnv extends SignInLimitEnv {
   @IsPort()
   AUTH_PORT: number = 3001;
+
+  /** `/metrics`, `/health/live`, `/health/ready`: probes and Prometheus only. */
+  @IsPortDistinctFrom('AUTH_PORT')
+  AUTH_MANAGEMENT_PORT: number = 9001;
 
   @IsMongoUri()
   MONGO_URI!: string;

@@ -371,7 +371,9 @@ describe('fault scenario 7: oversize and poison inputs, each followed by valid r
 
   /** The ingest service's dropped-syslog counter (UDP datagrams refused for a full buffer). */
   async function syslogDropped(): Promise<number> {
-    const text = await fetch(`${stack.url('ingest-producer-service')}/metrics`).then((response) => response.text());
+    const text = await fetch(`${stack.managementUrl('ingest-producer-service')}/metrics`).then((response) =>
+      response.text(),
+    );
     return text
       .split('\n')
       .filter((line) => line.startsWith('datalake_syslog_dropped_total'))

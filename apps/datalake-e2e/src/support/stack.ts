@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ALL_APPS,
+  MANAGEMENT_PORT_VARIABLE,
   PORT_VARIABLE,
-  freePort,
   freePorts,
   getTestInfra,
+  internalTokenHeaders,
+  TEST_ADMIN,
   serviceAddressEnv,
   startServiceProcess,
   type AppName,
@@ -20,7 +22,14 @@ export interface Stack {
   env: Record<string, string>;
   services: Map<AppName, ServiceProcess>;
   url(app: AppName): string;
+  /** The app's management port (`/metrics`, `/health/ready`, `/health/live`). */
+  managementUrl(app: AppName): string;
   admin: { username: string; password: string };
+  /**
+   * The internal-token header a direct call to `app` needs, as the gateway would mint it: for the
+   * stack's test admin by default, for no user with `null`, or for the given user.
+   */
+  internalHeaders(app: AppName, user?: { id: string; username: string; role: string } | null): Record<string, string>;
   /** Starts one more process of an app (e.g. a second gateway) with the stack's environment. */
   startExtra(app: AppName, overrides?: Record<string, string>): Promise<ServiceProcess>;
   stop(): Promise<void>;
@@ -35,10 +44,11 @@ export async function startStack(
   extraEnv: Record<string, string> = {},
 ): Promise<Stack> {
   const infra = await getTestInfra();
-  // One draw for every port of the stack (the syslog port last), so no two of them can coincide.
-  const drawn = await freePorts(ALL_APPS.length + 1);
+  // One draw for every port of the stack (public, management, the syslog port last), so no two coincide.
+  const drawn = await freePorts(2 * ALL_APPS.length + 1);
   const ports = new Map<AppName, number>(ALL_APPS.map((app, index) => [app, drawn[index]]));
-  const syslogPort = drawn[ALL_APPS.length];
+  const managementPorts = new Map<AppName, number>(ALL_APPS.map((app, index) => [app, drawn[ALL_APPS.length + index]]));
+  const syslogPort = drawn[2 * ALL_APPS.length];
   const admin = { username: `admin_${randomBytes(3).toString('hex')}`, password: randomBytes(12).toString('hex') };
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -46,6 +56,7 @@ export async function startStack(
     KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
     MONGO_URI: infra.mongoUri,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
     ADMIN_USERNAME: admin.username,
     ADMIN_PASSWORD: admin.password,
     SYSLOG_PORT: String(syslogPort),
@@ -55,7 +66,10 @@ export async function startStack(
     // Every e2e request comes from 127.0.0.1 and the per-address /register + /token counter lives in
     // the shared gateway database: a low limit would make test files throttle each other.
     AUTH_RATE_PER_MINUTE: '100000',
-    ...serviceAddressEnv((app) => ports.get(app) as number),
+    ...serviceAddressEnv(
+      (app) => ports.get(app) as number,
+      (app) => managementPorts.get(app) as number,
+    ),
     ...extraEnv,
   };
   const services = new Map<AppName, ServiceProcess>();
@@ -81,9 +95,17 @@ export async function startStack(
     services,
     admin,
     url: (app) => `http://127.0.0.1:${ports.get(app)}`,
+    internalHeaders: (app, user = TEST_ADMIN) =>
+      internalTokenHeaders({ secret: env['INTERNAL_TOKEN_SECRET'], audience: app, user: user ?? undefined }),
+    managementUrl: (app) => `http://127.0.0.1:${managementPorts.get(app)}`,
     startExtra: async (app, overrides = {}) => {
-      const port = await freePort();
-      const extra = await startServiceProcess(app, port, { ...env, [PORT_VARIABLE[app]]: String(port), ...overrides });
+      const [port, managementPort] = await freePorts(2);
+      const extra = await startServiceProcess(app, port, {
+        ...env,
+        [PORT_VARIABLE[app]]: String(port),
+        [MANAGEMENT_PORT_VARIABLE[app]]: String(managementPort),
+        ...overrides,
+      });
       extras.push(extra);
       return extra;
     },

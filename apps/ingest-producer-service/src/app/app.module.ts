@@ -3,6 +3,7 @@ import { ALL_TOPICS, dlqTopicOf } from '@datalake/kafka-schemas';
 import { KafkaModule, KafkaReadinessCheck } from '@datalake/kafka';
 import {
   HealthModule,
+  InternalCallModule,
   MongoReadinessCheck,
   ObservabilityModule,
   serviceMongoConnection,
@@ -38,6 +39,7 @@ export class AppModule {
         SourcesCoreModule.forRoot(env),
         // "sources": down while an inbox file, live file, SQLite source or the syslog buffer is stalled.
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck, SourcesReadinessCheck]),
+        InternalCallModule.forRoot({ service: SERVICE_NAME, secret: env.INTERNAL_TOKEN_SECRET }),
       ],
       controllers: [IngestController],
       providers: [{ provide: 'INGEST_ENV', useValue: env }, IngestService, ...sourceProviders()],

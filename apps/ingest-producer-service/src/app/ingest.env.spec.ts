@@ -1,7 +1,11 @@
 import { loadEnv } from '@datalake/service-kit';
 import { enabledSources, IngestEnv } from './ingest.env';
 
-const base = { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092', MONGO_URI: 'mongodb://127.0.0.1:27017' };
+const base = {
+  KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092',
+  MONGO_URI: 'mongodb://127.0.0.1:27017',
+  INTERNAL_TOKEN_SECRET: 'a'.repeat(16) + 'b'.repeat(16),
+};
 
 describe(IngestEnv.name, () => {
   it('defaults to every source, polling each second, in chunks of 500', () => {

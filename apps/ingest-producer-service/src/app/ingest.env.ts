@@ -10,7 +10,7 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
-import { DataServiceEnv, IsPort } from '@datalake/service-kit';
+import { DataServiceEnv, IsPort, IsPortDistinctFrom } from '@datalake/service-kit';
 import { parseSqliteSources, parseSqliteTables, type ConfigResult } from './sources/sqlite/sqlite-source.config';
 
 /** Sources besides HTTP push that INGEST_SOURCES can switch on. */
@@ -47,6 +47,10 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) 
 export class IngestEnv extends DataServiceEnv {
   @IsPort()
   INGEST_PORT: number = 3002;
+
+  /** `/metrics`, `/health/live`, `/health/ready`: probes and Prometheus only. */
+  @IsPortDistinctFrom('INGEST_PORT')
+  INGEST_MANAGEMENT_PORT: number = 9002;
 
   @IsPort()
   SYSLOG_PORT: number = 5514;

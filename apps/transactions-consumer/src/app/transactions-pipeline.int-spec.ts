@@ -1,7 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { MongoClient } from 'mongodb';
-import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
+import {
+  createEvent,
+  DLQ_HEADERS,
+  dlqTopicOf,
+  encodeEvent,
+  JSON_LIMITS,
+  jsonTextDepth,
+  TOPICS,
+} from '@datalake/kafka-schemas';
 import {
   createKafkaClient,
   EventProducer,
@@ -11,8 +19,17 @@ import {
   type KafkaClient,
 } from '@datalake/kafka-core';
 import { RecordServiceModule, startRecordConsumer } from '@datalake/records';
-import { configureApp } from '@datalake/service-kit';
-import { getTestInfra, TcpProxy, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
+import { startServiceApp } from '@datalake/service-kit';
+import {
+  freePorts,
+  getTestInfra,
+  internalTokenHeaders,
+  TcpProxy,
+  TEST_ADMIN,
+  uniqueId,
+  waitFor,
+  type TestInfra,
+} from '@datalake/testing';
 import { transactionsDefinition } from './transactions.definition';
 
 /**
@@ -28,6 +45,12 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   let mongoProxy: TcpProxy;
   let app: INestApplication | undefined;
   let baseUrl: string;
+  /** `/metrics` and `/health/ready` answer here only. */
+  let managementUrl: string;
+  const secret = randomBytes(32).toString('hex');
+  const SERVICE = 'transactions-consumer-test';
+  /** The internal token the gateway would send (an admin's: the PUT and DELETE below need one). */
+  const internal = () => internalTokenHeaders({ secret, audience: SERVICE, user: TEST_ADMIN });
   const runId = uniqueId('run');
   const database = `it_${runId}`;
   const groupId = `it-${runId}`;
@@ -43,10 +66,17 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
 
   async function startConsumer(): Promise<void> {
     const proxiedUri = `mongodb://127.0.0.1:${mongoProxy.port}/?directConnection=true`;
-    app = await NestFactory.create(
-      RecordServiceModule.forRoot({
+    const [port, managementPort] = await freePorts(2);
+    app = await startServiceApp({
+      name: SERVICE,
+      port,
+      managementPort,
+      host: '127.0.0.1',
+      bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
+      module: RecordServiceModule.forRoot({
         definition: transactionsDefinition,
-        service: 'transactions-consumer-test',
+        service: SERVICE,
+        internalTokenSecret: secret,
         kafkaBrokers: infra.kafkaBrokers,
         mongoUri: proxiedUri,
         partitions: 3,
@@ -56,12 +86,10 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
         topic,
         consumer: { stallSeconds: STALL_SECONDS },
       }),
-      { bufferLogs: true },
-    );
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
+    });
     await startRecordConsumer(app);
-    baseUrl = await app.getUrl();
+    baseUrl = `http://127.0.0.1:${port}`;
+    managementUrl = `http://127.0.0.1:${managementPort}`;
   }
 
   async function stopConsumer(): Promise<void> {
@@ -229,7 +257,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
   it('shows a stall while MongoDB writes fail: the progress gauge rises, /health/ready reports it, then it clears', async () => {
     const customer = uniqueId('c');
     const gauge = async () => {
-      const text = await (await fetch(`${baseUrl}/metrics`)).text();
+      const text = await (await fetch(`${managementUrl}/metrics`)).text();
       const values = [
         ...text.matchAll(
           new RegExp(
@@ -241,7 +269,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
       return Math.max(0, ...values.map((match) => Number(match[1])));
     };
     const ready = async () => {
-      const response = await fetch(`${baseUrl}/health/ready`);
+      const response = await fetch(`${managementUrl}/health/ready`);
       return { status: response.status, body: await response.json() };
     };
     expect(await gauge()).toBe(0);
@@ -319,7 +347,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     });
 
     async function get(path: string) {
-      const response = await fetch(`${baseUrl}${path}`);
+      const response = await fetch(`${baseUrl}${path}`, { headers: internal() });
       return { status: response.status, body: await response.json().catch(() => undefined) };
     }
 
@@ -373,14 +401,18 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
     it('updates mutable fields only, recomputing risk flags, and deletes', async () => {
       const url = `${baseUrl}/transactions/${customer}-tx-4`;
       const put = (body: unknown) =>
-        fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        fetch(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...internal() },
+          body: JSON.stringify(body),
+        });
       const updated = await put({ status: 'failed', merchant: 'Shop' });
       expect(updated.status).toBe(200);
       expect(await updated.json()).toMatchObject({ status: 'failed', merchant: 'Shop', riskFlags: ['failed_payment'] });
       expect((await put({ amount: '1' })).status).toBe(400);
       expect((await put({ status: { $ne: 'x' } })).status).toBe(400);
-      expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
-      expect((await fetch(url, { method: 'DELETE' })).status).toBe(404);
+      expect((await fetch(url, { method: 'DELETE', headers: internal() })).status).toBe(204);
+      expect((await fetch(url, { method: 'DELETE', headers: internal() })).status).toBe(404);
     });
 
     it('refuses operator-shaped and array query parameters with 400', async () => {

@@ -9,9 +9,10 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from '@datalake/dto';
+import { ROLES_KEY } from '@datalake/service-kit';
 import type { AuthenticatedUser } from './authenticated-user';
 
-export const ROLES_KEY = 'datalake:roles';
+export { ROLES_KEY };
 
 /** Roles allowed on a route or controller; a route without `@Roles` is open to every authenticated user. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

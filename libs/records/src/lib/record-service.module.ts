@@ -12,7 +12,13 @@ import {
   KafkaReadinessCheck,
   type KafkaModuleOptions,
 } from '@datalake/kafka';
-import { HealthModule, MongoReadinessCheck, ObservabilityModule, serviceMongoConnection } from '@datalake/service-kit';
+import {
+  HealthModule,
+  InternalCallModule,
+  MongoReadinessCheck,
+  ObservabilityModule,
+  serviceMongoConnection,
+} from '@datalake/service-kit';
 import { ConsumerReadinessCheck, ConsumerStatusModule } from './consumer-status';
 import type { RecordDefinition } from './record-definition';
 import { createRecordEventsController, RecordConsumer } from './record.consumer';
@@ -35,6 +41,8 @@ export interface RecordServiceOptions {
   mongoUri: string;
   partitions: number;
   logLevel: string;
+  /** INTERNAL_TOKEN_SECRET: every HTTP route but `/health/live` requires the gateway's internal token. */
+  internalTokenSecret: string;
   /** Overrides for isolated test runs; default `<topic>-consumer` and the definition's database. */
   groupId?: string;
   database?: string;
@@ -72,6 +80,7 @@ export class RecordServiceModule {
           }),
         }),
         ConsumerStatusModule,
+        InternalCallModule.forRoot({ service: options.service, secret: options.internalTokenSecret }),
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck, ConsumerReadinessCheck]),
       ],
       controllers: [

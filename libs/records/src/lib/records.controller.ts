@@ -15,7 +15,7 @@ import {
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RecordPageDto, RecordStatsDto, StatsQueryDto, type ExportFormat } from '@datalake/dto';
-import { createValidationPipe } from '@datalake/service-kit';
+import { createValidationPipe, RequiresRole } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import type { RecordDefinition } from './record-definition';
 import { RecordService } from './record.service';
@@ -66,12 +66,15 @@ export function createRecordsController(definition: RecordDefinition): Type {
     }
 
     @Put(':id')
+    // Admin only, as at the gateway: checked again on the internal token's user (defence in depth).
+    @RequiresRole('admin')
     @ApiNotFoundResponse()
     update(@Param('id') id: string, @Body(validating(definition.updateBody)) body: Record<string, unknown>) {
       return this.records.update(id, body);
     }
 
     @Delete(':id')
+    @RequiresRole('admin')
     @HttpCode(204)
     @ApiNoContentResponse()
     @ApiNotFoundResponse()

@@ -4,6 +4,7 @@ import {
   describeStartupError,
   loadEnvOrExit,
   parseBrokerList,
+  readManagementPort,
   readPort,
   runService,
   ConfigError,
@@ -28,6 +29,9 @@ export interface RecordServiceMain {
   definition: RecordDefinition;
   portVariable: string;
   defaultPort: number;
+  /** `/metrics` and `/health/*` (probes, Prometheus), e.g. `TRANSACTIONS_MANAGEMENT_PORT`. */
+  managementPortVariable: string;
+  defaultManagementPort: number;
 }
 
 /**
@@ -37,9 +41,14 @@ export interface RecordServiceMain {
 export async function runRecordService(main: RecordServiceMain): Promise<void> {
   const env = loadEnvOrExit(main.service, RecordServiceEnv);
   let port: number;
+  let managementPort: number;
   let consumer: ConsumerSettings;
   try {
     port = readPort(main.portVariable, main.defaultPort);
+    managementPort = readManagementPort(main.managementPortVariable, main.defaultManagementPort, {
+      name: main.portVariable,
+      port,
+    });
     consumer = readConsumerSettings();
     readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
   } catch (error) {
@@ -49,6 +58,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
   const app = await runService({
     name: main.service,
     port,
+    managementPort,
     bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
     module: RecordServiceModule.forRoot({
       definition: main.definition,
@@ -59,6 +69,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       logLevel: env.LOG_LEVEL,
       readTimeoutMs: env.READ_TIMEOUT_MS,
+      internalTokenSecret: env.INTERNAL_TOKEN_SECRET,
       consumer,
     }),
   });

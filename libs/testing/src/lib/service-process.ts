@@ -1,12 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MANAGEMENT_PORT_VARIABLE, type AppName } from './service-table';
 import { waitFor } from './wait-for';
 
 export interface ServiceProcess {
   name: string;
   url: string;
   port: number;
+  /** Where `/metrics` and `/health/ready` answer (the public port serves neither). */
+  managementUrl: string;
+  managementPort: number;
   process: ChildProcess;
   /** Everything the service printed, for assertions on logs. */
   output(): string;
@@ -17,7 +22,8 @@ export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
 
 /**
  * Starts a built service bundle (`dist/apps/<app>/main.js`, as the Dockerfile runs it) and waits
- * until its `/health/ready` answers 200.
+ * until `/health/ready` on its management port answers 200. The management port is the one `env`
+ * gives (e.g. TRANSACTIONS_MANAGEMENT_PORT), else a free one.
  */
 export async function startServiceProcess(
   app: string,
@@ -26,10 +32,15 @@ export async function startServiceProcess(
   readyTimeoutMs = 60000,
 ): Promise<ServiceProcess> {
   const main = join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.js');
+  const managementVariable = MANAGEMENT_PORT_VARIABLE[app as AppName];
+  const given = managementVariable ? Number(env[managementVariable]) : NaN;
+  const managementPort = Number.isInteger(given) && given > 0 ? given : await freePort();
+  if (managementVariable) env = { ...env, [managementVariable]: String(managementPort) };
   if (!existsSync(main)) throw new Error(`${main} is missing: build it first with \`npx nx build ${app}\``);
   const child = spawn(process.execPath, [main], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // A key of its own unless given: a service does not start without one (tests that call it pass theirs).
+    env: { ...process.env, LOG_LEVEL: 'info', INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -37,10 +48,13 @@ export async function startServiceProcess(
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  const managementUrl = `http://127.0.0.1:${managementPort}`;
   const service: ServiceProcess = {
     name: app,
     url,
     port,
+    managementUrl,
+    managementPort,
     process: child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
@@ -52,7 +66,7 @@ export async function startServiceProcess(
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}: ${output.slice(-2000)}`);
-        const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+        const response = await fetch(`${managementUrl}/health/ready`).catch(() => undefined);
         return response?.status === 200;
       },
       { timeoutMs: readyTimeoutMs, intervalMs: 300, description: `${app} to be ready on ${url}` },

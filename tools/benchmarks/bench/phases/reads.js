@@ -21,12 +21,14 @@ async function sampleRecords(ctx, topic, end) {
   const days = topic === 'transactions' ? config.transactionDays : config.networkLogDays;
   const r = random(77);
   const url = `${ctx.stack.services.get(STORES[topic].service).url}/${STORES[topic].resource}`;
+  const internal = { headers: ctx.stack.internalHeaders(STORES[topic].service) };
   const ids = new Set();
   const values = new Set();
   for (let attempt = 0; attempt < 40 && ids.size < 200; attempt++) {
     const from = end - days * 24 * HOUR_MS + r.next() * (days * 24 - 6) * HOUR_MS;
     const page = await json(
       `${url}?limit=50&from=${new Date(from).toISOString()}&to=${new Date(from + 6 * HOUR_MS).toISOString()}`,
+      internal,
     );
     for (const item of page.items) {
       ids.add(item.id);
@@ -34,7 +36,7 @@ async function sampleRecords(ctx, topic, end) {
     }
   }
   if (!ids.size) throw new Error(`no ${topic} found in the last ${days} days: is the storage empty?`);
-  const first = await json(`${url}?limit=50`);
+  const first = await json(`${url}?limit=50`, internal);
   return { ids: [...ids], values: [...values], cursor: first.nextCursor, end, days };
 }
 
@@ -94,7 +96,7 @@ async function readFigures(ctx, topic, sample, accessToken) {
       continue;
     }
     const options = { warmup: config.warmup, count: config.readRequests, seed: 100 + index };
-    const directFigure = await measure(direct, {}, read.path, options);
+    const directFigure = await measure(direct, ctx.stack.internalHeaders(STORES[topic].service), read.path, options);
     const gatewayFigure = await measure(gateway, bearer(accessToken), read.path, options);
     figures.push({
       read: read.name,

@@ -49,7 +49,7 @@ async function runWrites(ctx) {
   const options = { warmup: config.warmup, count: config.putRequests, seed: 500 };
   ctx.sampler.setPhase('writes');
   const put = {
-    direct: await putFigure(direct, {}, sample.ids, options),
+    direct: await putFigure(direct, ctx.stack.internalHeaders('transactions-consumer'), sample.ids, options),
     gateway: await putFigure(gateway, bearer(accessToken), sample.ids, options),
   };
   log(

@@ -5,21 +5,26 @@ import { checkService } from './service-health';
 const now = () => new Date('2026-12-02T00:00:00.000Z');
 
 describe('service health', () => {
-  it('reads each service readiness at <service URL>/health/ready unless <X>_SERVICE_READY_URL says otherwise', () => {
+  it('reads each service readiness on its management port unless <X>_SERVICE_READY_URL says otherwise', () => {
     const env = {
       AUTH_SERVICE_URL: 'http://auth:3001',
       INGEST_SERVICE_URL: 'http://ingest:3002',
       NETWORK_LOGS_SERVICE_URL: 'http://nl:3011/',
       SOCIAL_POSTS_SERVICE_URL: 'http://sp:3012',
       TRANSACTIONS_SERVICE_URL: 'http://tx:3013',
-      TRANSACTIONS_SERVICE_READY_URL: 'http://tx:9013/health/ready',
+      AUTH_MANAGEMENT_PORT: 9001,
+      INGEST_MANAGEMENT_PORT: 9002,
+      NETWORK_LOGS_MANAGEMENT_PORT: 9111,
+      SOCIAL_POSTS_MANAGEMENT_PORT: 9012,
+      TRANSACTIONS_MANAGEMENT_PORT: 9013,
+      TRANSACTIONS_SERVICE_READY_URL: 'http://tx-probe:8080/ready',
     } as GatewayEnv;
     expect(readinessUrls(env)).toEqual({
-      'auth-service': 'http://auth:3001/health/ready',
-      'ingest-producer-service': 'http://ingest:3002/health/ready',
-      'network-logs-consumer': 'http://nl:3011/health/ready',
-      'social-posts-consumer': 'http://sp:3012/health/ready',
-      'transactions-consumer': 'http://tx:9013/health/ready',
+      'auth-service': 'http://auth:9001/health/ready',
+      'ingest-producer-service': 'http://ingest:9002/health/ready',
+      'network-logs-consumer': 'http://nl:9111/health/ready',
+      'social-posts-consumer': 'http://sp:9012/health/ready',
+      'transactions-consumer': 'http://tx-probe:8080/ready',
     });
   });
 

@@ -57,6 +57,7 @@ export class AuthServiceAccountLookup implements SessionLookup {
 
   private async lookUp(request: Request): Promise<CurrentAccount | undefined> {
     const answer = await this.upstreams.get('auth-service').call({
+      caller: request.user,
       method: 'GET',
       path: '/me',
       headers: { 'x-request-id': String(request.id ?? ''), authorization: request.headers.authorization ?? '' },

@@ -58,6 +58,7 @@ export class AuthProxyController {
   async register(@Body() body: RegisterDto, @Req() request: Request, @Res() response: Response): Promise<void> {
     const json = jsonBody(body);
     const answer = await this.upstreams.get('auth-service').call({
+      caller: request.user,
       method: 'POST',
       path: '/register',
       headers: { ...forwardedHeaders(request), ...json.headers },
@@ -116,6 +117,7 @@ export class AuthProxyController {
     let answer: UpstreamAnswer;
     try {
       answer = await this.upstreams.get('auth-service').call({
+        caller: request.user,
         method: 'POST',
         path: '/token',
         headers: { ...forwardedHeaders(request), 'content-type': TOKEN_CONTENT_TYPE },

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ALL_TOPICS, payloadJsonSchema } from '@datalake/kafka-schemas';
-import { PROBLEM_CONTENT_TYPE } from '@datalake/service-kit';
+import { MANAGEMENT_ONLY_PATHS, PROBLEM_CONTENT_TYPE } from '@datalake/service-kit';
 import { payloadSchemaName } from '../ingest/ingest-proxy.controller';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './api-docs';
 
@@ -26,32 +26,15 @@ Errors are RFC 9457 problem details (\`application/problem+json\`): \`type\`, \`
 failures add \`errors: [{field, message}]\`. The OAuth errors of \`POST /token\` stay RFC 6749 §5.2
 (\`{error}\`, application/json). Every answer carries \`x-request-id\` (yours when you send a sane one).`;
 
-/** Routes every service has (service-kit), documented here as the gateway serves them. */
+/**
+ * The one operational route the public port serves (service-kit); `/health/ready` and `/metrics` live on
+ * the management port (GATEWAY_MANAGEMENT_PORT), which is not part of the public API.
+ */
 const OPERATIONAL_ROUTES: Record<string, { operationId: string; content: string; schema: SchemaObject }> = {
   '/health/live': {
     operationId: 'getLiveness',
     content: 'application/json',
     schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
-  },
-  '/health/ready': {
-    operationId: 'getReadiness',
-    content: 'application/json',
-    schema: {
-      type: 'object',
-      description: 'Terminus health report: `status` ok, or 503 with status error',
-      properties: {
-        status: { type: 'string' },
-        info: { type: 'object' },
-        error: { type: 'object' },
-        details: { type: 'object' },
-      },
-      required: ['status'],
-    },
-  },
-  '/metrics': {
-    operationId: 'getMetrics',
-    content: 'text/plain',
-    schema: { type: 'string', description: 'Prometheus text format' },
   },
 };
 
@@ -88,6 +71,8 @@ function labelProblemResponses(document: OpenAPIObject): void {
 }
 
 function documentOperationalRoutes(document: OpenAPIObject): void {
+  // The same controllers answer on the management port only: the public contract leaves them out.
+  for (const path of MANAGEMENT_ONLY_PATHS) delete document.paths[path];
   for (const { path, operation } of operationsOf(document)) {
     const route = OPERATIONAL_ROUTES[path];
     if (!route) continue;

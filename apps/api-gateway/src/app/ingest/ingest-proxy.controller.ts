@@ -52,6 +52,7 @@ async function forwardIngest(
 ): Promise<void> {
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const answer = await upstreams.get('ingest-producer-service').call({
+    caller: request.user,
     method: 'POST',
     path: `/ingest/${topic}`,
     headers: { ...forwardedHeaders(request), 'content-type': contentType ?? 'application/json' },

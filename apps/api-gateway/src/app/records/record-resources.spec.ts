@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GatewayEnv } from '../gateway.env';
 import { Upstreams } from '../upstream/upstreams';
 import { RECORD_RESOURCES } from './record-resources';
@@ -29,7 +30,9 @@ describe('RECORD_RESOURCES', () => {
   });
 
   it('names only upstreams the gateway has a client for', () => {
-    const upstreams = new Upstreams(new GatewayEnv());
+    const upstreams = new Upstreams(
+      Object.assign(new GatewayEnv(), { INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex') }),
+    );
     for (const { upstream } of RECORD_RESOURCES) {
       expect({ upstream, client: upstreams.get(upstream) }).toEqual({ upstream, client: expect.anything() });
     }

@@ -50,6 +50,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       @Res() response: Response,
     ): Promise<void> {
       const read = this.upstreams.get(definition.upstream).call({
+        caller: request.user,
         method: 'GET',
         path: recordPath(resource),
         query: toQueryParams(query),
@@ -159,9 +160,12 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       errors: [{ status: 404, description: 'No such record' }],
     })
     async get(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-      const read = this.upstreams
-        .get(definition.upstream)
-        .call({ method: 'GET', path: recordPath(resource, id), headers: forwardedHeaders(request) });
+      const read = this.upstreams.get(definition.upstream).call({
+        caller: request.user,
+        method: 'GET',
+        path: recordPath(resource, id),
+        headers: forwardedHeaders(request),
+      });
       relay(response, await afterQuotaClaim(request, read));
     }
 
@@ -192,6 +196,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       relay(
         response,
         await this.upstreams.get(definition.upstream).call({
+          caller: request.user,
           method: 'PUT',
           path: recordPath(resource, id),
           headers: { ...forwardedHeaders(request), ...json.headers },
@@ -213,9 +218,12 @@ export function createRecordsProxyController(definition: RecordResource): Type {
     async remove(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
       relay(
         response,
-        await this.upstreams
-          .get(definition.upstream)
-          .call({ method: 'DELETE', path: recordPath(resource, id), headers: forwardedHeaders(request) }),
+        await this.upstreams.get(definition.upstream).call({
+          caller: request.user,
+          method: 'DELETE',
+          path: recordPath(resource, id),
+          headers: forwardedHeaders(request),
+        }),
       );
     }
   }

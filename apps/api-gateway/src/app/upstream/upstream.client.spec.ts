@@ -1,7 +1,15 @@
 import { BadGatewayException, GatewayTimeoutException, ServiceUnavailableException } from '@nestjs/common';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { INTERNAL_TOKEN_HEADER, type InternalCaller } from '@datalake/service-kit';
 import { UpstreamClient } from './upstream.client';
+
+/** Records what each call asked to be minted, and answers a recognisable token. */
+const minted: { audience: string; caller?: InternalCaller }[] = [];
+const fakeMint = (audience: string, caller?: InternalCaller) => {
+  minted.push({ audience, caller });
+  return `token-for-${audience}-${minted.length}`;
+};
 
 /** A throwaway internal service on a free local port. */
 async function serve(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
@@ -22,7 +30,7 @@ describe(UpstreamClient.name, () => {
   async function clientFor(handler: http.RequestListener, timeoutMs = 2000) {
     const { url, server } = await serve(handler);
     servers.push(server);
-    return { sut: new UpstreamClient('transactions-consumer', url, timeoutMs), server };
+    return { sut: new UpstreamClient('transactions-consumer', url, timeoutMs, fakeMint), server };
   }
 
   it('sends method, path, query, headers and body, and relays status, JSON body and Retry-After', async () => {
@@ -41,12 +49,19 @@ describe(UpstreamClient.name, () => {
       method: 'PUT',
       path: '/transactions/t%2F1',
       query: { a: 'x y' },
-      headers: { 'x-request-id': 'r-1' },
+      headers: { 'x-request-id': 'r-1', [INTERNAL_TOKEN_HEADER]: 'client-forged' },
       body: '{"é":1}',
+      caller: { id: 'u-1', username: 'alice', role: 'admin' },
     });
     expect(answer).toEqual({ status: 429, body: { statusCode: 429, message: 'later' }, retryAfter: '7' });
     expect(seen).toMatchObject({ method: 'PUT', url: '/transactions/t%2F1?a=x+y', body: '{"é":1}' });
     expect(seen.headers).toMatchObject({ 'x-request-id': 'r-1', accept: 'application/json', 'content-length': '8' });
+    // A token minted for this very call and service, with the caller, replacing anything passed in.
+    expect(minted.at(-1)).toEqual({
+      audience: 'transactions-consumer',
+      caller: { id: 'u-1', username: 'alice', role: 'admin' },
+    });
+    expect(seen.headers?.[INTERNAL_TOKEN_HEADER]).toBe(`token-for-transactions-consumer-${minted.length}`);
   });
 
   it('keeps one connection alive across calls', async () => {
@@ -84,7 +99,7 @@ describe(UpstreamClient.name, () => {
   });
 
   it('answers 503 when nothing listens, 502 for an answer that is not JSON or a 500', async () => {
-    const down = new UpstreamClient('transactions-consumer', 'http://127.0.0.1:1', 1000);
+    const down = new UpstreamClient('transactions-consumer', 'http://127.0.0.1:1', 1000, fakeMint);
     await expect(down.call({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(ServiceUnavailableException);
     const { sut } = await clientFor((request, response) => {
       if (request.url === '/garbage') response.end('<html>');

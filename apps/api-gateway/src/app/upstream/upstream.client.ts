@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { INTERNAL_TOKEN_HEADER, type InternalCaller } from '@datalake/service-kit';
 import { interpretUpstreamAnswer, upstreamFailure, type UpstreamAnswer } from './upstream-answer';
 
 export interface UpstreamCall {
@@ -9,7 +10,12 @@ export interface UpstreamCall {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** The verified end user the call is made for; the internal token carries it (sub, username, role). */
+  caller?: InternalCaller;
 }
+
+/** Mints the internal token of one call to `audience` (InternalTokenMinter.mint). */
+export type MintInternalToken = (audience: string, caller?: InternalCaller) => string;
 
 /**
  * Idle connections are closed before the services' own keep-alive timeout (Node's default 5 s;
@@ -68,6 +74,7 @@ export class UpstreamClient {
     readonly service: string,
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
+    private readonly mint: MintInternalToken,
   ) {
     const secure = new URL(baseUrl).protocol === 'https:';
     this.transport = secure ? https : http;
@@ -139,7 +146,12 @@ export class UpstreamClient {
 
   private request(url: URL, call: UpstreamCall, deadline: number): Promise<RawAnswer> {
     return new Promise<RawAnswer>((resolve, reject) => {
-      const headers: Record<string, string | number> = { accept: 'application/json', ...call.headers };
+      // A fresh internal token per call (and per retry): the service refuses any call without one.
+      const headers: Record<string, string | number> = {
+        accept: 'application/json',
+        ...call.headers,
+        [INTERNAL_TOKEN_HEADER]: this.mint(this.service, call.caller),
+      };
       if (call.body !== undefined) headers['content-length'] = Buffer.byteLength(call.body);
       const request = this.transport.request(url, { method: call.method, headers, agent: this.agent }, (response) => {
         const chunks: Buffer[] = [];

@@ -3,7 +3,7 @@ import type { UpstreamAnswer } from './upstream-answer';
 import { forwardedHeaders, relay, toQueryParams } from './upstreams';
 
 describe(forwardedHeaders.name, () => {
-  it('passes the request id, client address and verified caller, never client-sent identity headers', () => {
+  it('passes the request id and client address; the caller travels in the internal token, never in headers', () => {
     const request = {
       id: 'req-1',
       ip: '203.0.113.7',
@@ -13,9 +13,6 @@ describe(forwardedHeaders.name, () => {
     expect(forwardedHeaders(request)).toEqual({
       'x-request-id': 'req-1',
       'x-forwarded-for': '203.0.113.7',
-      'x-user-id': 'u-1',
-      'x-user-name': 'alice',
-      'x-user-role': 'user',
     });
   });
 });

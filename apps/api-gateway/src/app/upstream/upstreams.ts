@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { instanceOf, isErrorFields, sendProblem, toProblem } from '@datalake/service-kit';
+import { InternalTokenMinter, instanceOf, isErrorFields, sendProblem, toProblem } from '@datalake/service-kit';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 import type { UpstreamAnswer } from './upstream-answer';
-import { UpstreamClient } from './upstream.client';
+import { type MintInternalToken, UpstreamClient } from './upstream.client';
 
 export type UpstreamName =
   | 'auth-service'
@@ -18,7 +18,11 @@ export class Upstreams {
   private readonly clients: Record<UpstreamName, UpstreamClient>;
 
   constructor(@Inject(GATEWAY_ENV) env: GatewayEnv) {
-    const client = (name: UpstreamName, url: string) => new UpstreamClient(name, url, env.UPSTREAM_TIMEOUT_MS);
+    // Every call proves it comes from the gateway: a 60 s token for that service alone (README: internal calls).
+    const minter = new InternalTokenMinter(env.INTERNAL_TOKEN_SECRET);
+    const mint: MintInternalToken = (audience, caller) =>
+      minter.mint(audience, caller && { id: caller.id, username: caller.username, role: caller.role });
+    const client = (name: UpstreamName, url: string) => new UpstreamClient(name, url, env.UPSTREAM_TIMEOUT_MS, mint);
     this.clients = {
       'auth-service': client('auth-service', env.AUTH_SERVICE_URL),
       'ingest-producer-service': client('ingest-producer-service', env.INGEST_SERVICE_URL),
@@ -34,20 +38,15 @@ export class Upstreams {
 }
 
 /**
- * Headers every forwarded call carries: the request id (one id across services' logs), the
- * client address, and the verified caller. Client-sent identity headers are never passed on.
+ * Headers every forwarded call carries: the request id (one id across services' logs) and the
+ * client address. The verified caller travels in the signed internal token (`caller`), never in a
+ * header a client could have set; client-sent identity headers are never passed on.
  */
 export function forwardedHeaders(request: Request): Record<string, string> {
-  const headers: Record<string, string> = {
+  return {
     'x-request-id': String(request.id),
     'x-forwarded-for': request.ip ?? '',
   };
-  if (request.user) {
-    headers['x-user-id'] = request.user.id;
-    headers['x-user-name'] = request.user.username;
-    headers['x-user-role'] = request.user.role;
-  }
-  return headers;
 }
 
 export function jsonBody(value: unknown): { headers: Record<string, string>; body: string } {

@@ -31,7 +31,7 @@ export class UsersProxyController {
   async me(@Req() request: Request, @Res() response: Response): Promise<void> {
     const answer = await this.upstreams
       .get('auth-service')
-      .call({ method: 'GET', path: '/me', headers: withToken(request) });
+      .call({ caller: request.user, method: 'GET', path: '/me', headers: withToken(request) });
     if (answer.status !== 200) return relay(response, answer);
     // The quota figures are the ones QuotaGuard counted for this very request.
     const user = answer.body as UserDto;
@@ -55,9 +55,13 @@ export class UsersProxyController {
     errors: [{ status: 400, description: 'Invalid query' }],
   })
   async list(@Query() query: UserListQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const answer = await this.upstreams
-      .get('auth-service')
-      .call({ method: 'GET', path: '/users', query: toQueryParams(query), headers: withToken(request) });
+    const answer = await this.upstreams.get('auth-service').call({
+      caller: request.user,
+      method: 'GET',
+      path: '/users',
+      query: toQueryParams(query),
+      headers: withToken(request),
+    });
     setNextPageLink(request, response, query, answer);
     relay(response, answer);
   }
@@ -86,6 +90,7 @@ export class UsersProxyController {
   ): Promise<void> {
     const json = jsonBody(body);
     const answer = await this.upstreams.get('auth-service').call({
+      caller: request.user,
       method: 'PATCH',
       path: `/users/${encodeURIComponent(username)}`,
       headers: { ...withToken(request), ...json.headers },

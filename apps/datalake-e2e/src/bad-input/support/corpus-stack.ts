@@ -24,9 +24,9 @@ export async function adminToken(stack: Stack): Promise<string> {
 export async function readiness(stack: Stack): Promise<Record<string, number>> {
   const entries = await Promise.all(
     [...stack.services.keys()].map(async (app) => {
-      const answer = await fetch(`${stack.url(app)}/health/ready`, { signal: AbortSignal.timeout(10_000) }).catch(
-        () => undefined,
-      );
+      const answer = await fetch(`${stack.managementUrl(app)}/health/ready`, {
+        signal: AbortSignal.timeout(10_000),
+      }).catch(() => undefined);
       return [app, answer?.status ?? 0] as const;
     }),
   );

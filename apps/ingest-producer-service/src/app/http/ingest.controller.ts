@@ -11,7 +11,7 @@ import {
 import type { Request } from 'express';
 import { IngestResultDto } from '@datalake/dto';
 import { ALL_TOPICS, EVENT_HEADERS, type Topic } from '@datalake/kafka-schemas';
-import { DomainError } from '@datalake/service-kit';
+import { DomainError, RequiresRole } from '@datalake/service-kit';
 import { IngestService } from '../ingest.service';
 import { parseIngestBody } from './ingest-body';
 
@@ -23,6 +23,8 @@ const topicPipe = new ParseEnumPipe(Object.fromEntries(ALL_TOPICS.map((topic) =>
 
 @ApiTags('ingest')
 @Controller('ingest')
+// Ingestion is an admin's act at the gateway; checked again here on the internal token's user.
+@RequiresRole('admin')
 export class IngestController {
   constructor(private readonly ingestService: IngestService) {}
 

@@ -1,15 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, type Type } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DeadLetterListQueryDto, ReplayDeadLettersDto } from '@datalake/dto';
-import { createValidationPipe } from '@datalake/service-kit';
+import { createValidationPipe, RequiresRole } from '@datalake/service-kit';
 import { DeadLettersService } from './dead-letters.service';
 
 /**
  * `/dead-letters/<topic>` of the service's own topic (the public name; a test copy of the topic
- * is still reached by it). Other topics are not routed here: 404. The gateway checks the role.
+ * is still reached by it). Other topics are not routed here: 404. Admin only: the gateway checks
+ * the role, and the internal token's carried role is checked here too (defence in depth).
  */
 export function createDeadLettersController(topic: string): Type {
   @ApiTags('dead-letters')
+  @RequiresRole('admin')
   @Controller(`dead-letters/${topic}`)
   class DeadLettersController {
     constructor(private readonly deadLetters: DeadLettersService) {}

@@ -12,6 +12,7 @@ import { bodyErrorHandler } from '../http/body-error.handler';
 import { type JsonDepthLimit, verifyBodyDepth } from '../http/json-body-limits';
 import { refuseReservedKeys } from '../http/reserved-keys';
 import { refuseNulInUrl } from '../http/nul-in-url';
+import { listenManagement, scopeRoutesToPort } from '../management/management-port';
 
 /** Applies what every DataLake HTTP app shares: logger, validation, error mapping, shutdown hooks. */
 export function configureApp(app: INestApplication): void {
@@ -23,13 +24,20 @@ export function configureApp(app: INestApplication): void {
   (app as NestExpressApplication).disable?.('x-powered-by');
 }
 
-/** The start-up warning for a weak JWT secret let through by DATALAKE_LOCAL_DEV, if any. */
+/** Signing keys a service may hold; each is held to the same strength rules (IsJwtSecret). */
+const SIGNING_SECRETS = ['JWT_SECRET', 'INTERNAL_TOKEN_SECRET'] as const;
+
+/** The start-up warning for weak signing secrets let through by DATALAKE_LOCAL_DEV, if any. */
 export function weakSecretWarning(service: string, config: object): string | undefined {
-  const { JWT_SECRET: secret, [LOCAL_DEV_FLAG]: flag } = config as Record<string, unknown>;
-  if (typeof secret !== 'string' || !isLocalDevelopment(flag)) return undefined;
-  const problem = jwtSecretProblem(secret);
-  return problem
-    ? `${service}: WARNING: JWT_SECRET ${problem}; accepted only because ${LOCAL_DEV_FLAG}=1 (local development). Anyone can forge tokens for this stack.`
+  const values = config as Record<string, unknown>;
+  if (!isLocalDevelopment(values[LOCAL_DEV_FLAG])) return undefined;
+  const warnings = SIGNING_SECRETS.flatMap((name) => {
+    const secret = values[name];
+    const problem = typeof secret === 'string' ? jwtSecretProblem(secret) : undefined;
+    return problem ? [`${name} ${problem}`] : [];
+  });
+  return warnings.length > 0
+    ? `${service}: WARNING: ${warnings.join('; ')}; accepted only because ${LOCAL_DEV_FLAG}=1 (local development). Anyone can forge tokens for this stack.`
     : undefined;
 }
 
@@ -73,6 +81,8 @@ export interface RunServiceOptions {
   name: string;
   module: Type | DynamicModule;
   port: number;
+  /** Port of `/metrics` and `/health/*` (probes, Prometheus); must differ from `port`. */
+  managementPort: number;
   host?: string;
   bodyLimit?: string;
   /** Nesting limit of every JSON (and NDJSON) body, checked on the raw bytes before parsing. */
@@ -127,20 +137,44 @@ export function closeConnectionsOnShutdown(app: NestExpressApplication, graceMs 
   }
 }
 
+/**
+ * Creates, configures and starts a service's HTTP app on its public and management ports; throws
+ * on failure (runService turns that into one line and exit 1; tests start apps in-process with it).
+ */
+export async function startServiceApp(options: RunServiceOptions): Promise<NestExpressApplication> {
+  if (options.managementPort === options.port)
+    throw new ConfigError('the management port must differ from the public port');
+  // Buffered logs: a failed start prints our one-line reason, not Nest's stack dump.
+  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: true,
+  });
+  configureApp(app);
+  // First of all: the management port answers only health and metrics, the public port never /metrics.
+  app.use(scopeRoutesToPort);
+  closeConnectionsOnShutdown(app);
+  await options.configure?.(app);
+  configureBodyParsing(app, options);
+  const host = options.host ?? '0.0.0.0';
+  await app.listen(options.port, host);
+  await listenManagement(
+    app.getHttpAdapter().getInstance(),
+    app.getHttpServer() as Server,
+    options.managementPort,
+    host,
+  );
+  return app;
+}
+
 export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
   try {
-    // Buffered logs: a failed start prints our one-line reason, not Nest's stack dump.
-    const app = await NestFactory.create<NestExpressApplication>(options.module, {
-      bufferLogs: true,
-      abortOnError: false,
-      bodyParser: true,
-    });
-    configureApp(app);
-    closeConnectionsOnShutdown(app);
-    await options.configure?.(app);
-    configureBodyParsing(app, options);
-    await app.listen(options.port, options.host ?? '0.0.0.0');
-    app.get(Logger).log(`${options.name} listening on http://localhost:${options.port}`);
+    const app = await startServiceApp(options);
+    app
+      .get(Logger)
+      .log(
+        `${options.name} listening on http://localhost:${options.port} (management: http://localhost:${options.managementPort})`,
+      );
     return app;
   } catch (error) {
     console.error(`${options.name} failed to start: ${describeStartupError(error)}`);

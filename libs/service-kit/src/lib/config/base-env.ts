@@ -1,6 +1,6 @@
 import { ConfigError } from './load-env';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
-import { IsBrokerList, IsMongoUri } from './env-validators';
+import { IsBrokerList, IsJwtSecret, IsMongoUri } from './env-validators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -17,8 +17,17 @@ export class BaseEnv {
   DATALAKE_LOCAL_DEV: string = '0';
 }
 
-/** Variables of services that talk to Kafka and MongoDB. */
-export class DataServiceEnv extends BaseEnv {
+/**
+ * The key of the short-lived tokens the gateway mints for every internal call (separate from
+ * JWT_SECRET, held to the same rules). The gateway signs with it; every internal service verifies.
+ */
+export class InternalCallEnv extends BaseEnv {
+  @IsJwtSecret()
+  INTERNAL_TOKEN_SECRET!: string;
+}
+
+/** Variables of services that talk to Kafka and MongoDB (all of them internal services). */
+export class DataServiceEnv extends InternalCallEnv {
   @IsBrokerList()
   KAFKA_BOOTSTRAP_SERVERS!: string;
 
@@ -48,7 +57,7 @@ export function readPort(name: string, fallback: number, env: NodeJS.ProcessEnv 
 }
 
 /** The failed-sign-in limit both the gateway and the auth-service apply to `/token`. */
-export class SignInLimitEnv extends BaseEnv {
+export class SignInLimitEnv extends InternalCallEnv {
   /** Failed `/token` attempts per username per window (429 past it). */
   @IsInt()
   @Min(1)
@@ -59,4 +68,17 @@ export class SignInLimitEnv extends BaseEnv {
   @Min(1)
   @Max(24 * 60)
   TOKEN_FAILURE_WINDOW_MINUTES: number = 15;
+}
+
+/** Reads a service's management port variable; it must differ from its public port. */
+export function readManagementPort(
+  name: string,
+  fallback: number,
+  publicPort: { name: string; port: number },
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const port = readPort(name, fallback, env);
+  if (port === publicPort.port)
+    throw new ConfigError(`Invalid configuration: ${name} must differ from ${publicPort.name}`);
+  return port;
 }

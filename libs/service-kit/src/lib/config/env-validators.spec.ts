@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { BaseEnv } from './base-env';
-import { IsJwtSecret, IsPort } from './env-validators';
+import { IsJwtSecret, IsPort, IsPortDistinctFrom } from './env-validators';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { weakSecretWarning } from '../bootstrap/run-service';
@@ -66,10 +66,9 @@ describe('PUBLISHED_EXAMPLE_SECRETS', () => {
   const root = join(__dirname, '../../../../..');
   const examples = ['.env.example', 'docker/.env.compose.example', 'k8s/overlays/dev/kustomization.yaml'];
 
-  it.each(examples)('lists the JWT_SECRET published in %s', (file) => {
-    const published = [...readFileSync(join(root, file), 'utf8').matchAll(/JWT_SECRET=(\S+)/g)].map(
-      (match) => match[1],
-    );
+  it.each(examples)('lists the JWT_SECRET and INTERNAL_TOKEN_SECRET published in %s', (file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    const published = [...text.matchAll(/(?:JWT|INTERNAL_TOKEN)_SECRET[=:]\s*"?([^\s"]+)/g)].map((match) => match[1]);
     expect(published.length).toBeGreaterThan(0);
     for (const secret of published) expect(jwtSecretProblem(secret)).toBe('is a published example value');
   });
@@ -88,5 +87,39 @@ describe(IsPort.name, () => {
 
   it.each(['0', '65536', '80.5', 'http'])('refuses %s, naming the variable', (value) => {
     expect(() => loadEnv(PortEnv, { SOME_PORT: value })).toThrow(/SOME_PORT/);
+  });
+});
+
+class ManagedPortEnv extends BaseEnv {
+  @IsPort()
+  SOME_PORT: number = 3000;
+
+  @IsPortDistinctFrom('SOME_PORT')
+  SOME_MANAGEMENT_PORT: number = 9000;
+}
+
+describe(IsPortDistinctFrom.name, () => {
+  it('reads a management port distinct from the public one', () => {
+    expect(loadEnv(ManagedPortEnv, {}).SOME_MANAGEMENT_PORT).toBe(9000);
+    expect(loadEnv(ManagedPortEnv, { SOME_MANAGEMENT_PORT: '9100' }).SOME_MANAGEMENT_PORT).toBe(9100);
+  });
+
+  it('refuses the public port, naming both variables', () => {
+    expect(() => loadEnv(ManagedPortEnv, { SOME_PORT: '4000', SOME_MANAGEMENT_PORT: '4000' })).toThrow(
+      'Invalid configuration: SOME_MANAGEMENT_PORT must differ from SOME_PORT',
+    );
+    expect(() => loadEnv(ManagedPortEnv, { SOME_MANAGEMENT_PORT: '70000' })).toThrow(/SOME_MANAGEMENT_PORT/);
+  });
+});
+
+describe('weakSecretWarning with INTERNAL_TOKEN_SECRET', () => {
+  it('names every weak signing key let through by DATALAKE_LOCAL_DEV=1', () => {
+    expect(
+      weakSecretWarning('api-gateway', {
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        INTERNAL_TOKEN_SECRET: PUBLISHED_EXAMPLE_SECRETS[3],
+        DATALAKE_LOCAL_DEV: '1',
+      }),
+    ).toMatch(/^api-gateway: WARNING: INTERNAL_TOKEN_SECRET is a published example value; accepted only because/);
   });
 });

@@ -56,3 +56,20 @@ export function IsJwtSecret(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** A port that must not be the one in variable `other` (the management port vs the public port). */
+export function IsPortDistinctFrom(other: string, options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(
+    IsPort(),
+    ValidateBy(
+      {
+        name: 'isPortDistinctFrom',
+        validator: {
+          validate: (value: unknown, args) => value !== (args?.object as Record<string, unknown>)[other],
+          defaultMessage: () => `must differ from ${other}`,
+        },
+      },
+      options,
+    ),
+  );
+}

@@ -11,6 +11,10 @@ export const PUBLISHED_EXAMPLE_SECRETS: readonly string[] = [
   'local-development-secret-change-me-0123456789',
   'dev-only-jwt-secret-change-me-0123456789abcdef',
   'dev-only-jwt-secret-not-for-production-0123456789',
+  // INTERNAL_TOKEN_SECRET examples (.env.example; the compose and k8s dev examples).
+  'local-internal-token-secret-change-me-0123456789',
+  'dev-only-internal-token-secret-change-me-0123456789',
+  'dev-only-internal-token-secret-not-for-production-0123456789',
 ];
 
 /** Why a JWT signing key is unsafe, or undefined when it passes the rules. Never quotes the value. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { PublicRoute } from '../internal-calls/route-access';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -15,6 +16,8 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  // The one route the public port of an internal service answers without an internal token.
+  @PublicRoute()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   live() {
     return { status: 'ok' };

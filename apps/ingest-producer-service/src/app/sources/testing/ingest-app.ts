@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -26,6 +27,7 @@ export async function startIngestApp(infra: TestInfra, variables: Record<string,
     MONGO_URI: infra.mongoUri,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
     INGEST_SOURCES: 'none',
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
     ...variables,
   });
   // Each app registers Prometheus' default metrics again.

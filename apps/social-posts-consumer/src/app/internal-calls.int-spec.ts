@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
+import { RecordServiceModule } from '@datalake/records';
+import { startServiceApp } from '@datalake/service-kit';
+import {
+  freePorts,
+  getTestInfra,
+  guardedRoutes,
+  probeInternalRoutes,
+  protectionViolations,
+  routesOf,
+  uniqueId,
+} from '@datalake/testing';
+import { socialPostsDefinition } from './social-posts.definition';
+
+const SERVICE = 'social-posts-consumer';
+
+/**
+ * Every route of the public port, read from the app's own router (a route added later is checked
+ * without editing this file), refuses a call without a valid internal token for this service
+ * (401), and its writes refuse a token whose user is not an admin (403). Real Kafka and MongoDB.
+ */
+describe('social-posts-consumer: internal calls prove who makes them (issue 13)', () => {
+  const secret = randomBytes(32).toString('hex');
+  const runId = uniqueId('ic');
+  let app: INestApplication;
+  let url: string;
+  let managementUrl: string;
+
+  beforeAll(async () => {
+    const infra = await getTestInfra();
+    const [port, managementPort] = await freePorts(2);
+    app = await startServiceApp({
+      name: SERVICE,
+      port,
+      managementPort,
+      host: '127.0.0.1',
+      bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
+      module: RecordServiceModule.forRoot({
+        definition: socialPostsDefinition,
+        service: SERVICE,
+        kafkaBrokers: infra.kafkaBrokers,
+        mongoUri: infra.mongoUri,
+        partitions: 1,
+        logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
+        database: `it_${runId}`,
+        topicPrefix: `it-${runId}.`,
+        internalTokenSecret: secret,
+      }),
+    });
+    url = `http://127.0.0.1:${port}`;
+    managementUrl = `http://127.0.0.1:${managementPort}`;
+  }, 60_000);
+
+  afterAll(() => app?.close());
+
+  it('has the record routes in its router (the list the checks below walk)', () => {
+    const routes = routesOf(app).map((route) => `${route.method} ${route.path}`);
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /social-posts',
+        'GET /social-posts/:id',
+        'PUT /social-posts/:id',
+        'DELETE /social-posts/:id',
+        'GET /health/live',
+      ]),
+    );
+  });
+
+  it('refuses every route but /health/live without a valid internal token (401), and writes to a non-admin (403)', async () => {
+    const answers = await probeInternalRoutes({ url, service: SERVICE, secret, routes: guardedRoutes(routesOf(app)) });
+    // Any write (PUT, DELETE, POST, PATCH) is an admin's act, as at the gateway.
+    const isAdminRoute = (route: string) => !route.startsWith('GET ');
+    expect(protectionViolations(answers, isAdminRoute)).toEqual([]);
+    expect(answers.length).toBeGreaterThanOrEqual(4 * 7);
+  });
+
+  it('serves /health/live on both ports, /metrics and /health/ready on the management port only', async () => {
+    const status = async (base: string, path: string) => (await fetch(`${base}${path}`)).status;
+    expect(await status(url, '/health/live')).toBe(200);
+    expect(await status(url, '/metrics')).toBe(404);
+    expect(await status(url, '/health/ready')).toBe(404);
+    expect(await status(url, '/METRICS/')).toBe(404);
+    expect(await status(managementUrl, '/health/live')).toBe(200);
+    expect(await status(managementUrl, '/metrics')).toBe(200);
+    // Ready or not (the consumer is not started here), it answers there with a health report.
+    expect([200, 503]).toContain(await status(managementUrl, '/health/ready'));
+    expect(await status(managementUrl, '/social-posts')).toBe(404);
+  });
+});
