@@ -114,7 +114,10 @@ export class UpstreamClient {
 
   private open(url: URL, call: UpstreamCall): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { ...call.headers };
+      const headers: Record<string, string | number> = {
+        ...call.headers,
+        [INTERNAL_TOKEN_HEADER]: this.mint(this.service, call.caller),
+      };
       const request = this.transport.request(url, { method: call.method, headers, agent: this.agent }, (response) => {
         clearTimeout(timer);
         // From here on, only a stall ends the call (the socket's idle timeout).
