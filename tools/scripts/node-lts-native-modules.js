@@ -1,6 +1,6 @@
-// Preloaded (NODE_OPTIONS=--require) by tools/scripts/node22.sh into every Node 22 process the
+// Preloaded (NODE_OPTIONS=--require) by tools/scripts/node-lts.sh into every Node 24 process the
 // tests start (Jest workers, service bundles spawned by integration tests): `require('better-sqlite3')`
-// then loads the copy built for Node 22's ABI (DATALAKE_BETTER_SQLITE3_DIR) instead of the one in
+// then loads the copy built for Node 24's ABI (DATALAKE_BETTER_SQLITE3_DIR) instead of the one in
 // node_modules, which is built for the default Node. Jest's own resolver uses moduleNameMapper
 // (jest.preset.js) for the same redirection.
 const Module = require('node:module');
