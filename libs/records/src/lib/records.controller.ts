@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, type Type } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RecordPageDto } from '@datalake/dto';
+import { RECORD_DTOS, RecordPageDto } from '@datalake/dto';
 import { createValidationPipe } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import type { RecordDefinition } from './record-definition';
@@ -11,6 +11,9 @@ const validating = (expectedType: Type) => createValidationPipe(expectedType);
 
 /** One controller class per resource, built from its definition (list, get, update, delete). */
 export function createRecordsController(definition: RecordDefinition): Type {
+  // The topic's request DTOs, the same classes the gateway validates with (one pairing, in libs/dto).
+  const { listQuery, updateBody } = RECORD_DTOS[definition.topic];
+
   @ApiTags(definition.resource)
   @Controller(definition.resource)
   class RecordsController {
@@ -18,7 +21,7 @@ export function createRecordsController(definition: RecordDefinition): Type {
 
     @Get()
     @ApiOkResponse({ type: RecordPageDto })
-    list(@Query(validating(definition.listQuery)) query: ListQueryDto) {
+    list(@Query(validating(listQuery)) query: ListQueryDto) {
       return this.records.list(query);
     }
 
@@ -30,7 +33,7 @@ export function createRecordsController(definition: RecordDefinition): Type {
 
     @Put(':id')
     @ApiNotFoundResponse()
-    update(@Param('id') id: string, @Body(validating(definition.updateBody)) body: Record<string, unknown>) {
+    update(@Param('id') id: string, @Body(validating(updateBody)) body: Record<string, unknown>) {
       return this.records.update(id, body);
     }
 
