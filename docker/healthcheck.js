@@ -1,15 +1,16 @@
 // Container health probe without curl/wget: `node healthcheck.js [live|ready]`.
-// Finds the service's HTTP port from the same variable the service reads (DATALAKE_APP names the
-// service; the image sets it), so a port changed at run time is still probed correctly.
+// Probes the service's MANAGEMENT port (where /health/ready and /metrics live; the public port
+// keeps only /health/live), found from the same variable the service reads (DATALAKE_APP names
+// the service; the image sets it), so a port changed at run time is still probed correctly.
 'use strict';
 
 const PORT_VARIABLES = {
-  'api-gateway': ['GATEWAY_PORT', 3000],
-  'auth-service': ['AUTH_PORT', 3001],
-  'ingest-producer-service': ['INGEST_PORT', 3002],
-  'network-logs-consumer': ['NETWORK_LOGS_PORT', 3011],
-  'social-posts-consumer': ['SOCIAL_POSTS_PORT', 3012],
-  'transactions-consumer': ['TRANSACTIONS_PORT', 3013],
+  'api-gateway': ['GATEWAY_MANAGEMENT_PORT', 9000],
+  'auth-service': ['AUTH_MANAGEMENT_PORT', 9001],
+  'ingest-producer-service': ['INGEST_MANAGEMENT_PORT', 9002],
+  'network-logs-consumer': ['NETWORK_LOGS_MANAGEMENT_PORT', 9011],
+  'social-posts-consumer': ['SOCIAL_POSTS_MANAGEMENT_PORT', 9012],
+  'transactions-consumer': ['TRANSACTIONS_MANAGEMENT_PORT', 9013],
 };
 
 const kind = process.argv[2] === 'ready' ? 'ready' : 'live';

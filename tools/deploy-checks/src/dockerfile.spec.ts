@@ -4,15 +4,23 @@ import {
   execForm,
   last,
   parseDockerfile,
-  resolveFrom,
   stageEnv,
   workdirAt,
   type Dockerfile,
   type Stage,
 } from './lib/dockerfile';
+import {
+  baseImageProblems,
+  chainInstructions,
+  ociLabelProblems,
+  productionDependencyProblems,
+  sharedDependencyLayerProblems,
+} from './lib/dockerfile-rules';
 import { run } from './lib/run';
 import { ensureTools, INSTALL_TIMEOUT_MS, type ToolEnv } from './lib/tools';
-import { readEnvExample, readRootFile, SERVICES } from './lib/workspace';
+import { fromRoot, readEnvExample, readRootFile, SERVICES } from './lib/workspace';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const DOCKERFILE = 'docker/Dockerfile';
 
@@ -29,13 +37,38 @@ describe('docker/Dockerfile', () => {
     runtime = file.stages[file.stages.length - 1];
   });
 
-  it('is multi-stage, on a small Node 20 base (Debian slim or Alpine)', () => {
+  it('is multi-stage, on a supported Node LTS (22 or 24) pinned to a full version, Debian slim or Alpine', () => {
     expect(file.stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of file.stages) {
-      expect(resolveFrom(file, stage)).toMatch(
-        /^node:20(\.[\d.]+)?-(bookworm-slim|slim|alpine[\d.]*)(@sha256:[0-9a-f]{64})?$/,
-      );
-    }
+    expect(baseImageProblems(file)).toEqual([]);
+  });
+
+  it('installs the workspace dependencies once for all apps: npm ci before ARG APP, after only the manifests', () => {
+    expect(sharedDependencyLayerProblems(file)).toEqual([]);
+  });
+
+  it('labels the image with OCI source, version and revision from build args', () => {
+    expect(ociLabelProblems(runtime)).toEqual([]);
+  });
+
+  it('ships production dependencies only, per app, and swagger-ui-dist only in the gateway', () => {
+    expect(productionDependencyProblems(file, runtime)).toEqual([]);
+    // Safe to drop elsewhere only while the gateway alone serves the Swagger UI (SwaggerModule).
+    const users: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (
+          /\.ts$/.test(name) &&
+          !/\.spec\.ts$/.test(name) &&
+          /SwaggerModule|swagger-ui-dist/.test(readFileSync(path, 'utf8'))
+        )
+          users.push(path.slice(fromRoot().length + 1));
+      }
+    };
+    walk(fromRoot('apps'));
+    walk(fromRoot('libs'));
+    expect(users.filter((path) => !path.startsWith('apps/api-gateway/'))).toEqual([]);
   });
 
   it('is parameterised by ARG APP in every stage that uses it', () => {
@@ -58,7 +91,10 @@ describe('docker/Dockerfile', () => {
   it('builds with Nx: npm ci (optional deps kept) before npx nx build $APP', () => {
     const build = file.stages.find((stage) => runs(stage).some((r) => /npx nx build "?\$\{?APP\}?"?/.test(r)));
     expect(build).toBeDefined();
-    const commands = runs(build as Stage);
+    // The install may sit in a stage the build stage is built FROM (the shared dependency layer).
+    const commands = chainInstructions(file, build as Stage)
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args);
     const ci = commands.findIndex((r) => /\bnpm ci\b/.test(r));
     const nx = commands.findIndex((r) => /npx nx build/.test(r));
     expect(ci).toBeGreaterThanOrEqual(0);
@@ -145,13 +181,62 @@ describe('docker/Dockerfile', () => {
   });
 });
 
+describe('the image checks catch what they are for (mutations of docker/Dockerfile)', () => {
+  const original = () => readRootFile(DOCKERFILE);
+  const mutated = (from: string | RegExp, to: string) => {
+    const text = original();
+    const changed = text.replace(from, to);
+    expect(changed).not.toBe(text); // the mutation applies to the current recipe
+    return parseDockerfile(changed);
+  };
+  const runtimeOf = (f: Dockerfile) => f.stages[f.stages.length - 1];
+
+  it('an end-of-life or unpinned Node base fails', () => {
+    expect(baseImageProblems(mutated(/ARG NODE_IMAGE=\S+/, 'ARG NODE_IMAGE=node:20.20.2-bookworm-slim'))).toHaveLength(
+      2,
+    );
+    expect(baseImageProblems(mutated(/ARG NODE_IMAGE=\S+/, 'ARG NODE_IMAGE=node:24-bookworm-slim'))).toHaveLength(2);
+  });
+
+  it('ARG APP before the workspace npm ci, or the sources copied before it, fails', () => {
+    const early = mutated('FROM toolchain AS deps\n', 'FROM toolchain AS deps\nARG APP\n');
+    expect(sharedDependencyLayerProblems(early)).toEqual([expect.stringContaining('mentions APP before')]);
+    const sources = mutated('COPY package.json package-lock.json ./', 'COPY . .');
+    expect(sharedDependencyLayerProblems(sources)).toEqual([expect.stringContaining('copies . before npm ci')]);
+  });
+
+  it('a missing OCI label or one not from a build arg fails', () => {
+    expect(
+      ociLabelProblems(runtimeOf(mutated(/org\.opencontainers\.image\.revision="\$\{REVISION\}"/, 'x=y'))),
+    ).toEqual([expect.stringContaining('image.revision')]);
+    expect(ociLabelProblems(runtimeOf(mutated('ARG VERSION=0.0.0-dev\n', '')))).toEqual([
+      expect.stringContaining('uses VERSION, not an ARG'),
+    ]);
+  });
+
+  it('dev dependencies, or swagger-ui-dist in every image, fail', () => {
+    const dev = mutated(
+      /npm ci --omit=dev --no-audit --no-fund; \\\n\s*else npm install --omit=dev/,
+      'npm ci --no-audit --no-fund; \\\n    else npm install',
+    );
+    expect(productionDependencyProblems(dev, runtimeOf(dev))).toEqual([expect.stringContaining('--omit=dev')]);
+    const swagger = mutated(
+      / \\\n && if \[ "\$\{APP\}" != "api-gateway" \]; then rm -rf node_modules\/swagger-ui-dist; fi/,
+      '',
+    );
+    expect(productionDependencyProblems(swagger, runtimeOf(swagger))).toEqual([
+      expect.stringContaining('swagger-ui-dist'),
+    ]);
+  });
+});
+
 describe('docker/healthcheck.js', () => {
-  it('probes each app on the port variable the app reads, with the .env.example default', () => {
+  it('probes each app on its management port variable, with the .env.example default', () => {
     const script = readRootFile('docker/healthcheck.js');
     const envExample = readEnvExample();
-    for (const { app, portVar, port } of SERVICES) {
-      expect(script).toContain(`'${app}': ['${portVar}', ${port}]`);
-      expect(envExample.get(portVar)).toBe(String(port));
+    for (const { app, managementVar, managementPort } of SERVICES) {
+      expect(script).toContain(`'${app}': ['${managementVar}', ${managementPort}]`);
+      expect(envExample.get(managementVar)).toBe(String(managementPort));
     }
   });
 });

@@ -3,12 +3,13 @@ import { run } from './run';
 import { fromRoot } from './workspace';
 
 export const INSTALL_SCRIPT = 'tools/deploy-checks/install-tools.sh';
-export type ToolName = 'kustomize' | 'kubeconform' | 'schemas' | 'hadolint' | 'compose';
+export type ToolName = 'kustomize' | 'kubeconform' | 'promtool' | 'schemas' | 'hadolint' | 'compose';
 
 /** Paths and versions printed by `install-tools.sh --print-env`. */
 export interface ToolEnv {
   KUSTOMIZE: string;
   KUBECONFORM: string;
+  PROMTOOL: string;
   HADOLINT: string;
   K8S_VERSION: string;
   SCHEMA_DIR: string;
@@ -51,6 +52,7 @@ export function ensureTools(...tools: ToolName[]): ToolEnv {
   const required: Record<ToolName, string | undefined> = {
     kustomize: env.KUSTOMIZE,
     kubeconform: env.KUBECONFORM,
+    promtool: env.PROMTOOL,
     schemas: env.SCHEMA_DIR && `${env.SCHEMA_DIR}/.complete`,
     hadolint: env.HADOLINT,
     compose: undefined,

@@ -12,15 +12,25 @@ export function readRootFile(...parts: string[]): string {
   return readFileSync(fromRoot(...parts), 'utf8');
 }
 
-/** The six deployable Nx apps, their HTTP port variable and default port (DESIGN.md, .env.example). */
-export const SERVICES = [
-  { app: 'api-gateway', portVar: 'GATEWAY_PORT', port: 3000 },
-  { app: 'auth-service', portVar: 'AUTH_PORT', port: 3001 },
-  { app: 'ingest-producer-service', portVar: 'INGEST_PORT', port: 3002 },
-  { app: 'network-logs-consumer', portVar: 'NETWORK_LOGS_PORT', port: 3011 },
-  { app: 'social-posts-consumer', portVar: 'SOCIAL_POSTS_PORT', port: 3012 },
-  { app: 'transactions-consumer', portVar: 'TRANSACTIONS_PORT', port: 3013 },
+/**
+ * The six deployable Nx apps, their HTTP port variable and default port, and the default of their
+ * management port (/metrics, /health/*), whose variable is the port variable with _MANAGEMENT_PORT
+ * (DESIGN.md, .env.example). One line per app: the record-service generator copies these lines.
+ */
+const SERVICE_TABLE = [
+  { app: 'api-gateway', portVar: 'GATEWAY_PORT', port: 3000, management: 9000 },
+  { app: 'auth-service', portVar: 'AUTH_PORT', port: 3001, management: 9001 },
+  { app: 'ingest-producer-service', portVar: 'INGEST_PORT', port: 3002, management: 9002 },
+  { app: 'network-logs-consumer', portVar: 'NETWORK_LOGS_PORT', port: 3011, management: 9011 },
+  { app: 'social-posts-consumer', portVar: 'SOCIAL_POSTS_PORT', port: 3012, management: 9012 },
+  { app: 'transactions-consumer', portVar: 'TRANSACTIONS_PORT', port: 3013, management: 9013 },
 ] as const;
+
+export const SERVICES = SERVICE_TABLE.map((service) => ({
+  ...service,
+  managementVar: service.portVar.replace(/_PORT$/, '_MANAGEMENT_PORT'),
+  managementPort: service.management,
+}));
 
 export type ServiceName = (typeof SERVICES)[number]['app'];
 
