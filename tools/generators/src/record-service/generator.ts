@@ -42,6 +42,7 @@ const DEPLOYMENT_PATHS = [
 ];
 /** Markdown whose tables and service lists name each service (rows cloned like configuration). */
 const MARKDOWN_TABLES = ['k8s/README.md'];
+const TEST_FIXTURE = /(\/tests?\/|\.(test|spec)\.)/;
 const TEXT_FILE = /(\.(ya?ml|js|cjs|mjs|ts|json|sh|md|conf|env|example|properties|txt)|Dockerfile)$/;
 
 /** What the generator leaves to people: the data type's own code and optional prose. */
@@ -57,7 +58,8 @@ function deploymentFiles(tree: Tree): string[] {
   const walk = (path: string) => {
     if (!tree.exists(path)) return;
     if (tree.isFile(path)) {
-      if (TEXT_FILE.test(path)) files.push(path);
+      // Test fixtures (promtool alert tests…) describe scenarios, not the services: left alone.
+      if (TEXT_FILE.test(path) && !TEST_FIXTURE.test(path)) files.push(path);
       return;
     }
     for (const child of tree.children(path)) walk(`${path}/${child}`);
