@@ -1,4 +1,3 @@
-import { RECORD_DTOS } from '@datalake/dto';
 import { normalizeIp, normalizeSeverity, TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { toNetworkLogDocument } from './network-log.transform';
@@ -13,7 +12,6 @@ export const networkLogsDefinition: RecordDefinition<typeof TOPICS.networkLogs> 
   database: catalogue.database,
   collection: catalogue.collection,
   toDocument: toNetworkLogDocument,
-  ...RECORD_DTOS[TOPICS.networkLogs],
   filters: {
     sourceIp: (value) => ({ sourceIp: normalizeIp(value) ?? value }),
     destIp: (value) => ({ destIp: normalizeIp(value) ?? value }),

@@ -1,4 +1,3 @@
-import { RECORD_DTOS } from '@datalake/dto';
 import { TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { extractEntities, toSocialPostDocument } from './social-post.transform';
@@ -13,7 +12,6 @@ export const socialPostsDefinition: RecordDefinition<typeof TOPICS.socialPosts> 
   database: catalogue.database,
   collection: catalogue.collection,
   toDocument: toSocialPostDocument,
-  ...RECORD_DTOS[TOPICS.socialPosts],
   filters: {
     postId: (value) => ({ postId: value }),
     platform: (value) => ({ platform: value.toLowerCase() }),

@@ -1,4 +1,3 @@
-import { RECORD_DTOS } from '@datalake/dto';
 import { currencyExponent, TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { riskFlagsOf, toTransactionDocument } from './transaction.transform';
@@ -13,7 +12,6 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
   database: catalogue.database,
   collection: catalogue.collection,
   toDocument: toTransactionDocument,
-  ...RECORD_DTOS[TOPICS.transactions],
   filters: {
     // the natural key: stored as _id, the index every server has
     transactionId: (value) => ({ _id: value }),

@@ -1,7 +1,5 @@
-import type { ClassConstructor } from 'class-transformer';
 import type { Filter, IndexDescription } from 'mongodb';
 import type { EventSource, KeyedEvent, Topic } from '@datalake/kafka-schemas';
-import type { ListQueryDto } from '@datalake/dto';
 import type { StatsSpec } from './stats/record-stats';
 
 /** What every stored record holds besides its own normalised and derived fields. */
@@ -32,10 +30,8 @@ export interface RecordDefinition<T extends Topic = Topic> {
   collection: string;
   /** Normalises and enriches one validated event; throws TransformError to dead-letter it. */
   toDocument(event: KeyedEvent<T>): RecordDocument;
-  listQuery: ClassConstructor<ListQueryDto>;
-  /** The list filters plus `format`, for `GET /<resource>/export`. */
-  exportQuery: ClassConstructor<ListQueryDto>;
-  updateBody: ClassConstructor<object>;
+  // The request DTOs are the topic's (RECORD_DTOS of libs/dto), not declared here: the gateway
+  // validates the same requests with the same classes.
   /** Query parameter → condition on stored fields; values arrive validated as strings. */
   filters: Record<string, (value: string) => Filter<RecordDocument>>;
   /**

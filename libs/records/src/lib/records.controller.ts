@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { RecordPageDto, RecordStatsDto, StatsQueryDto, type ExportFormat } from '@datalake/dto';
+import { RECORD_DTOS, RecordPageDto, RecordStatsDto, StatsQueryDto, type ExportFormat } from '@datalake/dto';
 import { createValidationPipe, RequiresRole } from '@datalake/service-kit';
 import type { ListQueryDto } from '@datalake/dto';
 import type { RecordDefinition } from './record-definition';
@@ -27,6 +27,9 @@ const validating = (expectedType: Type) => createValidationPipe(expectedType);
 /** One controller class per resource, built from its definition (list, stats, export, get, update, delete). */
 export function createRecordsController(definition: RecordDefinition): Type {
   const logger = new Logger(`${definition.resource} export`);
+  // The topic's request DTOs, the same classes the gateway validates with (one pairing, in libs/dto).
+  const { listQuery, exportQuery, updateBody } = RECORD_DTOS[definition.topic];
+
   @ApiTags(definition.resource)
   @Controller(definition.resource)
   class RecordsController {
@@ -34,7 +37,7 @@ export function createRecordsController(definition: RecordDefinition): Type {
 
     @Get()
     @ApiOkResponse({ type: RecordPageDto })
-    list(@Query(validating(definition.listQuery)) query: ListQueryDto) {
+    list(@Query(validating(listQuery)) query: ListQueryDto) {
       return this.records.list(query);
     }
 
@@ -47,7 +50,7 @@ export function createRecordsController(definition: RecordDefinition): Type {
 
     @Get('export')
     async export(
-      @Query(validating(definition.exportQuery)) query: ListQueryDto & { format?: ExportFormat },
+      @Query(validating(exportQuery)) query: ListQueryDto & { format?: ExportFormat },
       @Res() response: Response,
     ): Promise<void> {
       const format = query.format ?? 'ndjson';
@@ -69,7 +72,7 @@ export function createRecordsController(definition: RecordDefinition): Type {
     // Admin only, as at the gateway: checked again on the internal token's user (defence in depth).
     @RequiresRole('admin')
     @ApiNotFoundResponse()
-    update(@Param('id') id: string, @Body(validating(definition.updateBody)) body: Record<string, unknown>) {
+    update(@Param('id') id: string, @Body(validating(updateBody)) body: Record<string, unknown>) {
       return this.records.update(id, body);
     }
 

@@ -1,9 +1,13 @@
 import { execSync } from 'node:child_process';
+import { join } from 'node:path';
 import { joinPathFragments, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { cloneByExample, type Example } from './clone-by-example';
 import { recordNames, renamer, type RecordNames } from './names';
 import type { RecordServiceSchema } from './schema';
 import { consumerAppFiles, topicFolderFiles } from './templates';
 
+/** Management port = HTTP port + this offset (3013 -> 9013), as the deployment files write it. */
+const MANAGEMENT_OFFSET = 6000;
 const SCHEMAS_LIB = 'libs/kafka-schemas/src';
 const REGISTRY = `${SCHEMAS_LIB}/lib/topic-registry.ts`;
 const REGISTRY_MARKER = '  // @datalake/tools:record-service inserts new topics above this line';
@@ -22,84 +26,89 @@ const COPIED_FILES = [
 ];
 
 /**
- * How a registration line gets the new app: `copy` inserts the renamed line after it; `inline` adds
- * the new name after the template's on that line; `topics` adds the topic and its DLQ to a
- * space-separated topic list.
+ * Where a new consumer needs its own entries: every file here gets, beside each piece that belongs
+ * to the template app, a renamed copy (clone-by-example, see clone-by-example.ts). Folders are
+ * walked, so a file or a per-service block added there later is covered without touching this list.
  */
-type Mode = 'copy' | 'inline' | 'topics';
+const DEPLOYMENT_PATHS = [
+  'docker',
+  'k8s',
+  '.env.example',
+  'apps/api-gateway/src/app/gateway.env.ts',
+  'apps/api-gateway/src/app/upstream/upstreams.ts',
+  'tools/deploy-checks/src/lib/workspace.ts',
+  'libs/testing/src/lib/service-table.ts',
+  'tools/scripts',
+];
+/** Markdown whose tables and service lists name each service (rows cloned like configuration). */
+const MARKDOWN_TABLES = ['k8s/README.md'];
+const TEST_FIXTURE = /(\/tests?\/|\.(test|spec)\.)/;
+const TEXT_FILE = /(\.(ya?ml|js|cjs|mjs|ts|json|sh|md|conf|env|example|properties|txt)|Dockerfile)$/;
 
-/** Lines naming the template app (or topic) that a new app needs beside them. */
-const REGISTRATIONS: { path: string; find: (n: RecordNames) => string; mode: Mode }[] = [
-  { path: 'apps/api-gateway/src/app/gateway.env.ts', find: (n) => `${n.constant}_SERVICE_URL:`, mode: 'copy' },
-  // `  | 'transactions-consumer';`, a member of the UpstreamName union (one per line, as Prettier writes it)
-  { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `  | '${n.app}'`, mode: 'inline' },
-  { path: 'apps/api-gateway/src/app/upstream/upstreams.ts', find: (n) => `'${n.app}': client(`, mode: 'copy' },
-  { path: 'k8s/base/kustomization.yaml', find: (n) => `  - ${n.app}.yaml`, mode: 'copy' },
-  { path: 'k8s/base/kustomization.yaml', find: (n) => `${n.constant}_SERVICE_URL=`, mode: 'copy' },
-  { path: 'tools/deploy-checks/src/lib/workspace.ts', find: (n) => `{ app: '${n.app}'`, mode: 'copy' },
-  { path: 'tools/deploy-checks/src/lib/workspace.ts', find: (n) => `  '${n.app}',`, mode: 'copy' },
-  { path: 'tools/deploy-checks/src/lib/workspace.ts', find: () => 'export const TOPICS = [', mode: 'inline' },
-  { path: 'libs/testing/src/lib/service-table.ts', find: (n) => `  '${n.app}'`, mode: 'copy' },
-  { path: 'docker/healthcheck.js', find: (n) => `'${n.app}': [`, mode: 'copy' },
-  { path: 'tools/scripts/start.sh', find: (n) => `    ${n.app}) echo`, mode: 'copy' },
-  { path: 'tools/scripts/start.sh', find: () => 'APPS=(', mode: 'inline' },
-  // space-separated topic lists of the topic-creating jobs: `… transactions … transactions.dlq`
-  { path: 'k8s/base/kafka-topics-job.yaml', find: (n) => ` ${n.topic}.dlq`, mode: 'topics' },
-  { path: 'docker/compose.yaml', find: (n) => ` ${n.topic}.dlq`, mode: 'topics' },
+/** What the generator leaves to people: the data type's own code and optional prose. */
+export const MANUAL_STEPS = (n: RecordNames): string[] => [
+  `libs/kafka-schemas/src/lib/${n.resource}: the fields, their validation and the natural key (the folder is a starting point)`,
+  `apps/${n.app}/src/app/${n.resource}.definition.ts: transform, filters, indexes, applyUpdate; libs/dto record-dtos.ts: a list query DTO when it filters (until then: paging and from/to only)`,
+  `optional: prose mentioning the data types (README.md introduction and diagram, docs/*.md)`,
 ];
 
-/** What the generator cannot write safely (multi-line blocks of deployment files): printed as a checklist. */
-export const MANUAL_STEPS = (n: RecordNames, port: number): string[] => [
-  `docker/compose.yaml: a "${n.app}" service (copy the template's block) and its URL ${n.constant}_SERVICE_URL for the gateway`,
-  `docker/prometheus/prometheus.yml: a scrape job for ${n.app}:${port}`,
-  `k8s/base/hpa.yaml, pdb.yaml, networkpolicies.yaml and k8s/overlays/*/kustomization.yaml: the template's blocks for ${n.app}`,
-  `.env.example: ${n.constant}_PORT=${port} and ${n.constant}_SERVICE_URL=http://127.0.0.1:${port}`,
-  `libs/dto/src/lib/records/record-dtos.ts: a list query DTO with the filters of ${n.key}Definition (until then: paging and from/to only)`,
-];
+/** Every text file under the deployment paths (the template app's own files are copied, not edited). */
+function deploymentFiles(tree: Tree): string[] {
+  const files: string[] = [];
+  const walk = (path: string) => {
+    if (!tree.exists(path)) return;
+    if (tree.isFile(path)) {
+      // Test fixtures (promtool alert tests…) describe scenarios, not the services: left alone.
+      if (TEXT_FILE.test(path) && !TEST_FIXTURE.test(path)) files.push(path);
+      return;
+    }
+    for (const child of tree.children(path)) walk(`${path}/${child}`);
+  };
+  for (const path of DEPLOYMENT_PATHS) walk(path);
+  return files;
+}
 
-/** A line-level edit of a registration file (idempotent); false when its anchor is missing. */
-function register(
-  tree: Tree,
-  path: string,
-  anchor: string,
-  mode: Mode,
-  rename: (text: string) => string,
-  template: RecordNames,
-  names: RecordNames,
-): boolean {
-  if (!tree.exists(path)) return false;
-  const lines = (tree.read(path, 'utf-8') ?? '').split('\n');
-  const found = lines.filter((line) => line.includes(anchor));
-  if (found.length === 0) return false;
-  if (mode === 'topics') {
-    for (const line of found) {
-      if (line.includes(` ${names.topic}.dlq`)) continue;
-      const listed = line
-        .replace(` ${template.topic} `, ` ${template.topic} ${names.topic} `)
-        .replace(` ${template.topic}.dlq`, ` ${template.topic}.dlq ${names.topic}.dlq`);
-      lines[lines.indexOf(line)] = listed;
-    }
-  } else if (mode === 'copy') {
-    for (const line of found) {
-      const copy = rename(line);
-      if (!lines.includes(copy)) lines.splice(lines.indexOf(line) + 1, 0, copy);
-    }
-  } else {
-    const index = lines.indexOf(found[0]);
-    const line = lines[index];
-    if (line.includes(names.app) || line.includes(`'${names.topic}'`)) return true;
-    const after = (from: string, to: string) => {
-      const union = /^\s*\|/.test(line) || line.includes(`' | '`);
-      const separator = union ? ' | ' : line.includes(`', '`) ? ', ' : ' ';
-      return line.replace(from, `${from}${separator}${to}`);
-    };
-    if (line.includes(`'${template.app}'`)) lines[index] = after(`'${template.app}'`, `'${names.app}'`);
-    else if (line.includes(`'${template.topic}'`)) lines[index] = after(`'${template.topic}'`, `'${names.topic}'`);
-    else if (line.includes(` ${template.app} `)) lines[index] = after(` ${template.app}`, names.app);
-    else return false;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A mention of a name spelling, not part of a longer word (`TRANSACTIONS_PORT` yes, `KAFKA_TRANSACTION_` no). */
+function spellings(forms: string[]): string {
+  const unique = [...new Set(forms)].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return `(?<![A-Za-z0-9])(?:${unique.join('|')})(?![a-z0-9])`;
+}
+
+/** The template app and every other app, as clone-by-example sees them. */
+function exampleOf(tree: Tree, template: RecordNames, names: RecordNames, rename: (text: string) => string): Example {
+  const forms = (n: RecordNames) => [n.app, n.resource, n.topic, n.key, n.constant];
+  const others = tree
+    .children('apps')
+    .filter((app) => app !== template.app && app !== names.app && tree.exists(`apps/${app}/project.json`));
+  const consumers = others.filter((app) => app.endsWith('-consumer'));
+  const peers = consumers.flatMap((app) => forms(recordNames(app.replace(/-consumer$/, ''))));
+  return {
+    mentions: new RegExp(spellings(forms(template))),
+    siblings: new RegExp(spellings([...others, ...peers])),
+    peers: new RegExp(spellings(peers)),
+    rename,
+  };
+}
+
+/**
+ * Prettier over the files written, as `npx nx format:write` would: the repository's config and
+ * .prettierignore (Markdown, generated JSON), which Nx's `formatFiles` does not read.
+ */
+async function formatWritten(tree: Tree): Promise<void> {
+  const prettier = await import('prettier');
+  const ignorePath = join(tree.root, '.prettierignore');
+  for (const change of tree.listChanges()) {
+    if (change.type === 'DELETE') continue;
+    const file = join(tree.root, change.path);
+    const info = await prettier.getFileInfo(file, { ignorePath });
+    if (info.ignored || !info.inferredParser) continue;
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    const text = tree.read(change.path, 'utf-8') ?? '';
+    const formatted = await prettier.format(text, { ...config, filepath: file });
+    if (formatted !== text) tree.write(change.path, formatted);
   }
-  tree.write(path, lines.join('\n'));
-  return true;
 }
 
 /** Lists a topic folder in the registry and the lib's index (idempotent). */
@@ -148,9 +157,20 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
     /defaultPort:\s*(\d+)/.exec(tree.read(`${templateRoot}/src/main.ts`, 'utf-8') ?? '')?.[1],
   );
   const port = options.port ?? nextPort(tree);
+  // Management port (/metrics, /health/*): the template's offset from its HTTP port (9013 - 3013).
+  const managementPort = options.managementPort ?? port + MANAGEMENT_OFFSET;
+  const ports: [number, number][] = Number.isFinite(templatePort)
+    ? [
+        [templatePort, port],
+        [templatePort + MANAGEMENT_OFFSET, managementPort],
+      ]
+    : [];
   const renameNames = renamer(template, names);
   const rename = (text: string) =>
-    renameNames(Number.isFinite(templatePort) ? text.split(String(templatePort)).join(String(port)) : text);
+    ports.reduce(
+      (result, [from, to]) => result.replace(new RegExp(`(?<!\\d)${from}(?!\\d)`, 'g'), String(to)),
+      renameNames(text),
+    );
 
   // 1. The topic folder: scaffolded when missing (edit its fields afterwards), listed in the registry.
   const topicDir = `${SCHEMAS_LIB}/lib/${names.resource}`;
@@ -173,18 +193,30 @@ export async function recordServiceGenerator(tree: Tree, options: RecordServiceS
   for (const [file, content] of Object.entries(consumerAppFiles(names)))
     tree.write(joinPathFragments(appRoot, file), content);
 
-  // 3. Registrations beside the template's lines; the k8s manifest is the template's, renamed.
-  const manual = MANUAL_STEPS(names, port);
-  for (const { path, find, mode } of REGISTRATIONS) {
-    const done = register(tree, path, find(template), mode, rename, template, names);
-    if (!done) manual.push(`${path}: add ${names.app} beside ${template.app} (its line was not found)`);
+  // 3. Deployment and configuration: each piece of the template app's, cloned beside it, renamed.
+  const example = exampleOf(tree, template, names, rename);
+  for (const path of deploymentFiles(tree)) {
+    if (path.includes(template.app)) {
+      const target = path.split(template.app).join(names.app);
+      if (!tree.exists(target)) tree.write(target, rename(tree.read(path, 'utf-8') ?? ''));
+      continue;
+    }
+    const text = tree.read(path, 'utf-8') ?? '';
+    if (MARKDOWN_TABLES.includes(path) || path.endsWith('.md')) continue;
+    const cloned = cloneByExample(text, example, { yaml: /\.ya?ml$/.test(path) });
+    if (cloned !== text) tree.write(path, cloned);
   }
-  const manifest = `k8s/base/${template.app}.yaml`;
-  if (tree.exists(manifest)) tree.write(`k8s/base/${names.app}.yaml`, rename(tree.read(manifest, 'utf-8') ?? ''));
+  for (const path of MARKDOWN_TABLES) {
+    const text = tree.exists(path) ? (tree.read(path, 'utf-8') ?? '') : '';
+    const cloned = cloneByExample(text, example, { markdown: true });
+    if (cloned !== text) tree.write(path, cloned);
+  }
+  if (!options.skipFormat) await formatWritten(tree);
+  const manual = MANUAL_STEPS(names);
 
   return () => {
     logger.info(
-      `${names.app} created on port ${port}. Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`,
+      `${names.app} created on port ${port} (management ${managementPort}). Still by hand:\n${manual.map((step) => `  - ${step}`).join('\n')}`,
     );
     if (!options.skipCatalogueJson) {
       logger.info('Rewriting libs/kafka-schemas/catalogue.json (the catalogue spec checks the new folder too):');

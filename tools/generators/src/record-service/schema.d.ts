@@ -3,6 +3,8 @@ export interface RecordServiceSchema {
   title?: string;
   typeName?: string;
   port?: number;
+  managementPort?: number;
   template?: string;
   skipCatalogueJson?: boolean;
+  skipFormat?: boolean;
 }

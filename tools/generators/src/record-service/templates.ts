@@ -69,8 +69,7 @@ export const ${n.key}Topic = {
 /** The consumer app's own code: definition and transform (configuration and main.ts are copied from the template app). */
 export function consumerAppFiles(n: RecordNames): Record<string, string> {
   return {
-    [`src/app/${n.resource}.definition.ts`]: `import { RECORD_DTOS } from '@datalake/dto';
-import { TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
+    [`src/app/${n.resource}.definition.ts`]: `import { TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { to${n.typeName}Document } from './${n.resource}.transform';
 
@@ -83,8 +82,7 @@ export const ${n.key}Definition: RecordDefinition<typeof TOPICS.${n.key}> = {
   database: catalogue.database,
   collection: catalogue.collection,
   toDocument: to${n.typeName}Document,
-  ...RECORD_DTOS[TOPICS.${n.key}],
-  // Query parameter -> condition on stored fields; give the list query DTO (libs/dto record-dtos.ts) the same parameters.
+  // Query parameter -> condition on stored fields; the list query DTO of this topic (libs/dto record-dtos.ts) validates them.
   filters: {},
   applyUpdate: (_current, patch) => ({ ...patch }),
   // One index per filter, ending with the cursor sort { timestamp: -1, _id: -1 }.
