@@ -13,3 +13,5 @@ export * from './lib/auth/register.dto';
 export * from './lib/auth/token.dto';
 export * from './lib/auth/me.dto';
 export * from './lib/auth/users.dto';
+export * from './lib/records/stats-export.dto';
+export * from './lib/dead-letters/dead-letters.dto';

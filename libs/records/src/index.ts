@@ -16,3 +16,8 @@ export * from './lib/time-partitions';
 export * from './lib/partition-catalogue';
 export * from './lib/partition-walk';
 export * from './lib/write-limits';
+export * from './lib/record-export';
+export * from './lib/stats/record-stats';
+export * from './lib/stats/stats-rollup';
+export * from './lib/export-stream';
+export * from './lib/dead-letters';

@@ -13,6 +13,9 @@ import {
 } from '@datalake/service-kit';
 import { PinoLogger } from 'nestjs-pino';
 import { AuthServiceAccountLookup } from './auth/account-lookup';
+import { AdminServicesController } from './admin/admin-services.controller';
+import { ServiceHealth } from './admin/service-health';
+import { DeadLettersProxyController } from './dead-letters/dead-letters-proxy.controller';
 import { AuthProxyController } from './auth/auth-proxy.controller';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
 import { createTopicIngestController, IngestProxyController } from './ingest/ingest-proxy.controller';
@@ -69,10 +72,13 @@ export class AppModule {
         ...RECORD_RESOURCES.map(createRecordsProxyController),
         ...ALL_TOPICS.map(createTopicIngestController),
         IngestProxyController,
+        DeadLettersProxyController,
+        AdminServicesController,
       ],
       providers: [
         { provide: GATEWAY_ENV, useValue: env },
         Upstreams,
+        ServiceHealth,
         {
           provide: TokenFailureLimiter,
           useFactory: (counters: CounterStore, logger: PinoLogger) =>

@@ -1,4 +1,4 @@
-import { IsInt, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { IsJwtSecret, IsMongoUri, IsPort, SignInLimitEnv } from '@datalake/service-kit';
 
 const SERVICE_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -59,6 +59,22 @@ export class GatewayEnv extends SignInLimitEnv {
   @IsUrl(SERVICE_URL) NETWORK_LOGS_SERVICE_URL: string = 'http://127.0.0.1:3011';
   @IsUrl(SERVICE_URL) SOCIAL_POSTS_SERVICE_URL: string = 'http://127.0.0.1:3012';
   @IsUrl(SERVICE_URL) TRANSACTIONS_SERVICE_URL: string = 'http://127.0.0.1:3013';
+
+  /**
+   * Readiness URL of each upstream for `GET /admin/services`; unset = `<service URL>/health/ready`
+   * (see readinessUrls in admin/readiness-urls.ts, the one place that derives them).
+   */
+  @IsOptional() @IsUrl(SERVICE_URL) AUTH_SERVICE_READY_URL?: string;
+  @IsOptional() @IsUrl(SERVICE_URL) INGEST_SERVICE_READY_URL?: string;
+  @IsOptional() @IsUrl(SERVICE_URL) NETWORK_LOGS_SERVICE_READY_URL?: string;
+  @IsOptional() @IsUrl(SERVICE_URL) SOCIAL_POSTS_SERVICE_READY_URL?: string;
+  @IsOptional() @IsUrl(SERVICE_URL) TRANSACTIONS_SERVICE_READY_URL?: string;
+
+  /** Longest `GET /admin/services` waits for one service's readiness answer (all are asked at once). */
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  SERVICE_HEALTH_TIMEOUT_MS: number = 2_000;
 }
 
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');

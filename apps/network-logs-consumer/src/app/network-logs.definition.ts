@@ -38,4 +38,8 @@ export const networkLogsDefinition: RecordDefinition<typeof TOPICS.networkLogs> 
     { key: { host: 1, ...byTime }, name: 'host_time' },
     { key: { severity: 1, ...byTime }, name: 'severity_time' },
   ],
+  stats: {
+    counts: { byDirection: 'direction', byAction: 'action', bySeverity: 'severity' },
+    tops: { topSourceIps: 'sourceIp', topHosts: 'host' },
+  },
 };

@@ -33,4 +33,8 @@ export const socialPostsDefinition: RecordDefinition<typeof TOPICS.socialPosts> 
     { key: { author: 1, ...byTime }, name: 'author_time' },
     { key: { hashtags: 1, ...byTime }, name: 'hashtags_time' },
   ],
+  stats: {
+    counts: { byPlatform: 'platform' },
+    tops: { topHashtags: 'hashtags', topMentions: 'mentions' },
+  },
 };

@@ -1,5 +1,5 @@
 import { RECORD_DTOS } from '@datalake/dto';
-import { TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
+import { currencyExponent, TOPIC_CATALOGUE, TOPICS } from '@datalake/kafka-schemas';
 import type { RecordDefinition } from '@datalake/records';
 import { riskFlagsOf, toTransactionDocument } from './transaction.transform';
 
@@ -41,4 +41,18 @@ export const transactionsDefinition: RecordDefinition<typeof TOPICS.transactions
     { key: { currency: 1, ...byTime }, name: 'currency_time' },
   ],
   hiddenFields: ['amountValue'],
+  stats: {
+    counts: { byStatus: 'status' },
+    sums: { amounts: { group: 'currency', minor: 'amountMinor' } },
+    formatSum: formatMinorSum,
+  },
 };
+
+/** An exact sum of minor units as a decimal string in the currency's ISO 4217 exponent (`-1234.50`). */
+export function formatMinorSum(currency: string, minor: bigint): string {
+  const exponent = currencyExponent(currency);
+  const digits = (minor < 0n ? -minor : minor).toString().padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
+  return `${minor < 0n ? '-' : ''}${whole}${fraction}`;
+}

@@ -2,6 +2,7 @@ import type { ClassConstructor } from 'class-transformer';
 import type { Filter, IndexDescription } from 'mongodb';
 import type { EventSource, KeyedEvent, Topic } from '@datalake/kafka-schemas';
 import type { ListQueryDto } from '@datalake/dto';
+import type { StatsSpec } from './stats/record-stats';
 
 /** What every stored record holds besides its own normalised and derived fields. */
 export interface RecordDocument {
@@ -32,6 +33,8 @@ export interface RecordDefinition<T extends Topic = Topic> {
   /** Normalises and enriches one validated event; throws TransformError to dead-letter it. */
   toDocument(event: KeyedEvent<T>): RecordDocument;
   listQuery: ClassConstructor<ListQueryDto>;
+  /** The list filters plus `format`, for `GET /<resource>/export`. */
+  exportQuery: ClassConstructor<ListQueryDto>;
   updateBody: ClassConstructor<object>;
   /** Query parameter → condition on stored fields; values arrive validated as strings. */
   filters: Record<string, (value: string) => Filter<RecordDocument>>;
@@ -47,4 +50,6 @@ export interface RecordDefinition<T extends Topic = Topic> {
   indexes: IndexDescription[];
   /** Stored fields that are not part of the public record. */
   hiddenFields?: string[];
+  /** What `GET /<resource>/stats` breaks counts down by, besides time and `source.kind`. */
+  stats?: StatsSpec;
 }

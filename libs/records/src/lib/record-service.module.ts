@@ -3,7 +3,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { PinoLogger } from 'nestjs-pino';
 import { dlqTopicOf } from '@datalake/kafka-schemas';
-import { fromPinoStyle, type ConsumerSettings, type KafkaClient } from '@datalake/kafka-core';
+import { EventProducer, fromPinoStyle, type ConsumerSettings, type KafkaClient } from '@datalake/kafka-core';
 import {
   KAFKA_CLIENT,
   KAFKA_OPTIONS,
@@ -20,6 +20,13 @@ import { createRecordsController } from './records.controller';
 import { RecordRepository } from './record.repository';
 import { RecordService } from './record.service';
 import { RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
+import {
+  createDeadLettersController,
+  DeadLetterIndexer,
+  DeadLetterReplayer,
+  DeadLetterRepository,
+  DeadLettersService,
+} from './dead-letters';
 
 export interface RecordServiceOptions {
   definition: RecordDefinition;
@@ -67,7 +74,11 @@ export class RecordServiceModule {
         ConsumerStatusModule,
         HealthModule.forRoot([MongoReadinessCheck, KafkaReadinessCheck, ConsumerReadinessCheck]),
       ],
-      controllers: [createRecordsController(definition), createRecordEventsController(sourceTopic)],
+      controllers: [
+        createRecordsController(definition),
+        createDeadLettersController(definition.topic),
+        createRecordEventsController(sourceTopic),
+      ],
       providers: [
         { provide: RECORD_DEFINITION, useValue: definition },
         { provide: SOURCE_TOPIC, useValue: sourceTopic },
@@ -92,6 +103,42 @@ export class RecordServiceModule {
         },
         RecordService,
         RecordConsumer,
+        {
+          provide: DeadLetterRepository,
+          useFactory: (connection: Connection) => new DeadLetterRepository(connectedDb(connection), options.readTimeoutMs),
+          inject: [getConnectionToken()],
+        },
+        {
+          // Its own group: indexing the DLQ never holds back storing records, and re-reads it whole.
+          provide: DeadLetterIndexer,
+          useFactory: (
+            kafka: KafkaClient,
+            kafkaOptions: KafkaModuleOptions,
+            repository: DeadLetterRepository,
+            logger: PinoLogger,
+          ) => {
+            logger.setContext(DeadLetterIndexer.name);
+            return new DeadLetterIndexer(kafka, repository, {
+              topic: sourceTopic,
+              groupId: `${options.groupId ?? `${definition.topic}-consumer`}-dead-letters`,
+              topicPrefix: kafkaOptions.topicPrefix,
+              logger: fromPinoStyle(logger, { topic: dlqTopicOf(sourceTopic) }),
+              consumer: options.consumer,
+            });
+          },
+          inject: [KAFKA_CLIENT, KAFKA_OPTIONS, DeadLetterRepository, PinoLogger],
+        },
+        {
+          provide: DeadLetterReplayer,
+          useFactory: (repository: DeadLetterRepository, producer: EventProducer) =>
+            new DeadLetterReplayer(repository, producer, {
+              topic: sourceTopic,
+              schemaTopic: definition.topic,
+              dlqTopic: dlqTopicOf(sourceTopic),
+            }),
+          inject: [DeadLetterRepository, EventProducer],
+        },
+        DeadLettersService,
       ],
       exports: [RecordRepository, RecordService],
     };

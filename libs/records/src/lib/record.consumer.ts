@@ -18,6 +18,7 @@ import type { RecordDefinition } from './record-definition';
 import { watchConsumerProgress } from './record-metrics';
 import { RecordRepository } from './record.repository';
 import { RECORD_DEFINITION, SOURCE_TOPIC } from './record.tokens';
+import { DeadLetterIndexer } from './dead-letters/dead-letter-indexer';
 
 /**
  * Stores one step of a consumed batch (parse → validate → transform → one bulk upsert → DLQ the
@@ -97,9 +98,11 @@ export function createRecordEventsController(topic: string): Type<unknown> {
 
 /**
  * Makes a started record service a Nest microservice too: its KafkaBatchTransport is connected
- * and started (after `app.init()` or `listen()`, once the KafkaModule has created the topics).
+ * and started (after `app.init()` or `listen()`, once the KafkaModule has created the topics),
+ * and the indexer of its DLQ starts consuming (its own group).
  */
 export async function startRecordConsumer(app: INestApplication): Promise<void> {
   connectKafkaBatchTransport(app, app.get(KafkaBatchTransport));
   await app.startAllMicroservices();
+  await app.get(DeadLetterIndexer).start();
 }

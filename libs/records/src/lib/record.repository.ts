@@ -18,6 +18,8 @@ import { MATCHED_UPDATES_PER_CALL, UPSERT_CHUNK_SIZE } from './write-limits';
 import { holdsSameRecord, storedRecordsOf } from './stored-events';
 import { PARTITION_READ_LIMIT, partitionsToRead } from './partition-walk';
 import { PARTITIONS_FIELD, recordPartitionIds } from './time-partitions';
+import { StatsRollup } from './stats/stats-rollup';
+import type { StatDocument, StatInterval, StatsAnswer } from './stats/record-stats';
 
 export interface RejectedWrite {
   /** Position in the array given to `upsertMany`. */
@@ -37,6 +39,12 @@ export interface RecordPage {
 }
 
 const LOOKUPS_IN_FLIGHT = 8;
+/**
+ * An export reads partitions of up to this many records whole (one query; FerretDB sorts them in
+ * its own memory), bigger ones through their sub-partitions; records come in batches of 200.
+ */
+const EXPORT_PARTITION_READ_LIMIT = 2_000;
+const EXPORT_BATCH_SIZE = 200;
 
 /**
  * Longest a read may run on the server (maxTimeMS), below the gateway's 10 s upstream timeout: a
@@ -89,6 +97,8 @@ export interface RecordRepositoryOptions {
 export class RecordRepository {
   private readonly collection: Collection<RecordDocument>;
   private readonly catalogue: PartitionCatalogue;
+  /** Counters of `GET /<resource>/stats`, kept up to date by every write below. */
+  readonly rollup: StatsRollup;
   private readonly readTimeoutMs: number;
   private readonly partitionReadLimit: number;
   /** Whether the last batch was mostly records already stored (see upsertMany). */
@@ -101,6 +111,10 @@ export class RecordRepository {
   ) {
     this.collection = db.collection<RecordDocument>(definition.collection);
     this.catalogue = new PartitionCatalogue(db.collection<CatalogueEntry>(`${definition.collection}_partitions`));
+    this.rollup = new StatsRollup(
+      db.collection<StatDocument>(`${definition.collection}_stats`),
+      definition.stats ?? {},
+    );
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.partitionReadLimit = options.partitionReadLimit ?? PARTITION_READ_LIMIT;
   }
@@ -128,6 +142,7 @@ export class RecordRepository {
       await this.collection.createIndexes([index]);
     }
     await this.catalogue.ensureIndexes(await this.catalogue.existingIndexNames());
+    await this.rollup.ensureIndexes();
   }
 
   /**
@@ -169,8 +184,8 @@ export class RecordRepository {
   }
 
   /** Writes the partition counts still pending (before the service stops). */
-  flushCounts(): Promise<void> {
-    return this.catalogue.flush();
+  async flushCounts(): Promise<void> {
+    await Promise.all([this.catalogue.flush(), this.rollup.flush()]);
   }
 
   /**
@@ -211,6 +226,7 @@ export class RecordRepository {
     const toInsert = [...documents.keys()].filter((index) => !stored.has(documents[index]._id));
     const foundStored: number[] = [];
     if (toInsert.length > 0) {
+      const notInserted = new Set<number>();
       try {
         await this.collection.insertMany(
           toInsert.map((index) => documents[index]),
@@ -219,10 +235,16 @@ export class RecordRepository {
       } catch (error) {
         for (const writeError of this.writeErrorsOf(error)) {
           const index = toInsert[writeError.index];
+          notInserted.add(index);
           if (writeError.code === DUPLICATE_KEY) foundStored.push(index);
           else rejected.push({ index, message: `storage refused the record: ${writeError.errmsg ?? writeError.code}` });
         }
       }
+      // Stats count what was stored: a redelivery found stored is counted below only if it changed.
+      this.rollup.record(
+        toInsert.filter((index) => !notInserted.has(index)).map((index) => documents[index]),
+        1,
+      );
     }
     for (const document of await this.storedDocuments(foundStored.map((index) => documents[index]._id)))
       current.set(document._id, document);
@@ -238,16 +260,30 @@ export class RecordRepository {
       const operations: AnyBulkWriteOperation<RecordDocument>[] = part.map((index) => ({
         replaceOne: { filter: { _id: documents[index]._id }, replacement: documents[index], upsert: true },
       }));
+      const refused = new Set<number>();
       try {
         await this.collection.bulkWrite(operations, { ordered: false });
       } catch (error) {
         for (const writeError of this.writeErrorsOf(error)) {
+          refused.add(part[writeError.index]);
           rejected.push({
             index: part[writeError.index],
             message: `storage refused the record: ${writeError.errmsg ?? writeError.code}`,
           });
         }
       }
+      // A changed redelivery: its stored version taken back, the new one counted (an upsert of one
+      // deleted meanwhile is new).
+      const replaced = part.filter((index) => !refused.has(index));
+      this.rollup.replaced(
+        replaced
+          .filter((index) => current.has(documents[index]._id))
+          .map((index) => ({ before: current.get(documents[index]._id) as RecordDocument, after: documents[index] })),
+      );
+      this.rollup.record(
+        replaced.filter((index) => !current.has(documents[index]._id)).map((index) => documents[index]),
+        1,
+      );
     }
     return { rejected, foundStored };
   }
@@ -293,6 +329,32 @@ export class RecordRepository {
     return { items, nextCursor };
   }
 
+  /**
+   * Every record matching the list query, newest first, one at a time: the same partition walk as
+   * `list` (or the narrow filter's matches), each partition read through a cursor of small batches,
+   * so memory stays constant whatever the size. The caller pulls as fast as it can send (backpressure);
+   * stopping the iteration (`return()`, e.g. the client went away) closes the open cursor.
+   */
+  async *exportRecords(query: ListQueryDto): AsyncGenerator<RecordDocument> {
+    const plan = planListQuery(this.definition, { ...query, limit: undefined });
+    const read = (filter: Filter<RecordDocument>) =>
+      this.collection.find(filter).sort(CURSOR_SORT).batchSize(EXPORT_BATCH_SIZE).maxTimeMS(this.readTimeoutMs);
+    if (plan.narrow) {
+      for await (const document of read(plan.filter)) yield this.withoutPartitions(document);
+      return;
+    }
+    const catalogue = { children: (parent: string) => this.catalogue.children(parent, this.readTimeoutMs) };
+    for await (const partition of partitionsToRead(catalogue, plan.bounds, EXPORT_PARTITION_READ_LIMIT)) {
+      const filter = { ...plan.filter, [PARTITIONS_FIELD]: partition.id } as Filter<RecordDocument>;
+      for await (const document of read(filter)) yield this.withoutPartitions(document);
+    }
+  }
+
+  /** The pre-aggregated stats of a range (see stats/stats-rollup.ts). */
+  stats(range: { from: Date; to: Date; interval: StatInterval }): Promise<StatsAnswer> {
+    return this.readOrTimeout(() => this.rollup.answer(range, this.readTimeoutMs));
+  }
+
   async findById(id: string): Promise<RecordDocument> {
     const document = await this.readOrTimeout(() =>
       this.collection.findOne({ _id: id }, { maxTimeMS: this.readTimeoutMs }),
@@ -336,8 +398,11 @@ export class RecordRepository {
   async update(id: string, patch: Record<string, unknown>): Promise<RecordDocument> {
     const current = await this.findById(id);
     const changes = this.definition.applyUpdate(current, patch);
-    const updated = await this.collection.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: 'after' });
-    if (!updated) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
+    // The version replaced, as the server had it: the stats take back exactly what was counted.
+    const before = await this.collection.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: 'before' });
+    if (!before) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
+    const updated = { ...before, ...changes } as RecordDocument;
+    this.rollup.replaced([{ before, after: updated }]);
     return this.withoutPartitions(updated);
   }
 
@@ -345,5 +410,6 @@ export class RecordRepository {
     const deleted = await this.collection.findOneAndDelete({ _id: id });
     if (!deleted) throw new DomainError('NOT_FOUND', `${this.definition.resource} record ${id} not found`);
     this.catalogue.uncount([deleted.timestamp]);
+    this.rollup.record([deleted], -1);
   }
 }

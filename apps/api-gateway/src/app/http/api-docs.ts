@@ -61,7 +61,14 @@ export interface RouteDoc {
   description?: string;
   /** Roles allowed; undefined = any authenticated user. */
   admin?: boolean;
-  ok: { status: number; type?: Type | [Type]; description: string; headers?: HeaderDocs };
+  ok: {
+    status: number;
+    type?: Type | [Type];
+    description: string;
+    headers?: HeaderDocs;
+    /** Media types other than JSON (a streamed export), each with its schema. */
+    content?: Record<string, { schema: { type: 'string'; format?: string; description?: string } }>;
+  };
   /** Further answers: e.g. 400, 404, 409, 413. */
   errors?: { status: number; description: string }[];
 }
@@ -88,6 +95,7 @@ export function ApiAuthenticatedRoute(doc: RouteDoc): MethodDecorator {
       type: doc.ok.type,
       description: doc.ok.description,
       headers: { ...QUOTA_HEADER_DOCS, ...doc.ok.headers },
+      ...(doc.ok.content ? { content: doc.ok.content } : {}),
     }),
     ...(doc.errors ?? []).map((error) =>
       ApiResponse({

@@ -37,6 +37,7 @@ export function configureHttp(app: NestExpressApplication, env: GatewayEnv): voi
         RATE_LIMIT_HEADERS.retryAfter,
         REQUEST_ID_HEADER,
         'Link',
+        'Content-Disposition',
       ],
       maxAge: 600,
     });

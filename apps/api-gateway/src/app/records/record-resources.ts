@@ -11,6 +11,8 @@ export interface RecordResource {
   upstream: UpstreamName;
   listQuery: Type<ListQueryDto>;
   updateBody: Type<object>;
+  /** The list filters plus `format` (`GET /<resource>/export`). */
+  exportQuery: Type<ListQueryDto>;
   /** Response schemas: one record, and a page of the listing. */
   record: Type;
   page: Type;

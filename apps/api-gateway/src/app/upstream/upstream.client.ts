@@ -23,6 +23,34 @@ interface RawAnswer {
   retryAfter?: string;
 }
 
+/** A 2xx answer whose body is still to be read (piped to the client). */
+export interface StreamedAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: http.IncomingMessage;
+}
+
+export function isStreamedAnswer(answer: StreamedAnswer | UpstreamAnswer): answer is StreamedAnswer {
+  return answer.body instanceof http.IncomingMessage;
+}
+
+/** An error answer's body (small), within the timeout. */
+function readWhole(response: http.IncomingMessage, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => response.destroy(new UpstreamTimeout('no answer in time')), timeoutMs);
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    response.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
 /** The call ran out of time (upstreamFailure maps the name to 504). */
 class UpstreamTimeout extends Error {
   override readonly name = 'TimeoutError';
@@ -56,6 +84,44 @@ export class UpstreamClient {
     } catch (error) {
       throw upstreamFailure(this.service, error, this.timeoutMs);
     }
+  }
+
+  /**
+   * A call whose 2xx body is streamed rather than read whole (an export): the answer's headers must
+   * come within the timeout, and then the body may take as long as it needs, as long as it never
+   * stalls for the timeout. Any other status is read whole and interpreted as by `call`.
+   */
+  async stream(call: UpstreamCall): Promise<StreamedAnswer | UpstreamAnswer> {
+    const url = new URL(call.path, this.baseUrl);
+    for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.append(name, value);
+    try {
+      const response = await this.open(url, call);
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) return { status, headers: response.headers, body: response };
+      const text = await readWhole(response, this.timeoutMs);
+      return interpretUpstreamAnswer(this.service, status, text);
+    } catch (error) {
+      throw upstreamFailure(this.service, error, this.timeoutMs);
+    }
+  }
+
+  private open(url: URL, call: UpstreamCall): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { ...call.headers };
+      const request = this.transport.request(url, { method: call.method, headers, agent: this.agent }, (response) => {
+        clearTimeout(timer);
+        // From here on, only a stall ends the call (the socket's idle timeout).
+        response.socket.setTimeout(this.timeoutMs, () => response.destroy(new UpstreamTimeout('the stream stalled')));
+        response.on('close', () => response.socket?.setTimeout(0));
+        resolve(response);
+      });
+      const timer = setTimeout(() => request.destroy(new UpstreamTimeout('no answer in time')), this.timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request.end(call.body);
+    });
   }
 
   private async send(url: URL, call: UpstreamCall, deadline: number): Promise<RawAnswer> {
