@@ -51,6 +51,8 @@ run_tier() {
 }
 run_tier unit
 run_tier integration --runInBand
+# The console's browser tests (apps/datalake-e2e/src/console.e2e-spec.ts) need Debian's Chromium.
+ensure_chromium || failures+=("chromium install")
 run_tier e2e --runInBand --selectProjects datalake-e2e
 stop_infra # the test instance is done; the fault suite runs on its own (faults) instance
 
