@@ -63,6 +63,19 @@ async function storedCount(resource: string, query: string): Promise<number> {
   return answer.status === 200 ? answer.body.items.length : -1;
 }
 
+/** Waits for a locator; a timeout says what the page showed instead. */
+async function see(target: Page, locator: { waitFor(options?: { timeout?: number }): Promise<void> }, what: string) {
+  try {
+    await locator.waitFor({ timeout: 20_000 });
+  } catch {
+    const shown = await target
+      .locator('main')
+      .innerText()
+      .catch(() => '(no main)');
+    throw new Error(`${what} not shown; the page ends with:\n${shown.slice(-2000)}`);
+  }
+}
+
 async function signIn(target: Page, username: string, password: string): Promise<void> {
   await target.goto(`${gateway}/console/`);
   await target.getByLabel('Username').fill(username);
@@ -171,7 +184,7 @@ describe('the web console', () => {
       .getByRole('row')
       .nth(1)
       .waitFor();
-    await page.getByRole('cell', { name: 'api-gateway' }).waitFor();
+    await see(page, page.getByRole('region', { name: 'Service health' }).getByRole('row').nth(1), 'service health');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
     // No CSP violation or script error on the way.
     expect(errors.filter((text) => /Content Security Policy|Refused/.test(text))).toEqual([]);
@@ -226,7 +239,7 @@ describe('the web console', () => {
 
     await page.getByRole('button', { name: 'Delete record' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
-    await page.getByRole('heading', { name: 'Social posts' }).waitFor();
+    await page.getByRole('heading', { name: 'Social posts', exact: true }).waitFor();
     expect((await call(gateway, `/social-posts/${encodeURIComponent(id)}`, { token: adminToken })).status).toBe(404);
   });
 
@@ -243,7 +256,7 @@ describe('the web console', () => {
       .getByLabel('File to ingest (CSV, JSON or NDJSON)')
       .setInputFiles({ name: 'upload.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByText('Accepted: 2, rejected: 2').waitFor();
+    await see(page, page.getByText('Accepted: 2, rejected: 2'), 'the ingestion result');
     const rejected = page.getByRole('table', { name: 'Rejected records' });
     expect(await rejected.getByRole('row').count()).toBe(3);
     await expect(rejected.getByRole('cell', { name: '2', exact: true }).count()).resolves.toBe(1);
@@ -280,11 +293,13 @@ describe('the web console', () => {
     await page.waitForFunction(
       () => (document.querySelector('#dead-letter-payload') as HTMLTextAreaElement)?.value !== '',
     );
+    // A refused CSV row is kept as its line of text: the fix is the record as JSON.
     const text = await payload.inputValue();
     expect(text).toContain('twelve');
-    await payload.fill(text.replace('twelve', '12.00'));
+    const [transactionId, customerId, , currency, timestamp] = text.trim().split(',');
+    await payload.fill(JSON.stringify({ transactionId, customerId, amount: '12.00', currency, timestamp }));
     await page.getByRole('button', { name: 'Replay with fixed payload' }).click();
-    await page.getByRole('status').filter({ hasText: 'Replayed 1' }).waitFor();
+    await see(page, page.getByRole('status').filter({ hasText: 'Replayed 1' }), 'the replay result');
     await eventually(
       'the fixed record stored',
       async () => (await storedCount('transactions', `transactionId=${tag}-bad`)) === 1,

@@ -150,9 +150,11 @@ export async function signIn(username: string, password: string): Promise<Sessio
     throw new ApiError(response.status, { ...problem, detail: message });
   }
   const { access_token: token } = (await response.json()) as { access_token: string };
-  setSession({ token, username, role: 'user' });
-  const me = await api<{ username: string; role: Role; quota: { remaining: number } }>('/me');
-  noteQuotaValue(me.quota.remaining);
+  // The role decides what is shown: the session starts only once GET /me has said it.
+  const meResponse = await fetch('/me', { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+  if (!meResponse.ok) throw new ApiError(meResponse.status, await problemOf(meResponse));
+  const me = (await meResponse.json()) as { username: string; role: Role; quota: { remaining: number } };
+  quotaRemaining = me.quota.remaining;
   const signedIn = { token, username: me.username, role: me.role };
   setSession(signedIn);
   return signedIn;

@@ -5,8 +5,9 @@ import { RESOURCES } from './resources';
 interface DeadLetter {
   id: string;
   originalTopic: string;
-  partition: number;
-  offset: string | number;
+  /** Null for a row refused at its source (file, SQLite, syslog): it never reached the topic. */
+  partition: number | null;
+  offset: string | number | null;
   reasonCode: string;
   reasonMessage: string;
   source: { kind?: string; name?: string } | null;
@@ -145,7 +146,10 @@ function DeadLetterBrowser() {
               <td>{letter.reasonCode}</td>
               <td>{letter.reasonMessage}</td>
               <td>
-                {letter.originalTopic} [{letter.partition}] @{String(letter.offset)}
+                {letter.originalTopic}
+                {letter.partition !== null && letter.partition !== undefined
+                  ? ` [${letter.partition}] @${String(letter.offset)}`
+                  : ''}
               </td>
               <td>{letter.source ? [letter.source.kind, letter.source.name].filter(Boolean).join(':') : ''}</td>
               <td>
