@@ -279,11 +279,15 @@ describe('the web console', () => {
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     const table = page.getByRole('table', { name: 'Dead letters' });
     const row = table.getByRole('row').filter({ hasText: `${tag}-bad` });
-    await eventually('the dead letter listed', async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await sleep(700);
-      return (await row.count()) === 1;
-    });
+    await eventually(
+      'the dead letter listed',
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await sleep(700);
+        return (await row.count()) === 1;
+      },
+      120_000,
+    );
     await expect(row.innerText()).resolves.toContain('INVALID_PAYLOAD');
     await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters.png'), fullPage: true });
 

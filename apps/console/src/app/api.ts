@@ -115,7 +115,8 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.json);
   } else if (options.contentType) headers['Content-Type'] = options.contentType;
-  const response = await fetch(path, { method: options.method ?? 'GET', headers, body, signal: options.signal });
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+  const response = await fetch(path, { method, headers, body, signal: options.signal });
   noteQuota(response);
   if (response.status === 401 && session) {
     setSession(null);
