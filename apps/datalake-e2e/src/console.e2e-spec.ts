@@ -310,7 +310,7 @@ describe('the web console', () => {
     );
     const stored = await call(gateway, `/transactions?transactionId=${tag}-bad`, { token: adminToken });
     expect(stored.body.items[0]).toMatchObject({ amount: '12.00', customerId: `${tag}-dlq` });
-  });
+  }, 200_000);
 
   it('shows a plain user no admin controls', async () => {
     const user = await newUser(gateway, 'consoleuser');
