@@ -16,6 +16,8 @@ import nx from '@nx/eslint-plugin';
  *   type:util         framework-free helpers, no I/O clients
  *   type:testing      test infrastructure, for test files only   (libs/testing)
  *   type:tool         repository checks; nothing imports them    (tools/deploy-checks, tools/lint-checks)
+ *
+ * apps/console (type:app, scope:console) is the browser console: no backend client, no Nest.
  */
 
 /** A package and its deep imports (`mongodb/lib/...`): a banned glob must match the whole import. */
@@ -127,6 +129,12 @@ export const depConstraints = [
   { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:ingest', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // The web console (apps/console) runs in a browser and talks to the public API only.
+  {
+    sourceTag: 'scope:console',
+    onlyDependOnLibsWithTags: ['scope:shared'],
+    bannedExternalImports: [...BACKEND_CLIENTS, ...ANY_NEST],
+  },
   // No other scope lists scope:tools: nothing may import the repository checks.
   { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
 ];
@@ -166,7 +174,7 @@ export default [
     ignores: ['**/dist', '**/out-tsc', '**/node_modules', '.datalake/**', 'tmp/**'],
   },
   {
-    files: ['**/*.ts', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js'],
     rules: {
       // Apps import libs; libs import only libs below them (DESIGN.md "Shape").
       '@nx/enforce-module-boundaries': ['error', boundaries(depConstraints)],

@@ -13,3 +13,21 @@ ensure_node_modules() {
     npm_config_build_from_source=better-sqlite3 npm ci --no-audit --no-fund
   fi
 }
+
+# The console's browser tests drive Debian's Chromium (playwright-core downloads no browser):
+# installs the `chromium` package when /usr/bin/chromium is missing (as root, or with sudo).
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0
+  echo "== installing Debian's chromium (browser tests of the console)"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; else sudo=none; fi
+  fi
+  if [ "$sudo" != none ] && command -v apt-get >/dev/null 2>&1; then
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Chromium is missing: install it with \`sudo apt-get install -y chromium\` (Debian/Ubuntu) or set CHROMIUM_PATH." >&2
+    return 1
+  fi
+}

@@ -65,6 +65,8 @@ run_tier unit
 if $node24; then run_node24_tier unit; fi
 run_tier integration --runInBand
 if $node24; then run_node24_tier integration --runInBand; fi
+# The console's browser tests (apps/datalake-e2e/src/console.e2e-spec.ts) need Debian's Chromium.
+ensure_chromium || failures+=("chromium install")
 run_tier e2e --runInBand --selectProjects datalake-e2e
 stop_infra # the test instance is done; the fault suite runs on its own (faults) instance
 

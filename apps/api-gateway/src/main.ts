@@ -1,6 +1,7 @@
 import { loadEnvOrExit, runService } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { AppModule, SERVICE_NAME } from './app/app.module';
+import { defaultConsoleDir, serveConsole } from './app/console/console-static';
 import { GatewayEnv } from './app/gateway.env';
 import { BODY_LIMIT, configureHttp, isIngestRequest } from './app/http/configure-http';
 import { setupOpenApi } from './app/http/openapi';
@@ -17,6 +18,7 @@ void runService({
   extraBodyParsers: [{ kind: 'raw', type: isIngestRequest }],
   configure: (app) => {
     configureHttp(app, env);
+    serveConsole(app, defaultConsoleDir());
     setupOpenApi(app);
   },
 });
