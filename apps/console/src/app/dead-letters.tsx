@@ -147,9 +147,10 @@ function DeadLetterBrowser() {
               <td>{letter.reasonMessage}</td>
               <td>
                 {letter.originalTopic}
-                {letter.partition !== null && letter.partition !== undefined
+                {/* A row refused at ingest (file, SQLite, syslog) never reached the topic: no position. */}
+                {typeof letter.partition === 'number' && letter.offset !== null && letter.offset !== undefined
                   ? ` [${letter.partition}] @${String(letter.offset)}`
-                  : ''}
+                  : ' (refused at ingest)'}
               </td>
               <td>{letter.source ? [letter.source.kind, letter.source.name].filter(Boolean).join(':') : ''}</td>
               <td>
