@@ -139,7 +139,9 @@ describe('record-service generator', () => {
     );
     expect(read('docker/healthcheck.js')).toMatch(/'sensor-readings-consumer': \['SENSOR_READINGS_\w*PORT', [39]014\]/);
     expect(read('tools/scripts/start.sh')).toContain('transactions-consumer sensor-readings-consumer');
-    expect(read('tools/scripts/start.sh')).toContain('sensor-readings-consumer) echo "$SENSOR_READINGS_PORT" ;;');
+    expect(read('tools/scripts/start.sh')).toContain(
+      'sensor-readings-consumer) echo "$SENSOR_READINGS_MANAGEMENT_PORT" ;;',
+    );
     expect(read('.env.example')).toMatch(/^SENSOR_READINGS_PORT=3014$/m);
     expect(read('.env.example')).toMatch(/^SENSOR_READINGS_SERVICE_URL=http:\/\/127\.0\.0\.1:3014$/m);
   });

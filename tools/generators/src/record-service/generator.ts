@@ -36,6 +36,7 @@ const DEPLOYMENT_PATHS = [
   '.env.example',
   'apps/api-gateway/src/app/gateway.env.ts',
   'apps/api-gateway/src/app/upstream/upstreams.ts',
+  'apps/api-gateway/src/app/admin/readiness-urls.ts',
   'tools/deploy-checks/src/lib/workspace.ts',
   'libs/testing/src/lib/service-table.ts',
   'tools/scripts',
