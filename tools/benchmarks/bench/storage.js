@@ -31,8 +31,19 @@ function storeOf(client, topic) {
   return client.db(database).collection(collection);
 }
 
+/**
+ * Records stored, from the service's partition catalogue (the sum of its year partitions' counts,
+ * flushed within a second of each write): counting a million documents with countDocuments took
+ * FerretDB more than 10 minutes under load, and the catalogue is what the reads walk anyway.
+ */
 async function storedCount(client, topic) {
-  return storeOf(client, topic).countDocuments({}, { maxTimeMS: 600_000 });
+  const { database, collection } = STORES[topic];
+  const years = await client
+    .db(database)
+    .collection(`${collection}_partitions`)
+    .find({ level: 'year' }, { projection: { count: 1 } })
+    .toArray();
+  return years.reduce((sum, year) => sum + (year.count ?? 0), 0);
 }
 
 /**
