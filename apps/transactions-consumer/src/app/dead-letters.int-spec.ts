@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MongoClient } from 'mongodb';
@@ -11,7 +12,7 @@ import {
 } from '@datalake/kafka-core';
 import { RecordServiceModule, startRecordConsumer } from '@datalake/records';
 import { configureApp } from '@datalake/service-kit';
-import { getTestInfra, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
+import { getTestInfra, internalTokenHeaders, TEST_ADMIN, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { transactionsDefinition } from './transactions.definition';
 
 /**
@@ -26,6 +27,9 @@ describe('dead letters (real Kafka and MongoDB)', () => {
   let app: INestApplication | undefined;
   let baseUrl: string;
   const runId = uniqueId('dl');
+  const secret = randomBytes(32).toString('hex');
+  /** The internal token the gateway would send (an admin's: the dead-letter routes need one). */
+  const internal = () => internalTokenHeaders({ secret, audience: 'transactions-consumer-test', user: TEST_ADMIN });
   const database = `it_${runId}`;
   const topic = `${TOPICS.transactions}.it-${runId}`;
   const path = `/dead-letters/${TOPICS.transactions}`;
@@ -48,7 +52,7 @@ describe('dead letters (real Kafka and MongoDB)', () => {
   async function call(method: 'GET' | 'POST', url: string, body?: unknown) {
     const response = await fetch(`${baseUrl}${url}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...internal(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -87,6 +91,7 @@ describe('dead letters (real Kafka and MongoDB)', () => {
       RecordServiceModule.forRoot({
         definition: transactionsDefinition,
         service: 'transactions-consumer-test',
+        internalTokenSecret: secret,
         kafkaBrokers: infra.kafkaBrokers,
         mongoUri: infra.mongoUri,
         partitions: 2,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -17,7 +18,7 @@ import {
   type RecordDocument,
 } from '@datalake/records';
 import { configureApp } from '@datalake/service-kit';
-import { getTestInfra, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
+import { getTestInfra, internalTokenHeaders, TEST_ADMIN, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { formatMinorSum, transactionsDefinition } from './transactions.definition';
 
 /**
@@ -33,6 +34,9 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
   let app: INestApplication;
   let baseUrl: string;
   const runId = uniqueId('run');
+  const secret = randomBytes(32).toString('hex');
+  /** The internal token the gateway would send (an admin's: writes and dead letters need one). */
+  const internal = () => internalTokenHeaders({ secret, audience: 'transactions-consumer-test', user: TEST_ADMIN });
   const database = `it_${runId}`;
   const topic = `${TOPICS.transactions}.it-${runId}`;
   const customer = uniqueId('c');
@@ -108,7 +112,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
   }
 
   async function stats(query: string) {
-    const response = await fetch(`${baseUrl}/transactions/stats?${query}`);
+    const response = await authedFetch(`${baseUrl}/transactions/stats?${query}`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
@@ -159,6 +163,10 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
     });
   }
 
+  /** fetch with the internal token: the service answers nobody else. */
+  const authedFetch = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { ...internal(), ...((init.headers as Record<string, string>) ?? {}) } });
+
   beforeAll(async () => {
     infra = await getTestInfra();
     kafka = createKafkaClient({ brokers: infra.kafkaBrokers, clientId: `it-${runId}` });
@@ -170,6 +178,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
       RecordServiceModule.forRoot({
         definition: transactionsDefinition,
         service: 'transactions-consumer-test',
+        internalTokenSecret: secret,
         kafkaBrokers: infra.kafkaBrokers,
         mongoUri: infra.mongoUri,
         partitions: 1,
@@ -226,13 +235,13 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
   });
 
   it('follows a PUT (old status taken back, new one counted) and a DELETE', async () => {
-    const put = await fetch(`${baseUrl}/transactions/${customer}-tx-8`, {
+    const put = await authedFetch(`${baseUrl}/transactions/${customer}-tx-8`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ status: 'refunded' }),
     });
     expect(put.status).toBe(200);
-    const removed = await fetch(`${baseUrl}/transactions/${customer}-tx-9`, { method: 'DELETE' });
+    const removed = await authedFetch(`${baseUrl}/transactions/${customer}-tx-9`, { method: 'DELETE' });
     expect(removed.status).toBe(204);
     await expectStatsMatchStored();
     const { body } = await stats(`from=${HOUR.from}&to=${HOUR.to}`);
@@ -260,7 +269,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
     let cursor = '';
     for (;;) {
       const page = (await (
-        await fetch(`${baseUrl}/transactions?customerId=${customer}&limit=500${cursor}`)
+        await authedFetch(`${baseUrl}/transactions?customerId=${customer}&limit=500${cursor}`)
       ).json()) as { items: Record<string, unknown>[]; nextCursor: string | null };
       items.push(...page.items);
       if (!page.nextCursor) return items;
@@ -271,7 +280,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
   it('exports every matching record newest first as NDJSON, the same as the listing', async () => {
     const listed = await listedRecords();
     for (const query of [`customerId=${customer}`, `from=2026-11-23T00:00:00Z&to=${HOUR.to}`]) {
-      const response = await fetch(`${baseUrl}/transactions/export?format=ndjson&${query}`);
+      const response = await authedFetch(`${baseUrl}/transactions/export?format=ndjson&${query}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
       expect(response.headers.get('content-disposition')).toMatch(
@@ -285,7 +294,9 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(exported).toEqual(listed);
     }
-    const filtered = await fetch(`${baseUrl}/transactions/export?status=refunded&from=${HOUR.from}&to=${HOUR.to}`);
+    const filtered = await authedFetch(
+      `${baseUrl}/transactions/export?status=refunded&from=${HOUR.from}&to=${HOUR.to}`,
+    );
     const refunded = (await filtered.text())
       .trimEnd()
       .split('\n')
@@ -299,7 +310,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
 
   it('exports CSV with a header row of the stored fields and RFC 4180 quoting', async () => {
     const listed = await listedRecords();
-    const response = await fetch(`${baseUrl}/transactions/export?format=csv&customerId=${customer}`);
+    const response = await authedFetch(`${baseUrl}/transactions/export?format=csv&customerId=${customer}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = parse(await response.text()) as string[][];
@@ -319,7 +330,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
 
   it('refuses invalid export queries before streaming anything', async () => {
     for (const query of ['format=xml', 'status[$ne]=x', 'nope=1', 'cursor=!!']) {
-      const response = await fetch(`${baseUrl}/transactions/export?${query}`);
+      const response = await authedFetch(`${baseUrl}/transactions/export?${query}`);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/json/);
     }
@@ -363,10 +374,22 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
       await collection().insertMany(batch, { ordered: false });
     };
     for (let offset = 0; offset < TOTAL; offset += 10_000) await Promise.all([seed(offset), seed(offset + 5_000)]);
-    await mongo
-      .db(database)
-      .collection('transactions_partitions')
-      .insertMany([...catalogue.values()].map((entry) => ({ ...entry, _id: entry.id })) as never[], { ordered: false });
+    // Added to the catalogue the service already keeps (the year and month partitions exist from
+    // the tests above), in bulks of 40 updates (FerretDB's matched-update limit).
+    const updates = [...catalogue.values()].map(({ count, ...partition }) => ({
+      updateOne: {
+        filter: { _id: partition.id },
+        update: { $inc: { count }, $setOnInsert: partition },
+        upsert: true,
+      },
+    }));
+    for (let i = 0; i < updates.length; i += 40) {
+      await mongo
+        .db(database)
+        .collection('transactions_partitions')
+        .bulkWrite(updates.slice(i, i + 40) as never[], { ordered: true });
+    }
+    await new Promise((done) => setTimeout(done, 1_500)); // the service caches its catalogue for 1 s
     const seedMs = Date.now() - seedStarted;
 
     const before = process.memoryUsage();
@@ -378,7 +401,7 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
       peakRss = Math.max(peakRss, now.rss);
     }, 20);
     const exportStarted = Date.now();
-    const response = await fetch(
+    const response = await authedFetch(
       `${baseUrl}/transactions/export?format=ndjson&from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z`,
     );
     expect(response.status).toBe(200);
