@@ -51,10 +51,16 @@ bsq_dir() {
   printf '%s\n' "$CACHE_DIR/better-sqlite3-$version-node-abi$abi/node_modules/better-sqlite3"
 }
 
+# Loads the cached build under Node 24: a build for another ABI (or a half-written cache) fails here.
+bsq_loads() {
+  (cd "$REPO_ROOT" && DATALAKE_BETTER_SQLITE3_DIR="$1" NODE_OPTIONS="--require $SCRIPT_DIR/node-lts-native-modules.js" \
+    "$NODE_LTS" -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()") >/dev/null 2>&1
+}
+
 ensure_better_sqlite3() {
   local dir build gyp
   dir="$(bsq_dir)"
-  [[ -f "$dir/build/Release/better_sqlite3.node" ]] && return 0
+  [[ -f "$dir/build/Release/better_sqlite3.node" ]] && bsq_loads "$dir" && return 0
   [[ -d "$BSQ_SRC/src" && -d "$BSQ_SRC/deps" ]] || die "$BSQ_SRC has no sources to build from (run npm ci)"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
   [[ -f "$gyp" ]] || die "node-gyp (bundled with npm) not found at $gyp"
@@ -62,7 +68,9 @@ ensure_better_sqlite3() {
   build="$CACHE_DIR/better-sqlite3-build.$$"
   rm -rf "$build" && mkdir -p "$build"
   cp -r "$BSQ_SRC/." "$build/" && rm -rf "$build/build"
-  (cd "$build" && PATH="$NODE_HOME/bin:$PATH" nice -n 10 "$NODE_LTS" "$gyp" rebuild --release --nodedir="$NODE_HOME" -j 2 \
+  # node-gyp lets npm_config_* variables override its command line, and under `npm test` npm exports
+  # the user's npmrc (a `nodedir=/usr` there builds for the default Node's ABI): pin it here.
+  (cd "$build" && PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" nice -n 10 "$NODE_LTS" "$gyp" rebuild --release --nodedir="$NODE_HOME" -j 2 \
     >"$build.log" 2>&1) || {
     tail -n 30 "$build.log" >&2
     die "building better-sqlite3 for Node 24 failed (log: $build.log)"
@@ -74,9 +82,10 @@ ensure_better_sqlite3() {
   cp "$build/build/Release/better_sqlite3.node" "$dir/build/Release/"
   cp -r "$REPO_ROOT/node_modules/bindings" "$REPO_ROOT/node_modules/file-uri-to-path" "$(dirname "$dir")/"
   rm -rf "$build" "$build.log"
-  (cd "$REPO_ROOT" && DATALAKE_BETTER_SQLITE3_DIR="$dir" NODE_OPTIONS="--require $SCRIPT_DIR/node-lts-native-modules.js" \
-    "$NODE_LTS" -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()") ||
+  bsq_loads "$dir" || {
+    rm -rf "$dir"
     die "the better-sqlite3 built for Node 24 does not load"
+  }
 }
 
 setup_env() {
