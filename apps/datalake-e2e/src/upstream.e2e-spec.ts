@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { freePort } from '@datalake/testing';
+import { freePort, INTERNAL_TOKEN_HEADER, verifyInternalToken } from '@datalake/testing';
 import { call, newUser, type TestUser } from './support/api';
 import { startStack, type Stack } from './support/stack';
 
@@ -102,11 +102,17 @@ describe('upstream failures at the gateway', () => {
     expect(answer.headers.get('x-request-id')).toBe('e2e-upstream-42');
     const [request] = fake.seen;
     expect(new URL(request.url, 'http://x').searchParams.toString()).toBe('platform=Mastodon&limit=5');
-    expect(request.headers).toMatchObject({
-      'x-request-id': 'e2e-upstream-42',
-      'x-user-name': user.username,
-      'x-user-role': 'user',
+    expect(request.headers['x-request-id']).toBe('e2e-upstream-42');
+    // The caller rides only in the internal token the gateway signs for this service; what the
+    // client sent as identity headers and its bearer token stay behind.
+    const identity = verifyInternalToken({
+      secret: stack.env['INTERNAL_TOKEN_SECRET'],
+      audience: 'social-posts-consumer',
+      token: String(request.headers[INTERNAL_TOKEN_HEADER]),
     });
+    expect(identity).toMatchObject({ issuer: 'api-gateway', user: { username: user.username, role: 'user' } });
+    expect(request.headers['x-user-role']).toBeUndefined();
+    expect(request.headers['x-user-name']).toBeUndefined();
     expect(request.headers['authorization']).toBeUndefined();
   });
 

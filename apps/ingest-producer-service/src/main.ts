@@ -11,7 +11,10 @@ const env = loadEnvOrExit(SERVICE_NAME, IngestEnv);
 try {
   readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
 } catch (error) {
-  console.error(`${SERVICE_NAME}: Invalid configuration: ${(error as Error).message}`);
+  // ConfigErrors (ports) carry the prefix already, Kafka security errors do not: say it once.
+  console.error(
+    `${SERVICE_NAME}: Invalid configuration: ${(error as Error).message.replace(/^Invalid configuration: /, '')}`,
+  );
   process.exit(1);
 }
 void runService({

@@ -7,7 +7,6 @@ import {
   readManagementPort,
   readPort,
   runService,
-  ConfigError,
 } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { readConsumerSettings, readKafkaSecurity, type ConsumerSettings } from '@datalake/kafka-core';
@@ -52,7 +51,10 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
     consumer = readConsumerSettings();
     readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
   } catch (error) {
-    console.error(`${main.service}: Invalid configuration: ${(error as ConfigError).message}`);
+    // ConfigErrors (ports) carry the prefix already, Kafka security errors do not: say it once.
+    console.error(
+      `${main.service}: Invalid configuration: ${(error as Error).message.replace(/^Invalid configuration: /, '')}`,
+    );
     process.exit(1);
   }
   const app = await runService({

@@ -1,4 +1,10 @@
-import { INTERNAL_TOKEN_HEADER, InternalTokenMinter, type InternalCaller } from '@datalake/service-kit';
+import {
+  INTERNAL_TOKEN_HEADER,
+  InternalTokenMinter,
+  InternalTokenVerifier,
+  type InternalCaller,
+  type InternalIdentity,
+} from '@datalake/service-kit';
 
 export interface TestInternalToken {
   /** INTERNAL_TOKEN_SECRET of the services under test. */
@@ -20,6 +26,11 @@ export function mintInternalToken(options: TestInternalToken): string {
   );
 }
 
+/** What a service would read from a token the gateway sent it (throws InternalTokenRefused when invalid). */
+export function verifyInternalToken(options: { secret: string; audience: string; token: string }): InternalIdentity {
+  return new InternalTokenVerifier(options.secret, options.audience).verify(options.token);
+}
+
 /** The header that carries it, ready to spread into a request's headers. */
 export function internalTokenHeaders(options: TestInternalToken): Record<string, string> {
   return { [INTERNAL_TOKEN_HEADER]: mintInternalToken(options) };
@@ -27,3 +38,5 @@ export function internalTokenHeaders(options: TestInternalToken): Record<string,
 
 /** A test admin, for calls to admin routes (PUT/DELETE records, ingestion, /users). */
 export const TEST_ADMIN: InternalCaller = { id: '000000000000000000000001', username: 'test-admin', role: 'admin' };
+
+export { INTERNAL_TOKEN_HEADER };

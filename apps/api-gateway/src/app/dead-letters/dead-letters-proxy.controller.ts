@@ -59,6 +59,7 @@ export class DeadLettersProxyController {
   ): Promise<void> {
     const { topic, upstream } = owningService(topicName);
     const answer = await this.upstreams.get(upstream).call({
+      caller: request.user,
       method: 'GET',
       path: `/dead-letters/${topic}`,
       query: toQueryParams(query),
@@ -89,6 +90,7 @@ export class DeadLettersProxyController {
     relay(
       response,
       await this.upstreams.get(upstream).call({
+        caller: request.user,
         method: 'GET',
         path: `/dead-letters/${topic}/${encodeURIComponent(id)}`,
         headers: forwardedHeaders(request),
@@ -131,6 +133,7 @@ export class DeadLettersProxyController {
     relay(
       response,
       await this.upstreams.get(upstream).call({
+        caller: request.user,
         method: 'POST',
         path: `/dead-letters/${topic}/replay`,
         headers: { ...forwardedHeaders(request), ...json.headers },
@@ -164,6 +167,7 @@ export class DeadLettersProxyController {
     relay(
       response,
       await this.upstreams.get(upstream).call({
+        caller: request.user,
         method: 'POST',
         path: `/dead-letters/${topic}/${encodeURIComponent(id)}/discard`,
         headers: forwardedHeaders(request),

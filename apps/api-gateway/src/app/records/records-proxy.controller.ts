@@ -88,6 +88,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       @Res() response: Response,
     ): Promise<void> {
       const read = this.upstreams.get(definition.upstream).call({
+        caller: request.user,
         method: 'GET',
         path: `${recordPath(resource)}/stats`,
         query: toQueryParams(query),
@@ -136,6 +137,7 @@ export function createRecordsProxyController(definition: RecordResource): Type {
       @Res() response: Response,
     ): Promise<void> {
       const opened = this.upstreams.get(definition.upstream).stream({
+        caller: request.user,
         method: 'GET',
         path: `${recordPath(resource)}/export`,
         query: toQueryParams(query),

@@ -70,7 +70,7 @@ describe(UpstreamClient.name, () => {
       ports.add(request.socket.remotePort as number);
       response.end('{}');
     });
-    for (let call = 0; call < 5; call++) await sut.call({ method: 'GET', path: '/x' });
+    for (let call = 0; call < 5; call++) await sut.call({ caller: undefined, method: 'GET', path: '/x' });
     expect(ports.size).toBe(1);
   });
 
@@ -82,8 +82,8 @@ describe(UpstreamClient.name, () => {
       if (calls === 2) request.socket.destroy();
       else response.end('{"ok":true}');
     });
-    await sut.call({ method: 'GET', path: '/x' });
-    await expect(sut.call({ method: 'GET', path: '/x' })).resolves.toEqual({ status: 200, body: { ok: true } });
+    await sut.call({ caller: undefined, method: 'GET', path: '/x' });
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/x' })).resolves.toEqual({ status: 200, body: { ok: true } });
     expect(calls).toBe(3);
   });
 
@@ -93,19 +93,19 @@ describe(UpstreamClient.name, () => {
       response.write('{"items":');
     }, 300);
     const started = Date.now();
-    await expect(sut.call({ method: 'GET', path: '/slow' })).rejects.toBeInstanceOf(GatewayTimeoutException);
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/slow' })).rejects.toBeInstanceOf(GatewayTimeoutException);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers 503 when nothing listens, 502 for an answer that is not JSON or a 500', async () => {
     const down = new UpstreamClient('transactions-consumer', 'http://127.0.0.1:1', 1000, fakeMint);
-    await expect(down.call({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(down.call({ caller: undefined, method: 'GET', path: '/x' })).rejects.toBeInstanceOf(ServiceUnavailableException);
     const { sut } = await clientFor((request, response) => {
       if (request.url === '/garbage') response.end('<html>');
       else response.writeHead(500).end('{}');
     });
-    await expect(sut.call({ method: 'GET', path: '/garbage' })).rejects.toBeInstanceOf(BadGatewayException);
-    await expect(sut.call({ method: 'GET', path: '/boom' })).rejects.toBeInstanceOf(BadGatewayException);
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/garbage' })).rejects.toBeInstanceOf(BadGatewayException);
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/boom' })).rejects.toBeInstanceOf(BadGatewayException);
   });
 });

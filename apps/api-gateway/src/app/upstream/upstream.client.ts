@@ -10,8 +10,12 @@ export interface UpstreamCall {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: string | Buffer;
-  /** The verified end user the call is made for; the internal token carries it (sub, username, role). */
-  caller?: InternalCaller;
+  /**
+   * The verified end user the call is made for; the internal token carries it (sub, username, role),
+   * and services check their role-restricted routes against it. Required so that no proxy route can
+   * forget it (a forgotten caller made admin routes answer 403); `undefined` for anonymous calls.
+   */
+  caller: InternalCaller | undefined;
 }
 
 /** Mints the internal token of one call to `audience` (InternalTokenMinter.mint). */
