@@ -83,7 +83,10 @@ describe(UpstreamClient.name, () => {
       else response.end('{"ok":true}');
     });
     await sut.call({ caller: undefined, method: 'GET', path: '/x' });
-    await expect(sut.call({ caller: undefined, method: 'GET', path: '/x' })).resolves.toEqual({ status: 200, body: { ok: true } });
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/x' })).resolves.toEqual({
+      status: 200,
+      body: { ok: true },
+    });
     expect(calls).toBe(3);
   });
 
@@ -93,19 +96,27 @@ describe(UpstreamClient.name, () => {
       response.write('{"items":');
     }, 300);
     const started = Date.now();
-    await expect(sut.call({ caller: undefined, method: 'GET', path: '/slow' })).rejects.toBeInstanceOf(GatewayTimeoutException);
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/slow' })).rejects.toBeInstanceOf(
+      GatewayTimeoutException,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers 503 when nothing listens, 502 for an answer that is not JSON or a 500', async () => {
     const down = new UpstreamClient('transactions-consumer', 'http://127.0.0.1:1', 1000, fakeMint);
-    await expect(down.call({ caller: undefined, method: 'GET', path: '/x' })).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(down.call({ caller: undefined, method: 'GET', path: '/x' })).rejects.toBeInstanceOf(
+      ServiceUnavailableException,
+    );
     const { sut } = await clientFor((request, response) => {
       if (request.url === '/garbage') response.end('<html>');
       else response.writeHead(500).end('{}');
     });
-    await expect(sut.call({ caller: undefined, method: 'GET', path: '/garbage' })).rejects.toBeInstanceOf(BadGatewayException);
-    await expect(sut.call({ caller: undefined, method: 'GET', path: '/boom' })).rejects.toBeInstanceOf(BadGatewayException);
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/garbage' })).rejects.toBeInstanceOf(
+      BadGatewayException,
+    );
+    await expect(sut.call({ caller: undefined, method: 'GET', path: '/boom' })).rejects.toBeInstanceOf(
+      BadGatewayException,
+    );
   });
 });
