@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, getTestInfra, waitFor, WORKSPACE_ROOT } from '@datalake/testing';
+import { freePorts, getTestInfra, waitFor, WORKSPACE_ROOT } from '@datalake/testing';
 
 /**
  * No Docker engine runs here, so the image recipe is replayed by hand: the runtime stage's folder
@@ -36,16 +36,18 @@ describe('docker/Dockerfile recipe, replayed without an engine', () => {
     });
 
     const infra = await getTestInfra();
-    const port = await freePort();
+    const [port, managementPort] = await freePorts(2);
     const child = spawn(cmd[0] === 'node' ? process.execPath : cmd[0], cmd.slice(1), {
       cwd: folder,
       env: {
         PATH: process.env['PATH'],
         ...imageEnv,
         GATEWAY_PORT: String(port),
+        GATEWAY_MANAGEMENT_PORT: String(managementPort),
         KAFKA_BOOTSTRAP_SERVERS: infra.kafkaBrokers.join(','),
         MONGO_URI: infra.mongoUri,
         JWT_SECRET: randomBytes(32).toString('hex'),
+        INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
