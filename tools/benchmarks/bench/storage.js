@@ -31,6 +31,9 @@ function storeOf(client, topic) {
   return client.db(database).collection(collection);
 }
 
+/** The partition catalogue's default count flush delay (libs/records DEFAULT_COUNT_FLUSH_MS). */
+const COUNT_FLUSH_MS = 1_000;
+
 /**
  * Records stored, from the service's partition catalogue (the sum of its year partitions' counts,
  * flushed within a second of each write): counting a million documents with countDocuments took
@@ -38,12 +41,23 @@ function storeOf(client, topic) {
  */
 async function storedCount(client, topic) {
   const { database, collection } = STORES[topic];
-  const years = await client
-    .db(database)
-    .collection(`${collection}_partitions`)
-    .find({ level: 'year' }, { projection: { count: 1 } })
-    .toArray();
-  return years.reduce((sum, year) => sum + (year.count ?? 0), 0);
+  const read = async () => {
+    const years = await client
+      .db(database)
+      .collection(`${collection}_partitions`)
+      .find({ level: 'year' }, { projection: { count: 1 } })
+      .toArray();
+    return years.reduce((sum, year) => sum + (year.count ?? 0), 0);
+  };
+  // The consumer writes its count changes at most COUNT_FLUSH_MS after the records: read until two
+  // reads that far apart agree.
+  let count = await read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, COUNT_FLUSH_MS + 500));
+    const again = await read();
+    if (again === count) return count;
+    count = again;
+  }
 }
 
 /**
