@@ -6,7 +6,7 @@
 const { performance } = require('node:perf_hooks');
 const { eventChunks } = require('./events');
 const { produceAll, waitUntilConsumed } = require('./kafka');
-const { storedCount } = require('./storage');
+const { storedCount, waitForStored } = require('./storage');
 
 const SPANS = { transactions: 'transactionDays', network_logs: 'networkLogDays' };
 
@@ -39,7 +39,8 @@ async function seedTopic(ctx, topic, { count, end, idPrefix, seed, keep }) {
     timeoutMs: config.storeTimeoutSeconds * 1000,
   });
   const seconds = (performance.now() - started) / 1000;
-  const after = await storedCount(ctx.mongo, topic);
+  // Consumed means stored (offsets are committed after the write); the catalogue's counts follow.
+  const after = await waitForStored(ctx.mongo, topic, before + produced);
   return {
     topic,
     produced,
@@ -60,7 +61,8 @@ async function redeliver(ctx, topic, messages) {
     timeoutMs: ctx.config.storeTimeoutSeconds * 1000,
   });
   const seconds = (performance.now() - started) / 1000;
-  const after = await storedCount(ctx.mongo, topic);
+  // No target to wait for (a duplicate would raise it): the count once 5 s of count flushes have run.
+  const after = await waitForStored(ctx.mongo, topic, Number.POSITIVE_INFINITY, 5_000);
   return {
     produced: messages.length,
     seconds,

@@ -31,33 +31,32 @@ function storeOf(client, topic) {
   return client.db(database).collection(collection);
 }
 
-/** The partition catalogue's default count flush delay (libs/records DEFAULT_COUNT_FLUSH_MS). */
-const COUNT_FLUSH_MS = 1_000;
-
 /**
- * Records stored, from the service's partition catalogue (the sum of its year partitions' counts,
- * flushed within a second of each write): counting a million documents with countDocuments took
- * FerretDB more than 10 minutes under load, and the catalogue is what the reads walk anyway.
+ * Records stored, from the service's partition catalogue (the sum of its year partitions' counts):
+ * counting a million documents with countDocuments took FerretDB more than 10 minutes under load,
+ * and the catalogue is what the reads walk anyway. The consumer writes count changes after the
+ * records (gathered for a second, then one upsert per touched partition, serialized), so right
+ * after a backfill the counts can trail the records by several seconds: see waitForStored.
  */
 async function storedCount(client, topic) {
   const { database, collection } = STORES[topic];
-  const read = async () => {
-    const years = await client
-      .db(database)
-      .collection(`${collection}_partitions`)
-      .find({ level: 'year' }, { projection: { count: 1 } })
-      .toArray();
-    return years.reduce((sum, year) => sum + (year.count ?? 0), 0);
-  };
-  // The consumer writes its count changes at most COUNT_FLUSH_MS after the records: read until two
-  // reads that far apart agree.
-  let count = await read();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, COUNT_FLUSH_MS + 500));
-    const again = await read();
-    if (again === count) return count;
-    count = again;
+  const years = await client
+    .db(database)
+    .collection(`${collection}_partitions`)
+    .find({ level: 'year' }, { projection: { count: 1 } })
+    .toArray();
+  return years.reduce((sum, year) => sum + (year.count ?? 0), 0);
+}
+
+/** The stored count once it reaches `expected` (records already consumed), or what it is at the timeout. */
+async function waitForStored(client, topic, expected, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  let count = await storedCount(client, topic);
+  while (count < expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    count = await storedCount(client, topic);
   }
+  return count;
 }
 
 /**
@@ -116,7 +115,16 @@ async function secondaryIndexes(client, topic) {
     .map(({ key, name, unique }) => ({ key, name, ...(unique ? { unique } : {}) }));
 }
 
-module.exports = { STORES, connectMongo, storedCount, freshStorage, storedDocuments, ceilingRate, secondaryIndexes };
+module.exports = {
+  STORES,
+  connectMongo,
+  storedCount,
+  waitForStored,
+  freshStorage,
+  storedDocuments,
+  ceilingRate,
+  secondaryIndexes,
+};
 
 /**
  * On shared servers: removes the records of this run (ids and connection tags carry the run id),

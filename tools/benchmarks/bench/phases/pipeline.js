@@ -15,6 +15,7 @@ const { waitUntilConsumed } = require('../kafka');
 const { spread } = require('../stats');
 const {
   storedCount,
+  waitForStored,
   freshStorage,
   storedDocuments,
   ceilingRate,
@@ -24,14 +25,8 @@ const {
 
 const TOPIC = 'transactions';
 
-async function waitForCount(ctx, expected, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let count = await storedCount(ctx.mongo, TOPIC);
-  while (count < expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    count = await storedCount(ctx.mongo, TOPIC);
-  }
-  return count;
+function waitForCount(ctx, expected, timeoutMs = 60_000) {
+  return waitForStored(ctx.mongo, TOPIC, expected, timeoutMs);
 }
 
 /** POSTs the batches with `clients` concurrent clients; 429/503 are retried (counted). */
