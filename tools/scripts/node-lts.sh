@@ -91,7 +91,8 @@ ensure_better_sqlite3() {
 setup_env() {
   export DATALAKE_BETTER_SQLITE3_DIR
   DATALAKE_BETTER_SQLITE3_DIR="$(bsq_dir)"
-  export NODE_OPTIONS="--require $SCRIPT_DIR/node-lts-native-modules.js${NODE_OPTIONS:+ $NODE_OPTIONS}"
+  # --max-semi-space-size=16: what the images set (docker/Dockerfile), so memory bounds hold as deployed
+  export NODE_OPTIONS="--require $SCRIPT_DIR/node-lts-native-modules.js --max-semi-space-size=16${NODE_OPTIONS:+ $NODE_OPTIONS}"
   # child processes started with `node` (not process.execPath) get Node 24 too
   export PATH="$NODE_HOME/bin:$PATH"
 }
