@@ -449,6 +449,36 @@ function readsSection({ reads }) {
   return lines;
 }
 
+/** Issue 11's statistics reads at each size, beside their goal (p50 ≤ 200 ms through the gateway). */
+function statsSection({ reads }) {
+  const rows = [];
+  for (const size of reads.sizes) {
+    for (const [topic, { statsFigures }] of Object.entries(size.byTopic)) {
+      for (const figure of statsFigures ?? []) {
+        const errors = figure.gateway.errors + figure.direct.errors;
+        rows.push([
+          sizeName(size.size),
+          STORES[topic].resource,
+          figure.read + (errors ? ` (**${errors} non-200**)` : ''),
+          ms(figure.gateway.p50),
+          ms(figure.gateway.p99),
+          ms(figure.direct.p50),
+          ms(figure.direct.p99),
+          met(!errors && figure.gateway.p50 <= GOALS.statsP50Ms),
+        ]);
+      }
+    }
+  }
+  if (!rows.length) return [];
+  return [
+    '## Statistics (issue 11)',
+    '',
+    `\`GET /<resource>/stats\` answered from the counts pre-aggregated at write time, at each size. Goal through the gateway: p50 ≤ ${GOALS.statsP50Ms} ms at a million records. Milliseconds:`,
+    '',
+    table(['stored', 'resource', 'read', 'gateway p50', 'gateway p99', 'direct p50', 'direct p99', 'goal'], rows),
+  ];
+}
+
 function quotaSection({ quota }) {
   return [
     '## Quota exactness under concurrency',
@@ -571,7 +601,7 @@ function renderReport(results) {
   lines.push('## Goals', '', table(['figure', 'goal', 'measured', 'before (issue 10)', ''], goalRows(results)), '');
   if (results.pipeline) lines.push(...pipelineSection(results), '');
   if (results.connect) lines.push(...connectSection(results), '');
-  if (results.reads) lines.push(...readsSection(results), '');
+  if (results.reads) lines.push(...readsSection(results), '', ...statsSection(results), '');
   if (results.quota) lines.push(...quotaSection(results), '');
   if (results.writes) lines.push(...writesSection(results), '');
   if (results.overhead) lines.push(...overheadSection(results), '');

@@ -85,12 +85,24 @@ async function measure(baseUrl, headers, path, { warmup, count, seed }) {
   return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length, errors, statuses };
 }
 
-async function readFigures(ctx, topic, sample, accessToken) {
+/** Issue 11's statistics of a resource: the last day by hour, and its whole span by day. */
+function statsReadsOf(topic, sample) {
+  const resource = STORES[topic].resource;
+  const iso = (time) => new Date(time).toISOString();
+  const lastDay = `from=${iso(sample.end - 24 * HOUR_MS)}&to=${iso(sample.end)}`;
+  const span = `from=${iso(sample.end - sample.days * 24 * HOUR_MS)}&to=${iso(sample.end)}`;
+  return [
+    { name: 'stats, last 24 h by hour', path: () => `/${resource}/stats?interval=hour&${lastDay}` },
+    { name: `stats, ${sample.days} days by day`, path: () => `/${resource}/stats?interval=day&${span}` },
+  ];
+}
+
+async function readFigures(ctx, topic, sample, accessToken, reads = readsOf(topic, sample)) {
   const { config } = ctx;
   const gateway = ctx.stack.services.get('api-gateway').url;
   const direct = ctx.stack.services.get(STORES[topic].service).url;
   const figures = [];
-  for (const [index, read] of readsOf(topic, sample).entries()) {
+  for (const [index, read] of reads.entries()) {
     if (read.skip) {
       figures.push({ read: read.name, skipped: read.skip });
       continue;
@@ -154,6 +166,7 @@ async function runReads(ctx) {
       byTopic[topic] = {
         stored: await storedCount(ctx.mongo, topic),
         figures: await readFigures(ctx, topic, sample, accessToken),
+        statsFigures: await readFigures(ctx, topic, sample, accessToken, statsReadsOf(topic, sample)),
       };
       ctx.samples[topic] = sample;
     }
