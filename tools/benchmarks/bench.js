@@ -100,7 +100,13 @@ async function main() {
     cleanups.unshift(() => infra.stop());
     const mongo = await connectMongo(infra.mongoUri);
     cleanups.unshift(() => mongo.close());
-    stack = await startStack({ kafka: infra.kafka, mongoUri: infra.mongoUri, runDir, log });
+    stack = await startStack({
+      kafka: infra.kafka,
+      mongoUri: infra.mongoUri,
+      runDir,
+      log,
+      nodeOptions: config.serviceNodeOptions,
+    });
     cleanups.unshift(() => stack.stop());
     const kafka = connectKafka(infra.kafka);
     await kafka.connect();

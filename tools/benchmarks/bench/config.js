@@ -77,6 +77,9 @@ function loadConfig() {
     out: process.env.BENCH_OUT || 'docs/BENCHMARKS.md',
     json: process.env.BENCH_JSON || '',
     rssIntervalMs: number('BENCH_RSS_INTERVAL_MS', 500),
+    // NODE_OPTIONS of the six services, e.g. the image's flags plus the heap bound a pod's memory
+    // limit implies: '--max-semi-space-size=16 --max-old-space-size=256'. Empty: Node's defaults.
+    serviceNodeOptions: process.env.BENCH_NODE_OPTIONS ?? '',
   };
 }
 

@@ -101,7 +101,10 @@ function commandsSection(results) {
         ['redelivery', `${int(config.redeliveryRecords)} records (BENCH_REDELIVERY_RECORDS)`],
         [
           'services',
-          'the six built bundles with the .env.example defaults (LOG_LEVEL=info, KAFKA_TOPIC_PARTITIONS=3, …), a fresh KAFKA_TOPIC_PREFIX, a random JWT secret',
+          'the six built bundles with the .env.example defaults (LOG_LEVEL=info, KAFKA_TOPIC_PARTITIONS=3, …), a fresh KAFKA_TOPIC_PREFIX, a random JWT secret; ' +
+            (config.serviceNodeOptions
+              ? `NODE_OPTIONS=\`${config.serviceNodeOptions}\` (BENCH_NODE_OPTIONS)`
+              : "Node's default heap sizing (BENCH_NODE_OPTIONS unset)"),
         ],
       ],
     ),

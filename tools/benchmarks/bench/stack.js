@@ -108,7 +108,7 @@ class ServiceProcess {
  * @returns {Promise<{services: Map<string, ServiceProcess>, quotaGateway: ServiceProcess, env: object,
  *   prefix: string, inbox: string, admin: {username: string, password: string}, stop: () => Promise<void>}>}
  */
-async function startStack({ kafka, mongoUri, runDir, log }) {
+async function startStack({ kafka, mongoUri, runDir, log, nodeOptions = '' }) {
   const missing = missingBundles();
   if (missing.length) throw new Error(`dist/apps/{${missing.join(',')}}/main.js missing: run \`npm run build\` first`);
   const logDir = join(runDir, 'logs');
@@ -141,6 +141,7 @@ async function startStack({ kafka, mongoUri, runDir, log }) {
     AUTH_RATE_PER_MINUTE: '100000',
     // Tokens outlive a full run (about an hour and a half).
     JWT_EXPIRES_IN: String(6 * 3600),
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     ...serviceAddressEnv(
       (app) => portOf[app],
       (app) => managementPortOf[app],
