@@ -20,7 +20,9 @@
  *   --seed N             random seed: the same seed and options give the same files (default 42)
  *   --invalid-rate R     share of rows made invalid on purpose (0..1, default 0), to see the DLQ at work
  *   --crlf / --bom       CSV with CRLF line ends / a UTF-8 byte order mark
- *   --demo               20 rows of each topic in each format, into the inbox
+ *   --recent             timestamps moved so the rows start 10 minutes ago (instead of 2026-01-01):
+ *                        what the console's overview (the last hour by default) shows
+ *   --demo               20 rows of each topic in each format, into the inbox, --recent
  *
  * Files are written under a temporary name and renamed when complete, as the inbox expects.
  * Prints one line per file; with --json, one JSON object per file.
@@ -60,6 +62,8 @@ function random(seed) {
 }
 
 const START = Date.UTC(2026, 0, 1);
+/** --recent / --demo: the first row this long before now (20 demo rows span at most 80 s). */
+const RECENT_LEAD_MS = 10 * 60 * 1000;
 
 const CURRENCIES = [
   ['USD', 50],
@@ -363,6 +367,8 @@ function* rows(topic, count, options) {
   const idPrefix = options.idPrefix ?? options.prefix;
   for (let n = 1; n <= count; n++) {
     const row = generator.row(r, n, idPrefix);
+    if (options.startAt !== undefined)
+      row.timestamp = new Date(Date.parse(row.timestamp) - START + options.startAt).toISOString();
     yield options.invalidRate > 0 && r.next() < options.invalidRate ? generator.invalid(row, r) : row;
   }
 }
@@ -531,9 +537,13 @@ function parseArgs(argv) {
       case '--json':
         options.json = true;
         break;
+      case '--recent':
+        options.startAt = Date.now() - RECENT_LEAD_MS;
+        break;
       case '--demo':
         options.rows = 20;
         options.prefix = `demo${Date.now().toString(36)}`;
+        options.startAt = Date.now() - RECENT_LEAD_MS;
         break;
       case '-h':
       case '--help':
