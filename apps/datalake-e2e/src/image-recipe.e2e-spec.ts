@@ -13,9 +13,10 @@ import { freePorts, getTestInfra, waitFor, WORKSPACE_ROOT } from '@datalake/test
  */
 describe('docker/Dockerfile recipe, replayed without an engine', () => {
   const app = 'api-gateway';
+  let root: string;
   let folder: string;
 
-  afterAll(() => folder && rmSync(folder, { recursive: true, force: true }));
+  afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 
   it(`runs the ${app} bundle with production dependencies only, via the image's CMD and ENV`, async () => {
     const dockerfile = readFileSync(join(WORKSPACE_ROOT, 'docker/Dockerfile'), 'utf8');
@@ -28,8 +29,11 @@ describe('docker/Dockerfile recipe, replayed without an engine', () => {
     expect(cmd).toEqual(['node', 'main.js']);
     expect(imageEnv['NODE_ENV']).toBe('production');
 
-    folder = mkdtempSync(join(tmpdir(), 'datalake-image-'));
+    // The image's root: WORKDIR /app holds the bundle, /console the built console (gateway only).
+    root = mkdtempSync(join(tmpdir(), 'datalake-image-'));
+    folder = join(root, 'app');
     cpSync(join(WORKSPACE_ROOT, 'dist', 'apps', app), folder, { recursive: true });
+    cpSync(join(WORKSPACE_ROOT, 'dist', 'apps', 'console'), join(root, 'console'), { recursive: true });
     execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], {
       cwd: folder,
       stdio: 'pipe',
@@ -65,6 +69,10 @@ describe('docker/Dockerfile recipe, replayed without an engine', () => {
       );
       expect(live.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/docs-json`)).status).toBe(200);
+      const consolePage = await fetch(`http://127.0.0.1:${port}/console/`);
+      expect(consolePage.status).toBe(200);
+      expect(consolePage.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await consolePage.text()).toContain('<div id="root">');
     } finally {
       child.kill('SIGTERM');
     }

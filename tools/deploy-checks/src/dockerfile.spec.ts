@@ -152,6 +152,24 @@ describe('docker/Dockerfile', () => {
     }
   });
 
+  it('ships the built console in the gateway image, where the gateway looks for it', () => {
+    // console-static.ts serves ../console from the bundle's folder: WORKDIR /app, so /console.
+    const lookup = readRootFile('apps', 'api-gateway', 'src', 'app', 'console', 'console-static.ts');
+    expect(lookup).toMatch(/resolve\(__dirname, '\.\.', 'console'\)/);
+    expect(last(runtime, 'WORKDIR')?.args).toBe('/app');
+    const build = file.stages.find((stage) => runs(stage).some((r) => /npx nx build console/.test(r)));
+    expect(build).toBeDefined();
+    const consoleBuild = runs(build as Stage).find((r) => /npx nx build console/.test(r)) as string;
+    // Only in the gateway's image, copied whole into the folder the runtime stage takes from.
+    expect(consoleBuild).toMatch(/"\$\{APP\}" = "api-gateway"/);
+    expect(consoleBuild).toMatch(/cp -r dist\/apps\/console \/image-extra\/console/);
+    expect(
+      copies(runtime).some(
+        (c) => c.from === (build as Stage).name && c.sources.join(' ') === '/image-extra/' && c.destination === '/',
+      ),
+    ).toBe(true);
+  });
+
   it('runs in production mode as a non-root user, names the app for its health check and exposes a port', () => {
     const env = stageEnv(runtime);
     expect(env.get('NODE_ENV')).toBe('production');
