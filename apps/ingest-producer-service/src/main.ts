@@ -1,4 +1,4 @@
-import { loadEnvOrExit, runService } from '@datalake/service-kit';
+import { exitOnConfigError, loadEnvOrExit, runService } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { readKafkaSecurity } from '@datalake/kafka-core';
 import { AppModule, SERVICE_NAME } from './app/app.module';
@@ -11,11 +11,7 @@ const env = loadEnvOrExit(SERVICE_NAME, IngestEnv);
 try {
   readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
 } catch (error) {
-  // ConfigErrors (ports) carry the prefix already, Kafka security errors do not: say it once.
-  console.error(
-    `${SERVICE_NAME}: Invalid configuration: ${(error as Error).message.replace(/^Invalid configuration: /, '')}`,
-  );
-  process.exit(1);
+  exitOnConfigError(SERVICE_NAME, error);
 }
 void runService({
   name: SERVICE_NAME,

@@ -2,6 +2,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import {
   DataServiceEnv,
   describeStartupError,
+  exitOnConfigError,
   loadEnvOrExit,
   parseBrokerList,
   readManagementPort,
@@ -51,11 +52,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
     consumer = readConsumerSettings();
     readKafkaSecurity(); // KAFKA_SSL / KAFKA_SASL_*: checked now, used by createKafkaClient
   } catch (error) {
-    // ConfigErrors (ports) carry the prefix already, Kafka security errors do not: say it once.
-    console.error(
-      `${main.service}: Invalid configuration: ${(error as Error).message.replace(/^Invalid configuration: /, '')}`,
-    );
-    process.exit(1);
+    exitOnConfigError(main.service, error);
   }
   const app = await runService({
     name: main.service,

@@ -57,6 +57,17 @@ export function loadEnvOrExit<T extends object>(service: string, cls: ClassConst
   }
 }
 
+/**
+ * Exits on a setting checked after loadEnvOrExit (ports, consumer and Kafka security settings),
+ * with one line as loadEnvOrExit prints: ConfigErrors carry the "Invalid configuration" prefix
+ * already, the Kafka core's errors do not; it is said once.
+ */
+export function exitOnConfigError(service: string, error: unknown): never {
+  const problem = (error as Error).message.replace(/^Invalid configuration: /, '');
+  console.error(`${service}: Invalid configuration: ${problem}`);
+  process.exit(1);
+}
+
 /** Explains a start-up failure in one line (no stack loop), following `cause` chains. */
 export function describeStartupError(error: unknown): string {
   const parts: string[] = [];
