@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { WORKSPACE_ROOT } from '@datalake/testing';
 import { call, newUser, sleep, token } from './support/api';
-import { clearDeadLetterIndex, startStack, type Stack } from './support/stack';
+import { startStack, type Stack } from './support/stack';
 
 /**
  * The web console in a real browser (Debian's Chromium driven by playwright-core) against the
@@ -91,7 +91,6 @@ beforeAll(async () => {
     throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\``);
   // The console spends quota on every call; the default 100/hour would end this run early.
   stack = await startStack(undefined, { QUOTA_PER_HOUR: '100000' });
-  await clearDeadLetterIndex(stack);
   gateway = stack.url('api-gateway');
   adminToken = await token(gateway, stack.admin.username, stack.admin.password);
   const ingested = await call(gateway, '/ingest/transactions', {
@@ -287,7 +286,7 @@ describe('the web console', () => {
         await sleep(700);
         return (await row.count()) === 1;
       },
-      120_000,
+      60_000,
     );
     await expect(row.innerText()).resolves.toContain('INVALID_PAYLOAD');
     await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters.png'), fullPage: true });

@@ -1,4 +1,3 @@
-import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,19 +111,4 @@ export async function startStack(
     },
     stop,
   };
-}
-
-/**
- * Empties the transactions service's dead-letter index. Known bug (see the closing note of the
- * 2026-12-02 stop): index entries are keyed by DLQ partition and offset only, and every e2e
- * stack has topics of its own (a fresh prefix, offsets from 0) but the same database, so a new
- * dead letter at an offset an earlier run used is taken for that old entry and not listed.
- */
-export async function clearDeadLetterIndex(stack: Stack): Promise<void> {
-  const client = await MongoClient.connect(stack.env['MONGO_URI']);
-  try {
-    await client.db('transactions').collection('dead_letters').deleteMany({});
-  } finally {
-    await client.close();
-  }
 }

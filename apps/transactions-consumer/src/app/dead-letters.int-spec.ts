@@ -133,7 +133,7 @@ describe('dead letters (real Kafka and MongoDB)', () => {
     expect(entry['reasonMessage']).toMatch(/amount/);
     expect(entry['partition']).toBeGreaterThanOrEqual(0);
     expect(entry['offset']).toMatch(/^\d+$/);
-    expect(entry['id']).toMatch(/^\d+-\d+$/);
+    expect(entry['id']).toMatch(/^\d+-\d+-\d{13}$/);
     expect(entry['payloadPreview'].length).toBeLessThanOrEqual(200);
     expect(Number.isNaN(Date.parse(entry['failedAt']))).toBe(false);
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query,
 import { ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  DEAD_LETTER_ID_EXAMPLE,
   DeadLetterDto,
   DeadLetterListQueryDto,
   DeadLetterPageDto,
@@ -27,7 +28,11 @@ const TOPIC_PARAM = {
   enum: ALL_TOPICS,
   description: 'The topic whose dead letters (`<topic>.dlq`) to see',
 };
-const ID_PARAM = { name: 'id', description: 'Dead-letter id `<DLQ partition>-<DLQ offset>`', example: '0-42' };
+const ID_PARAM = {
+  name: 'id',
+  description: 'Dead-letter id `<DLQ partition>-<DLQ offset>-<DLQ message time, ms>`',
+  example: DEAD_LETTER_ID_EXAMPLE,
+};
 
 /**
  * `/dead-letters/<topic>`: the dead-letter index kept by the topic's owning consumer service

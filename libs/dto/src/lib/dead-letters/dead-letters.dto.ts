@@ -15,8 +15,14 @@ import { PageQueryDto } from '../records/list-query.dto';
 export const DEAD_LETTER_STATUSES = ['pending', 'replayed', 'discarded'] as const;
 export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
 
-/** `<DLQ partition>-<DLQ offset>`: the same message always gets the same id. */
-export const DEAD_LETTER_ID_PATTERN = /^\d{1,6}-\d{1,20}$/;
+/**
+ * `<DLQ partition>-<DLQ offset>-<DLQ message time, ms>`: the same message always gets the same id,
+ * and a message of a recreated DLQ topic (offsets from 0 again) gets a new one. Entries indexed
+ * before the time was part of the id keep their `<partition>-<offset>` id.
+ */
+export const DEAD_LETTER_ID_PATTERN = /^\d{1,6}-\d{1,20}(?:-\d{1,15})?$/;
+/** An id as the API documents it. */
+export const DEAD_LETTER_ID_EXAMPLE = '0-42-1764669600000';
 /** Reason codes are upper-case words (INVALID_PAYLOAD, INVALID_CSV_ROW, ...). */
 export const REASON_CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** Ids one replay request may name. */
@@ -61,13 +67,16 @@ function IsObjectOrString(options?: ValidationOptions): PropertyDecorator {
  * corrected record) only with exactly one id. Those cross-field rules are checked by the owning service.
  */
 export class ReplayDeadLettersDto {
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_REPLAY_IDS, example: ['0-42'] })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_REPLAY_IDS, example: [DEAD_LETTER_ID_EXAMPLE] })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_REPLAY_IDS)
   @IsString({ each: true })
-  @Matches(DEAD_LETTER_ID_PATTERN, { each: true, message: 'each id must be a dead-letter id like 0-42' })
+  @Matches(DEAD_LETTER_ID_PATTERN, {
+    each: true,
+    message: `each id must be a dead-letter id like ${DEAD_LETTER_ID_EXAMPLE}`,
+  })
   ids?: string[];
 
   @ApiPropertyOptional({ description: 'Replay every pending entry with this reason code', example: 'STORAGE_REJECTED' })
@@ -93,7 +102,11 @@ export class DeadLetterSourceDto {
 }
 
 export class DeadLetterSummaryDto {
-  @ApiProperty({ description: '`<DLQ partition>-<DLQ offset>`', example: '0-42' }) id!: string;
+  @ApiProperty({
+    description: '`<DLQ partition>-<DLQ offset>-<DLQ message time, ms>`',
+    example: DEAD_LETTER_ID_EXAMPLE,
+  })
+  id!: string;
   @ApiProperty({ description: 'The DLQ topic', example: 'transactions.dlq' }) topic!: string;
   @ApiProperty({ example: 'transactions' }) originalTopic!: string;
   @ApiProperty({ type: Number, nullable: true, description: 'Partition in the original topic (null for a source row)' })

@@ -31,11 +31,19 @@ function consumed(
 }
 
 describe('dead-letter entries', () => {
-  it('derives the id from the DLQ partition and offset, the same every time', () => {
-    expect(deadLetterId(2, '1234')).toBe('2-1234');
-    expect(deadLetterId(2, '1234')).toBe(deadLetterId(2, '1234'));
+  it('derives the id from the DLQ partition, offset and message time, the same every time', () => {
+    expect(deadLetterId(2, '1234', '1764669600000')).toBe('2-1234-1764669600000');
+    expect(deadLetterId(2, '1234', '1764669600000')).toBe(deadLetterId(2, '1234', '1764669600000'));
+    // A recreated DLQ topic starts from offset 0 again: its message is a new entry.
+    expect(deadLetterId(0, '0', '1764669600000')).not.toBe(deadLetterId(0, '0', '1764669700000'));
+    // No usable time (-1 from an old message format): still a valid id.
+    expect(deadLetterId(0, '7', '-1')).toBe('0-7-0');
+    expect(isDeadLetterId(deadLetterId(0, '7', '-1'))).toBe(true);
+    expect(isDeadLetterId('2-1234-1764669600000')).toBe(true);
+    // Entries indexed before the time was part of the id stay reachable.
     expect(isDeadLetterId('2-1234')).toBe(true);
-    for (const bad of ['', '2', '2-', '-1', 'a-1', '1-1-1', '1-{"$gt":""}']) expect(isDeadLetterId(bad)).toBe(false);
+    for (const bad of ['', '2', '2-', '-1', 'a-1', '1-1-', '1-1-1-1', '1-1-x', '1-{"$gt":""}'])
+      expect(isDeadLetterId(bad)).toBe(false);
   });
 
   it('previews at most 200 characters, whitespace collapsed, marked when cut, never half a character', () => {
@@ -71,7 +79,7 @@ describe('dead-letter entries', () => {
     });
     const entry = toDeadLetterDocument('transactions.dlq', 1, message, new Date('2026-12-01T11:00:00Z'));
     expect(entry).toMatchObject({
-      _id: '1-7',
+      _id: `1-7-${message.timestamp}`,
       topic: 'transactions.dlq',
       originalTopic: 'transactions',
       partition: 2,

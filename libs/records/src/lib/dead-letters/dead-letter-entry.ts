@@ -24,7 +24,7 @@ export interface DeadLetterSource {
 
 /** One entry of a topic's dead-letter index (collection `dead_letters` of the owning service). */
 export interface DeadLetterDocument {
-  /** `<DLQ partition>-<DLQ offset>` (deadLetterId): re-consuming the DLQ finds the same entry. */
+  /** deadLetterId: re-consuming the DLQ finds the same entry; a recreated DLQ topic makes new ones. */
   _id: string;
   /** The DLQ topic (logical name, without KAFKA_TOPIC_PREFIX). */
   topic: string;
@@ -51,9 +51,15 @@ export interface DeadLetterDocument {
   indexedAt: Date;
 }
 
-/** The id of the DLQ message at `partition`/`offset` of its DLQ topic. */
-export function deadLetterId(dlqPartition: number, dlqOffset: string): string {
-  return `${dlqPartition}-${dlqOffset}`;
+/**
+ * The id of a DLQ message: its partition, offset and time (ms) in the DLQ topic. Re-consuming the
+ * message gives the same three. Partition and offset alone are not enough: a DLQ topic deleted and
+ * made again (or another topic prefix on the same database) starts its offsets from 0 again, and
+ * its new dead letters would be taken for the old entries and never listed.
+ */
+export function deadLetterId(dlqPartition: number, dlqOffset: string, dlqTimestamp: string): string {
+  const time = /^\d{1,15}$/.test(dlqTimestamp) ? dlqTimestamp : '0';
+  return `${dlqPartition}-${dlqOffset}-${time}`;
 }
 
 export function isDeadLetterId(value: string): boolean {
@@ -163,7 +169,7 @@ export function toDeadLetterDocument(
     (Number.isFinite(Number(message.timestamp)) ? new Date(Number(message.timestamp)) : indexedAt);
   const offset = headers[DLQ_HEADERS.originalOffset];
   return {
-    _id: deadLetterId(dlqPartition, message.offset),
+    _id: deadLetterId(dlqPartition, message.offset, message.timestamp),
     topic: dlqTopic,
     originalTopic: headers[DLQ_HEADERS.originalTopic] ?? dlqTopic.replace(/\.dlq$/, ''),
     partition: integerOrNull(headers[DLQ_HEADERS.originalPartition]),
