@@ -190,7 +190,7 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(testConstraints)] },
   },
   {
-    // A relative import cannot be checked by tags: keep production code off spec-only support.
+    // A relative import or a lib's testing entry point cannot be checked by tags: keep production code off spec-only support.
     files: ['**/*.ts'],
     ignores: TEST_FILES,
     rules: {
@@ -201,6 +201,11 @@ export default [
             {
               regex: '^\\.{1,2}/(.+/)?testing(/|$)',
               message: 'A testing/ folder holds spec-only support: import it from test files only.',
+            },
+            {
+              // A lib's spec-only entry point (e.g. @datalake/records/testing): tags cannot tell it apart.
+              regex: '^@datalake/[^/]+/testing(/|$)',
+              message: 'A testing entry point holds spec-only support: import it from test files only.',
             },
           ],
         },

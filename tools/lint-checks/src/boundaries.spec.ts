@@ -24,6 +24,8 @@ const AT = {
   ingestSpec: 'apps/ingest-producer-service/src/app/lint-fixture.spec.ts',
   ingestIntSpec: 'apps/ingest-producer-service/src/app/sources/lint-fixture.int-spec.ts',
   ingestSupport: 'apps/ingest-producer-service/src/app/sources/testing/lint-fixture.ts',
+  consumer: 'apps/network-logs-consumer/src/app/lint-fixture.ts',
+  consumerIntSpec: 'apps/network-logs-consumer/src/app/lint-fixture.int-spec.ts',
   gateway: 'apps/api-gateway/src/app/lint-fixture.ts',
   gatewaySpec: 'apps/api-gateway/src/app/lint-fixture.spec.ts',
   e2e: 'apps/datalake-e2e/src/lint-fixture.e2e-spec.ts',
@@ -99,6 +101,12 @@ const forbidden: { case: ImportCase; rule: string; message: RegExp }[] = [
     rule: RESTRICTED,
     message: /spec-only support/,
   },
+  // Nor a lib's spec-only entry point (the lib's tag allows the lib, not its testing helpers).
+  {
+    case: caseOf(AT.consumer, '@datalake/records/testing'),
+    rule: RESTRICTED,
+    message: /spec-only support/,
+  },
   // Kafka behind one door: only the Kafka core may import the client library.
   ...[
     [AT.records, 'type:feature'],
@@ -134,6 +142,7 @@ const allowed: ImportCase[] = [
   caseOf(AT.ingestSpec, './sources/testing/recording-producer'),
   caseOf(AT.ingestIntSpec, './testing/ingest-app'),
   caseOf(AT.ingestSupport, '@datalake/testing'),
+  caseOf(AT.consumerIntSpec, '@datalake/records/testing'),
   caseOf(AT.gatewaySpec, '@datalake/testing'),
   caseOf(AT.e2e, '@datalake/testing'),
 ];
