@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
-import {
-  createEvent,
-  DLQ_HEADERS,
-  dlqTopicOf,
-  encodeEvent,
-  JSON_LIMITS,
-  jsonTextDepth,
-  TOPICS,
-} from '@datalake/kafka-schemas';
+import { createEvent, DLQ_HEADERS, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
 import {
   createKafkaClient,
   EventProducer,
@@ -18,7 +10,7 @@ import {
   TopicReader,
   type KafkaClient,
 } from '@datalake/kafka-core';
-import { RecordServiceModule, startRecordConsumer } from '@datalake/records';
+import { recordServiceApp, startRecordConsumer } from '@datalake/records';
 import { startServiceApp } from '@datalake/service-kit';
 import {
   freePorts,
@@ -72,8 +64,7 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
       port,
       managementPort,
       host: '127.0.0.1',
-      bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
-      module: RecordServiceModule.forRoot({
+      ...recordServiceApp({
         definition: transactionsDefinition,
         service: SERVICE,
         internalTokenSecret: secret,

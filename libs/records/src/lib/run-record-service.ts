@@ -8,11 +8,12 @@ import {
   readManagementPort,
   readPort,
   runService,
+  type RunServiceOptions,
 } from '@datalake/service-kit';
 import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { readConsumerSettings, readKafkaSecurity, type ConsumerSettings } from '@datalake/kafka-core';
 import type { RecordDefinition } from './record-definition';
-import { RecordServiceModule } from './record-service.module';
+import { RecordServiceModule, type RecordServiceOptions } from './record-service.module';
 import { startRecordConsumer } from './record.consumer';
 
 /** Variables of a record service. */
@@ -32,6 +33,17 @@ export interface RecordServiceMain {
   /** `/metrics` and `/health/*` (probes, Prometheus), e.g. `TRANSACTIONS_MANAGEMENT_PORT`. */
   managementPortVariable: string;
   defaultManagementPort: number;
+}
+
+/**
+ * What every record service's app is made of, in production and in tests alike: the shared module,
+ * and request bodies held to the event contract's JSON depth limit.
+ */
+export function recordServiceApp(options: RecordServiceOptions): Pick<RunServiceOptions, 'module' | 'bodyDepth'> {
+  return {
+    bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
+    module: RecordServiceModule.forRoot(options),
+  };
 }
 
 /**
@@ -58,8 +70,7 @@ export async function runRecordService(main: RecordServiceMain): Promise<void> {
     name: main.service,
     port,
     managementPort,
-    bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
-    module: RecordServiceModule.forRoot({
+    ...recordServiceApp({
       definition: main.definition,
       service: main.service,
       kafkaBrokers: parseBrokerList(env.KAFKA_BOOTSTRAP_SERVERS) ?? [],

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { JSON_LIMITS, jsonTextDepth } from '@datalake/kafka-schemas';
 import { startServiceApp } from '@datalake/service-kit';
 import {
   freePorts,
@@ -12,7 +11,7 @@ import {
   uniqueId,
 } from '@datalake/testing';
 import type { RecordDefinition } from '../lib/record-definition';
-import { RecordServiceModule } from '../lib/record-service.module';
+import { recordServiceApp } from '../lib/run-record-service';
 
 /**
  * The internal-call checks every record service runs against its own router (issue 13): each
@@ -39,8 +38,7 @@ export function describeInternalCalls(service: string, definition: RecordDefinit
         port,
         managementPort,
         host: '127.0.0.1',
-        bodyDepth: { maxDepth: JSON_LIMITS.maxDepth, depthOf: jsonTextDepth },
-        module: RecordServiceModule.forRoot({
+        ...recordServiceApp({
           definition,
           service,
           kafkaBrokers: infra.kafkaBrokers,
