@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection } from 'mongodb';
+import { PendingWrites } from './pending-writes';
 import { MATCHED_UPDATES_PER_CALL } from './write-limits';
 import { CATALOGUED_LEVELS, partitionsOf, type Partition } from './time-partitions';
 
@@ -29,6 +30,13 @@ function collidedUpserts(error: unknown, statements: number): number[] {
 export const DEFAULT_COUNT_FLUSH_MS = 1_000;
 /** Partitions this process remembers as existing; beyond it, it forgets them all and re-learns. */
 const KNOWN_PARTITIONS_MAX = 200_000;
+/** Partition count changes held before a write must run first (a sparse backfill makes one per few records). */
+export const PENDING_COUNTS_MAX = 3_000;
+
+interface CountChange {
+  partition: Partition;
+  by: number;
+}
 
 /**
  * The catalogue of a record collection's time partitions (years … minutes), with record counts, so
@@ -46,14 +54,12 @@ const KNOWN_PARTITIONS_MAX = 200_000;
  * make a count drift: either costs read speed, never a record.
  */
 export class PartitionCatalogue {
-  private queue: Promise<unknown> = Promise.resolve();
   /** Children lists recently read, by parent: most reads walk the same few newest partitions. */
   private readonly cache = new Map<string, { entries: CatalogueEntry[]; readAt: number }>();
   /** Partitions known to exist in the catalogue (created or seen by this process). */
   private readonly known = new Set<string>();
   /** Count changes not written yet, by partition. */
-  private pending = new Map<string, { partition: Partition; by: number }>();
-  private flushTimer?: NodeJS.Timeout;
+  private readonly pending: PendingWrites<CountChange>;
 
   /**
    * @param cacheMs how long a children list read from the server is reused. Writes through this
@@ -64,8 +70,15 @@ export class PartitionCatalogue {
   constructor(
     private readonly collection: Collection<CatalogueEntry>,
     private readonly cacheMs = DEFAULT_CATALOGUE_CACHE_MS,
-    private readonly countFlushMs = DEFAULT_COUNT_FLUSH_MS,
-  ) {}
+    countFlushMs = DEFAULT_COUNT_FLUSH_MS,
+  ) {
+    this.pending = new PendingWrites({
+      write: (changes) => this.write(changes),
+      merge: (earlier, later) => ({ partition: earlier.partition, by: earlier.by + later.by }),
+      delayMs: countFlushMs,
+      maxPending: PENDING_COUNTS_MAX,
+    });
+  }
 
   async ensureIndexes(existing: Set<string>): Promise<void> {
     if (!existing.has('parent')) await this.collection.createIndexes([{ key: { parent: 1 }, name: 'parent' }]);
@@ -103,20 +116,12 @@ export class PartitionCatalogue {
 
   /** Writes the pending count changes now (e.g. before the service stops). */
   flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pending.size === 0) return this.queue.then(() => undefined);
-    const changes = this.pending;
-    this.pending = new Map();
-    return this.serialized(() => this.write(changes)).catch((error: unknown) => {
-      // Not lost: merged back, and written with the next flush.
-      for (const [id, change] of changes) {
-        const later = this.pending.get(id);
-        this.pending.set(id, { partition: change.partition, by: change.by + (later?.by ?? 0) });
-      }
-      this.scheduleFlush();
-      throw error;
-    });
+    return this.pending.flush();
+  }
+
+  /** Waits for a write when many count changes are held (before a batch adds more). */
+  belowLimit(): Promise<void> {
+    return this.pending.belowLimit();
   }
 
   /** The partitions directly inside `parent` (`''`: the years), with the counts of this process's writes. */
@@ -135,28 +140,9 @@ export class PartitionCatalogue {
   private change(timestamps: readonly Date[], delta: 1 | -1): void {
     for (const timestamp of timestamps) {
       for (const partition of cataloguedPartitionsOf(timestamp)) {
-        const change = this.pending.get(partition.id) ?? { partition, by: 0 };
-        change.by += delta;
-        this.pending.set(partition.id, change);
+        this.pending.at(partition.id, () => ({ partition, by: 0 })).by += delta;
       }
     }
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer || this.pending.size === 0) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      // A failed flush keeps its changes and is tried again; the next batch or read reports an outage.
-      this.flush().catch(() => undefined);
-    }, this.countFlushMs);
-    this.flushTimer.unref();
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private remember(ids: readonly string[]): void {
@@ -176,7 +162,7 @@ export class PartitionCatalogue {
     for (const partition of partitions) this.cache.delete(partition.parent);
   }
 
-  private async write(changes: Map<string, { partition: Partition; by: number }>): Promise<void> {
+  private async write(changes: Map<string, CountChange>): Promise<void> {
     const operations: AnyBulkWriteOperation<CatalogueEntry>[] = [...changes.values()]
       .filter(({ by }) => by !== 0)
       .map(({ partition, by }) => ({

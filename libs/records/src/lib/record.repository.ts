@@ -151,6 +151,9 @@ export class RecordRepository {
    * `onChunk` runs after each chunk, e.g. to heartbeat during a long batch.
    */
   async upsertMany(records: RecordDocument[], onChunk?: () => Promise<void>): Promise<RejectedWrite[]> {
+    // Count and stats changes wait in memory to be written together; a backfill of sparse history
+    // makes them faster than they are written, so past a bound the batch waits for that write.
+    await Promise.all([this.catalogue.belowLimit(), this.rollup.belowLimit()]);
     const documents = records.map((record) => ({
       ...record,
       [PARTITIONS_FIELD]: recordPartitionIds(record.timestamp),

@@ -210,17 +210,54 @@ export class FaultStack {
 
   /**
    * Waits until the group has committed everything in the topic (or the time is up), then
-   * tallies the stored natural keys against the acknowledged ones.
+   * tallies the stored natural keys against the acknowledged ones. The default wait stays well
+   * inside a test's 600 s, so a group that never drains fails as lost records with a diagnosis
+   * (each partition's progress, the consumer's readiness and its last log lines), not as a timeout.
    */
-  async settle(acknowledged: Iterable<string>, timeoutMs = 600_000): Promise<DeliveryTally> {
+  async settle(acknowledged: Iterable<string>, timeoutMs = 300_000): Promise<DeliveryTally> {
     const deadline = Date.now() + timeoutMs;
+    let progress: Awaited<ReturnType<FaultStack['partitionProgress']>> = [];
+    let lastError = '';
     for (;;) {
-      const progress = await this.partitionProgress().catch(() => []);
-      const drained = progress.length > 0 && progress.every((p) => p.committed >= p.end);
-      if (drained || Date.now() > deadline)
-        return tallyDelivery(acknowledged, await this.store.naturalKeys(`${this.run}-`));
+      const read = await this.partitionProgress().catch((error: unknown) => {
+        lastError = (error as Error).message;
+        return undefined;
+      });
+      if (read) progress = read;
+      const drained = read !== undefined && read.length > 0 && read.every((p) => p.committed >= p.end);
+      if (drained) break;
+      if (Date.now() > deadline) {
+        process.stdout.write(await this.undrainedReport(timeoutMs, progress, lastError));
+        break;
+      }
       await sleep(1000);
     }
+    return tallyDelivery(acknowledged, await this.store.naturalKeys(`${this.run}-`));
+  }
+
+  /** What a group that did not drain was doing: the figures a failed fault run needs to be explained. */
+  private async undrainedReport(
+    waitedMs: number,
+    progress: { partition: number; committed: number; end: number }[],
+    lastError: string,
+  ): Promise<string> {
+    const lines = [`\nSETTLE: the group did not commit the whole topic within ${waitedMs / 1000} s`];
+    lines.push(
+      `progress (partition committed/end): ${progress.map((p) => `${p.partition} ${p.committed}/${p.end}`).join(', ')}`,
+    );
+    if (lastError) lines.push(`last progress read error: ${lastError}`);
+    for (const service of this.stack.services.values()) {
+      if (service.name !== 'transactions-consumer' && service.name !== 'ingest-producer-service') continue;
+      const ready = await fetch(`${service.managementUrl}/health/ready`, { signal: AbortSignal.timeout(5000) })
+        .then(async (response) => `${response.status} ${await response.text()}`)
+        .catch((error: unknown) => `no answer: ${(error as Error).message}`);
+      lines.push(
+        `--- ${service.name} readiness: ${ready}`,
+        `--- ${service.name} output (tail):`,
+        service.output().slice(-4000),
+      );
+    }
+    return `${lines.join('\n')}\n`;
   }
 
   /** Messages in the stack's transactions topic (sum of the partitions' end offsets). */

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Long, type AnyBulkWriteOperation, type Collection } from 'mongodb';
 import type { RecordDocument } from '../record-definition';
 import { DEFAULT_COUNT_FLUSH_MS } from '../partition-catalogue';
+import { PendingWrites } from '../pending-writes';
 import { MATCHED_UPDATES_PER_CALL } from '../write-limits';
 import {
   addRecord,
@@ -23,6 +24,11 @@ import {
 
 /** Bucket documents whose top-list keys this process remembers; beyond it, it forgets and re-reads them. */
 const KNOWN_DOCUMENTS_MAX = 5_000;
+/**
+ * Bucket changes held before a write must run first: a backfill of sparse history touches three
+ * new buckets every few records, and holding them unbounded grew a consumer past 200 MiB.
+ */
+export const PENDING_BUCKETS_MAX = 3_000;
 
 interface PendingBucket {
   scope: string;
@@ -45,17 +51,27 @@ interface PendingBucket {
  */
 export class StatsRollup {
   readonly writer = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  private pending = new Map<string, PendingBucket>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private flushTimer?: NodeJS.Timeout;
+  private readonly pending: PendingWrites<PendingBucket>;
   /** Top-list keys present in this writer's bucket documents (to keep each list under its cap). */
   private readonly knownKeys = new Map<string, Map<string, Set<string>>>();
 
   constructor(
     private readonly collection: Collection<StatDocument>,
     private readonly spec: StatsSpec,
-    private readonly flushMs = DEFAULT_COUNT_FLUSH_MS,
-  ) {}
+    flushMs = DEFAULT_COUNT_FLUSH_MS,
+  ) {
+    this.pending = new PendingWrites({
+      write: (changes) => this.write(changes),
+      // A failed write's changes merged back under the newer ones (see STORAGE.md: a chunk that failed
+      // half-way on an outage may be applied twice).
+      merge: (earlier, later) => {
+        mergeContribution(earlier.change, later.change);
+        return earlier;
+      },
+      delayMs: flushMs,
+      maxPending: PENDING_BUCKETS_MAX,
+    });
+  }
 
   async ensureIndexes(): Promise<void> {
     const existing = await this.collection
@@ -76,12 +92,14 @@ export class StatsRollup {
       for (const interval of STAT_INTERVALS) {
         const start = bucketStart(record.timestamp, interval);
         const id = `${interval}:${start.toISOString()}:${this.writer}`;
-        const bucket = this.pending.get(id) ?? { scope: scopeOf(start, interval), start, change: emptyContribution() };
+        const bucket = this.pending.at(id, () => ({
+          scope: scopeOf(start, interval),
+          start,
+          change: emptyContribution(),
+        }));
         mergeContribution(bucket.change, one);
-        this.pending.set(id, bucket);
       }
     }
-    this.scheduleFlush();
   }
 
   /** An edit: the old version taken back, the new one counted. */
@@ -99,26 +117,12 @@ export class StatsRollup {
 
   /** Writes the pending changes now (before a read, before the service stops). */
   flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pending.size === 0) return this.queue.then(() => undefined);
-    const changes = this.pending;
-    this.pending = new Map();
-    const run = this.queue.then(() => this.write(changes));
-    this.queue = run.catch(() => undefined);
-    return run.catch((error: unknown) => {
-      // Not lost: the chunks not written are merged back under the newer changes, written with the
-      // next flush. (A chunk that failed half-way on an outage may be applied twice: see STORAGE.md.)
-      const written = (error as { written?: Set<string> }).written ?? new Set<string>();
-      for (const [id, bucket] of changes) {
-        if (written.has(id)) continue;
-        const later = this.pending.get(id);
-        if (later) mergeContribution(bucket.change, later.change);
-        this.pending.set(id, bucket);
-      }
-      this.scheduleFlush();
-      throw error;
-    });
+    return this.pending.flush();
+  }
+
+  /** Waits for a write when many bucket changes are held (before a batch adds more). */
+  belowLimit(): Promise<void> {
+    return this.pending.belowLimit();
   }
 
   /** The stats of [from, to) by `interval`, summed over every writer's bucket documents. */
@@ -138,15 +142,6 @@ export class StatsRollup {
       );
     }
     return answerStats(documents, range, this.spec, this.spec.formatSum ?? ((_group, minor) => minor.toString()));
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer || this.pending.size === 0) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush().catch(() => undefined);
-    }, this.flushMs);
-    this.flushTimer.unref();
   }
 
   private async write(changes: Map<string, PendingBucket>): Promise<void> {
