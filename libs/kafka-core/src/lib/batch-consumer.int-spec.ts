@@ -220,4 +220,39 @@ describe('BatchConsumer on a real broker', () => {
     expect(stalled.status().partitions[0]).toMatchObject({ stalled: false, secondsSinceProgress: 0 });
     await stalled.stop();
   }, 60000);
+
+  it('starts itself again after a crash kafkajs does not restart, and stores the rest', async () => {
+    const topic = await topicWith(3);
+    const groupId = uniqueId('it-bc-crash-');
+    const errors: { message: string; running: boolean; crashed?: string }[] = [];
+    let crashes = 0;
+    const crashing: BatchConsumer = consumer({
+      groupId,
+      topics: [topic],
+      stepMessages: 1,
+      logger: {
+        ...quiet,
+        error: (message) => errors.push({ message, ...crashing.status() }),
+      },
+      handler: async (batch) => {
+        // Once, at offset 1: a group error kafkajs classes as not retriable (as "Failed to find group
+        // coordinator" is), so kafkajs stops the consumer for good instead of rejoining.
+        if (batch.messages[0].offset === '1' && crashes++ === 0)
+          throw Object.assign(new Error('fenced for the test'), { type: 'FENCED_INSTANCE_ID', retriable: false });
+      },
+    });
+    await crashing.start();
+    await waitFor(async () => (await committedOffset(groupId, topic)) === '3', {
+      timeoutMs: 30000,
+      description: 'every message committed after the crash',
+    });
+    expect(crashes).toBe(2); // offset 1 was handled again after the restart
+    const crashLines = errors.filter((e) => e.message.includes('starting it again'));
+    expect(crashLines).toHaveLength(1);
+    // While it was down, readiness saw it not running, with the reason.
+    expect(crashLines[0]).toMatchObject({ running: false, crashed: expect.stringContaining('fenced for the test') });
+    expect(crashing.status()).toMatchObject({ running: true });
+    expect(crashing.status().crashed).toBeUndefined();
+    await crashing.stop();
+  }, 60000);
 });

@@ -49,7 +49,7 @@ export interface StopOutcome {
 /** The consumer's state for readiness: running, and each held partition's progress. */
 export interface ConsumerStatus {
   running: boolean;
-  /** Why the consumer stopped by itself (a crash kafkajs does not restart). */
+  /** Why the consumer is stopped and about to start itself again (a crash kafkajs does not restart). */
   crashed?: string;
   stallSeconds: number;
   partitions: PartitionProgressReport[];
@@ -63,6 +63,10 @@ export const DEFAULT_STEP_MESSAGES = 500;
 
 /** Longest time stored steps of one batch stay uncommitted (lost to a `kill -9` only, then redone). */
 const STEP_COMMIT_INTERVAL_MS = 1000;
+
+/** Delay before a consumer kafkajs gave up on starts again: doubled per restart without a commit. */
+const RESTART_INITIAL_MS = 2000;
+const RESTART_MAX_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,6 +103,9 @@ export class BatchConsumer {
   private running = false;
   private stopping = false;
   private crashed?: string;
+  /** Restarts after a crash since the last commit (the delay before the next one grows with it). */
+  private restarts = 0;
+  private restartTimer?: NodeJS.Timeout;
   private stallTimer?: NodeJS.Timeout;
   private outcome: StopOutcome = { committed: true, givenBack: 0 };
 
@@ -132,11 +139,18 @@ export class BatchConsumer {
       if (payload.restart) return; // kafkajs rejoins by itself
       this.crashed = payload.error.message;
       this.running = false;
-      this.logger.error('consumer stopped after an error it cannot recover from', { error: payload.error.message });
+      this.startAgainLater();
     });
   }
 
   async start(): Promise<void> {
+    await this.run();
+    const checkEvery = Math.min(5000, (this.settings.stallSeconds * 1000) / 4);
+    this.stallTimer = setInterval(() => this.logNewStalls(), checkEvery);
+    this.stallTimer.unref();
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
     const prefix = this.options.topicPrefix ?? '';
     await this.consumer.subscribe({
@@ -144,14 +158,40 @@ export class BatchConsumer {
       fromBeginning: this.options.fromBeginning ?? true,
     });
     this.running = true;
-    const checkEvery = Math.min(5000, (this.settings.stallSeconds * 1000) / 4);
-    this.stallTimer = setInterval(() => this.logNewStalls(), checkEvery);
-    this.stallTimer.unref();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.consumeBatch(payload, prefix),
     });
+  }
+
+  /**
+   * kafkajs leaves a consumer stopped after an error it classes as not retriable (seen: "Failed to
+   * find group coordinator" while a restarted broker loads its group metadata). Nothing would
+   * restart it (a pod that is alive but not ready stays so), so it starts itself again, with a
+   * growing delay, until a step is committed again; meanwhile readiness says why it is not running.
+   */
+  private startAgainLater(): void {
+    if (this.stopping) return;
+    const delayMs = Math.min(RESTART_MAX_MS, RESTART_INITIAL_MS * 2 ** this.restarts);
+    this.restarts++;
+    this.logger.error(`consumer stopped after an error kafkajs does not retry; starting it again in ${delayMs} ms`, {
+      error: this.crashed,
+      restart: this.restarts,
+    });
+    this.restartTimer = setTimeout(() => {
+      if (this.stopping) return;
+      this.run().then(
+        () => {
+          this.crashed = undefined;
+          this.logger.warn('consumer started again', { restart: this.restarts });
+        },
+        (error: unknown) => {
+          this.crashed = (error as Error).message;
+          this.startAgainLater();
+        },
+      );
+    }, delayMs);
   }
 
   status(): ConsumerStatus {
@@ -288,6 +328,7 @@ export class BatchConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+        this.restarts = 0;
         this.progress.progressed(topic.slice((this.options.topicPrefix ?? '').length), partition, offset);
         return;
       } catch (error) {
@@ -337,6 +378,7 @@ export class BatchConsumer {
     this.stopping = true;
     this.running = false;
     clearInterval(this.stallTimer);
+    clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
     this.progress.retain([]);
     return { ...this.outcome };

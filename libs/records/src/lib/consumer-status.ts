@@ -22,7 +22,8 @@ export class ConsumerStatusRegistry {
  * work and no commit for longer than CONSUMER_STALL_SECONDS. A stall keeps the service ready (200):
  * it still answers queries, restarting it would not unblock the cause (the cause's own check, e.g.
  * MongoDB, fails readiness when it is an outage), and a platform alert reads `stalled` or the
- * `datalake_consumer_seconds_since_progress` gauge. A consumer that stopped for good is not ready.
+ * `datalake_consumer_seconds_since_progress` gauge. A consumer kafkajs stopped is not ready until it
+ * has started itself again (see BatchConsumer).
  */
 @Injectable()
 export class ConsumerReadinessCheck implements ReadinessCheck {
