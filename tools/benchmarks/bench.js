@@ -12,7 +12,7 @@
  *   overhead  tools/benchmarks/gateway-overhead.js, quoted
  * sampling the RSS of every process throughout. Stops all it started.
  *
- *   npm run build && npm run bench                 # full run (about 1 to 1.5 hours)
+ *   npm run bench    # builds the services first (Nx cache when unchanged); full run: 1 to 1.5 hours
  *   BENCH_QUICK=1 npm run bench                    # 10k records, 1 repeat: a few minutes
  *   BENCH_KAFKA=127.0.0.1:19092 BENCH_MONGO_URI=mongodb://127.0.0.1:27018 BENCH_QUICK=1 npm run bench
  *
