@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Long, type AnyBulkWriteOperation, type Collection } from 'mongodb';
 import type { RecordDocument } from '../record-definition';
 import { DEFAULT_COUNT_FLUSH_MS } from '../partition-catalogue';
-import { PendingWrites } from '../pending-writes';
+import { PendingWrites, type PartialWriteError } from '../pending-writes';
 import { MATCHED_UPDATES_PER_CALL } from '../write-limits';
 import {
   addRecord,
@@ -156,7 +156,7 @@ export class StatsRollup {
         for (const id of chunk) written.add(id);
       }
     } catch (error) {
-      throw Object.assign(error as Error, { written });
+      throw Object.assign(error as PartialWriteError, { written });
     }
   }
 
