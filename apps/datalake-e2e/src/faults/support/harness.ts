@@ -59,6 +59,13 @@ export async function stopWithin(service: ServiceProcess, graceMs: number): Prom
   return 'SIGKILL';
 }
 
+/** A partition of the stack's topic: the group's committed offset and the end offset. */
+interface PartitionCommits {
+  partition: number;
+  committed: number;
+  end: number;
+}
+
 /** One line of the fault table. */
 export interface FaultRow {
   scenario: string;
@@ -176,7 +183,7 @@ export class FaultStack {
   }
 
   /** Committed offset and end offset per partition of the stack's transactions topic. */
-  async partitionProgress(): Promise<{ partition: number; committed: number; end: number }[]> {
+  async partitionProgress(): Promise<PartitionCommits[]> {
     const [ends, committed] = await Promise.all([
       topicEndOffsets(this.kafka, this.topic),
       committedOffsets(this.kafka, this.groupId, this.topic),
@@ -212,11 +219,11 @@ export class FaultStack {
    * Waits until the group has committed everything in the topic (or the time is up), then
    * tallies the stored natural keys against the acknowledged ones. The default wait stays well
    * inside a test's 600 s, so a group that never drains fails as lost records with a diagnosis
-   * (each partition's progress, the consumer's readiness and its last log lines), not as a timeout.
+   * (each partition's progress, each service's readiness and last log lines), not as a timeout.
    */
   async settle(acknowledged: Iterable<string>, timeoutMs = 300_000): Promise<DeliveryTally> {
     const deadline = Date.now() + timeoutMs;
-    let progress: Awaited<ReturnType<FaultStack['partitionProgress']>> = [];
+    let progress: PartitionCommits[] = [];
     let lastError = '';
     for (;;) {
       const read = await this.partitionProgress().catch((error: unknown) => {
@@ -236,18 +243,13 @@ export class FaultStack {
   }
 
   /** What a group that did not drain was doing: the figures a failed fault run needs to be explained. */
-  private async undrainedReport(
-    waitedMs: number,
-    progress: { partition: number; committed: number; end: number }[],
-    lastError: string,
-  ): Promise<string> {
+  private async undrainedReport(waitedMs: number, progress: PartitionCommits[], lastError: string): Promise<string> {
     const lines = [`\nSETTLE: the group did not commit the whole topic within ${waitedMs / 1000} s`];
     lines.push(
       `progress (partition committed/end): ${progress.map((p) => `${p.partition} ${p.committed}/${p.end}`).join(', ')}`,
     );
     if (lastError) lines.push(`last progress read error: ${lastError}`);
     for (const service of this.stack.services.values()) {
-      if (service.name !== 'transactions-consumer' && service.name !== 'ingest-producer-service') continue;
       const ready = await fetch(`${service.managementUrl}/health/ready`, { signal: AbortSignal.timeout(5000) })
         .then(async (response) => `${response.status} ${await response.text()}`)
         .catch((error: unknown) => `no answer: ${(error as Error).message}`);
