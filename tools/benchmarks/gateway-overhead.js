@@ -8,6 +8,8 @@
 //
 //   MONGO_URI=mongodb://127.0.0.1:27020 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:39092 \
 //     node tools/benchmarks/gateway-overhead.js [REQUESTS=1000] [FILLER=5000] [ROUNDS=3]
+// READ=list measures a page of 50 records (`?customerId=…&limit=50`, the size of a real listing)
+// instead of one record by id.
 // GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway;
 // COMPARE_GATEWAY_MAIN=/path/to/main.js measures another gateway bundle beside it (e.g. built from an
 // earlier commit); SESSION_COLUMN=0 leaves out the no-session-cache gateway; BENCH_LOG_DIR keeps
@@ -24,6 +26,8 @@ const { MANAGEMENT_PORT_VARIABLE, TEST_ADMIN, mintInternalToken } = require('./b
 const REQUESTS = Number(process.argv[2] ?? 1000);
 const FILLER = Number(process.argv[3] ?? 5000);
 const ROUNDS = Number(process.argv[4] ?? 3);
+const READ = process.env.READ === 'list' ? 'list' : 'id';
+const PAGE = 50;
 const QUOTA = 100;
 const HOUR_MS = 3_600_000;
 const mongoUri = process.env.MONGO_URI ?? 'mongodb://127.0.0.1:27017';
@@ -135,25 +139,34 @@ async function newUser(gateway, name) {
   const children = [];
   const tokens = [];
   try {
-    await transactions.insertOne({
-      _id: recordId,
-      transactionId: recordId,
-      customerId: 'c-bench',
-      amount: '12.50',
-      amountMinor: 1250,
-      currency: 'USD',
-      timestamp: new Date(),
-      status: 'completed',
-      riskFlags: [],
-      source: { kind: 'http', name: 'bench' },
-      ingestedAt: new Date(),
-    });
+    // One record to read by id, or a customer's page of records (a narrow filter: read by its index).
+    const count = READ === 'list' ? PAGE : 1;
+    await transactions.insertMany(
+      Array.from({ length: count }, (_, i) => {
+        const id = i === 0 ? recordId : `${recordId}-${i}`;
+        return {
+          _id: id,
+          transactionId: id,
+          customerId: `c-${recordId}`,
+          amount: '12.50',
+          amountMinor: 1250,
+          currency: 'USD',
+          timestamp: new Date(Date.now() - i * 1000),
+          status: 'completed',
+          riskFlags: [],
+          source: { kind: 'http', name: 'bench' },
+          ingestedAt: new Date(),
+        };
+      }),
+    );
     children.push(await start('auth-service', authPort, env), await start('transactions-consumer', txPort, env));
     // Gateways measured side by side, one request each in turn: this build, the same with every
     // request checking its session at auth-service (a user's requests further apart than
     // SESSION_CHECK_CACHE_SECONDS, the common case at 100 requests per hour), and COMPARE_GATEWAY_MAIN
     // (e.g. a bundle built from an earlier commit) if given. GATEWAY_NODE_ARGS (e.g. --cpu-prof) apply
     // to the first gateway alone.
+    const readPath =
+      READ === 'list' ? `/transactions?customerId=c-${recordId}&limit=${PAGE}` : `/transactions/${recordId}`;
     const variants = [
       { label: 'gateway', env: {}, args: (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
       ...(process.env.SESSION_COLUMN === '0'
@@ -174,9 +187,9 @@ async function newUser(gateway, name) {
           variant.main,
         ),
       );
-      variant.url = `http://127.0.0.1:${variant.port}/transactions/${recordId}`;
+      variant.url = `http://127.0.0.1:${variant.port}${readPath}`;
     }
-    const direct = `http://127.0.0.1:${txPort}/transactions/${recordId}`;
+    const direct = `http://127.0.0.1:${txPort}${readPath}`;
     // Direct = as the gateway calls the service: with an internal token for it (one, valid all run long).
     const directHeaders = {
       'x-internal-token': mintInternalToken({
@@ -186,6 +199,14 @@ async function newUser(gateway, name) {
         expiresInSeconds: 6 * 3600,
       }),
     };
+
+    const sample = await request(direct, { headers: directHeaders });
+    const items = READ === 'list' ? JSON.parse(sample.text).items?.length : 1;
+    if (sample.status !== 200 || items !== count)
+      throw new Error(
+        `the read answered ${sample.status} with ${items} records, not ${count}: ${sample.text.slice(0, 200)}`,
+      );
+    console.log(`one answer is ${Buffer.byteLength(sample.text)} bytes`);
 
     const perUser = QUOTA - 10;
     const users = Math.ceil(((ROUNDS * 2 + 1) * REQUESTS * variants.length) / perUser);
@@ -232,7 +253,7 @@ async function newUser(gateway, name) {
     const unfill = () => quotas.deleteMany({ key: { $in: fillerKeys } });
 
     console.log(
-      `gateway overhead on GET /transactions/:id, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`,
+      `gateway overhead on GET ${READ === 'list' ? `/transactions?customerId&limit=${PAGE}` : '/transactions/:id'}, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`,
     );
     await measure(Math.min(200, REQUESTS)); // warm-up: JIT, connection pools, first slot of each user
     const header = [
@@ -274,7 +295,7 @@ async function newUser(gateway, name) {
       (token) => `quota:user:${JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub}`,
     );
     await quotas.deleteMany({ key: { $in: [...fillerKeys, ...userKeys] } }).catch(() => undefined);
-    await transactions.deleteOne({ _id: recordId }).catch(() => undefined);
+    await transactions.deleteMany({ customerId: `c-${recordId}` }).catch(() => undefined);
     await mongo
       .db('auth')
       .collection('users')

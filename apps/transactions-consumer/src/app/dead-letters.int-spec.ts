@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { MongoClient } from 'mongodb';
 import { createEvent, dlqTopicOf, encodeEvent, TOPICS } from '@datalake/kafka-schemas';
 import {
@@ -10,8 +9,7 @@ import {
   publishDeadLetters,
   type KafkaClient,
 } from '@datalake/kafka-core';
-import { RecordServiceModule, startRecordConsumer } from '@datalake/records';
-import { configureApp } from '@datalake/service-kit';
+import { startRecordServiceUnderTest } from '@datalake/records/testing';
 import { getTestInfra, internalTokenHeaders, TEST_ADMIN, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { transactionsDefinition } from './transactions.definition';
 
@@ -87,25 +85,18 @@ describe('dead letters (real Kafka and MongoDB)', () => {
     producer = new EventProducer(kafka);
     await producer.connect();
     mongo = await MongoClient.connect(infra.mongoUri);
-    app = await NestFactory.create(
-      RecordServiceModule.forRoot({
-        definition: transactionsDefinition,
-        service: 'transactions-consumer-test',
-        internalTokenSecret: secret,
-        kafkaBrokers: infra.kafkaBrokers,
-        mongoUri: infra.mongoUri,
-        partitions: 2,
-        logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
-        groupId: `it-${runId}`,
-        database,
-        topic,
-      }),
-      { bufferLogs: true },
-    );
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    await startRecordConsumer(app);
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url: baseUrl } = await startRecordServiceUnderTest({
+      definition: transactionsDefinition,
+      service: 'transactions-consumer-test',
+      internalTokenSecret: secret,
+      kafkaBrokers: infra.kafkaBrokers,
+      mongoUri: infra.mongoUri,
+      partitions: 2,
+      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
+      groupId: `it-${runId}`,
+      database,
+      topic,
+    }));
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { parse } from 'csv-parse/sync';
 import { MongoClient } from 'mongodb';
 import { createEvent, dlqTopicOf, encodeEvent, TOPICS, type SourceKind } from '@datalake/kafka-schemas';
@@ -12,12 +11,10 @@ import {
   partitionsOf,
   PARTITIONS_FIELD,
   recordPartitionIds,
-  RecordServiceModule,
   type Partition,
-  startRecordConsumer,
   type RecordDocument,
 } from '@datalake/records';
-import { configureApp } from '@datalake/service-kit';
+import { startRecordServiceUnderTest } from '@datalake/records/testing';
 import { getTestInfra, internalTokenHeaders, TEST_ADMIN, uniqueId, waitFor, type TestInfra } from '@datalake/testing';
 import { formatMinorSum, transactionsDefinition } from './transactions.definition';
 
@@ -174,25 +171,18 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
     producer = new EventProducer(kafka);
     await producer.connect();
     mongo = await MongoClient.connect(infra.mongoUri);
-    app = await NestFactory.create(
-      RecordServiceModule.forRoot({
-        definition: transactionsDefinition,
-        service: 'transactions-consumer-test',
-        internalTokenSecret: secret,
-        kafkaBrokers: infra.kafkaBrokers,
-        mongoUri: infra.mongoUri,
-        partitions: 1,
-        logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
-        groupId: `it-${runId}`,
-        database,
-        topic,
-      }),
-      { bufferLogs: true },
-    );
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    await startRecordConsumer(app);
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url: baseUrl } = await startRecordServiceUnderTest({
+      definition: transactionsDefinition,
+      service: 'transactions-consumer-test',
+      internalTokenSecret: secret,
+      kafkaBrokers: infra.kafkaBrokers,
+      mongoUri: infra.mongoUri,
+      partitions: 1,
+      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
+      groupId: `it-${runId}`,
+      database,
+      topic,
+    }));
   });
 
   afterAll(async () => {

@@ -10,10 +10,8 @@ import {
   TopicReader,
   type KafkaClient,
 } from '@datalake/kafka-core';
-import { recordServiceApp, startRecordConsumer } from '@datalake/records';
-import { startServiceApp } from '@datalake/service-kit';
+import { startRecordServiceUnderTest } from '@datalake/records/testing';
 import {
-  freePorts,
   getTestInfra,
   internalTokenHeaders,
   TcpProxy,
@@ -58,29 +56,23 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
 
   async function startConsumer(): Promise<void> {
     const proxiedUri = `mongodb://127.0.0.1:${mongoProxy.port}/?directConnection=true`;
-    const [port, managementPort] = await freePorts(2);
-    app = await startServiceApp({
-      name: SERVICE,
-      port,
-      managementPort,
-      host: '127.0.0.1',
-      ...recordServiceApp({
-        definition: transactionsDefinition,
-        service: SERVICE,
-        internalTokenSecret: secret,
-        kafkaBrokers: infra.kafkaBrokers,
-        mongoUri: proxiedUri,
-        partitions: 3,
-        logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
-        groupId,
-        database,
-        topic,
-        consumer: { stallSeconds: STALL_SECONDS },
-      }),
-    });
-    await startRecordConsumer(app);
-    baseUrl = `http://127.0.0.1:${port}`;
-    managementUrl = `http://127.0.0.1:${managementPort}`;
+    ({
+      app,
+      url: baseUrl,
+      managementUrl,
+    } = await startRecordServiceUnderTest({
+      definition: transactionsDefinition,
+      service: SERVICE,
+      internalTokenSecret: secret,
+      kafkaBrokers: infra.kafkaBrokers,
+      mongoUri: proxiedUri,
+      partitions: 3,
+      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
+      groupId,
+      database,
+      topic,
+      consumer: { stallSeconds: STALL_SECONDS },
+    }));
   }
 
   async function stopConsumer(): Promise<void> {

@@ -1,1 +1,2 @@
 export * from './internal-calls';
+export * from './record-service-under-test';

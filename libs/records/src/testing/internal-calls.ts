@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { startServiceApp } from '@datalake/service-kit';
 import {
-  freePorts,
   getTestInfra,
   guardedRoutes,
   probeInternalRoutes,
@@ -11,7 +9,7 @@ import {
   uniqueId,
 } from '@datalake/testing';
 import type { RecordDefinition } from '../lib/record-definition';
-import { recordServiceApp } from '../lib/run-record-service';
+import { startRecordServiceUnderTest } from './record-service-under-test';
 
 /**
  * The internal-call checks every record service runs against its own router (issue 13): each
@@ -32,13 +30,8 @@ export function describeInternalCalls(service: string, definition: RecordDefinit
 
     beforeAll(async () => {
       const infra = await getTestInfra();
-      const [port, managementPort] = await freePorts(2);
-      app = await startServiceApp({
-        name: service,
-        port,
-        managementPort,
-        host: '127.0.0.1',
-        ...recordServiceApp({
+      ({ app, url, managementUrl } = await startRecordServiceUnderTest(
+        {
           definition,
           service,
           kafkaBrokers: infra.kafkaBrokers,
@@ -48,10 +41,9 @@ export function describeInternalCalls(service: string, definition: RecordDefinit
           database: `it_${runId}`,
           topicPrefix: `it-${runId}.`,
           internalTokenSecret: secret,
-        }),
-      });
-      url = `http://127.0.0.1:${port}`;
-      managementUrl = `http://127.0.0.1:${managementPort}`;
+        },
+        { consume: false },
+      ));
     }, 60_000);
 
     afterAll(() => app?.close());
