@@ -142,8 +142,8 @@ function DeadLetterBrowser() {
         <tbody>
           {items.map((letter) => (
             <tr key={letter.id}>
-              <td>{letter.failedAt}</td>
-              <td>{letter.reasonCode}</td>
+              <td className="code">{letter.failedAt}</td>
+              <td className="code">{letter.reasonCode}</td>
               <td>{letter.reasonMessage}</td>
               <td>
                 {letter.originalTopic}
@@ -156,7 +156,7 @@ function DeadLetterBrowser() {
               <td>
                 <code>{letter.payloadPreview}</code>
               </td>
-              <td>{letter.status}</td>
+              <td className="code">{letter.status}</td>
               <td>
                 {/* The id (partition-offset-time) is long: shown as a tooltip, kept in the accessible name. */}
                 <button
