@@ -167,6 +167,7 @@ async function newUser(gateway, name) {
     // to the first gateway alone.
     const readPath =
       READ === 'list' ? `/transactions?customerId=c-${recordId}&limit=${PAGE}` : `/transactions/${recordId}`;
+    const readLabel = readPath.replaceAll(`c-${recordId}`, '…').replace(recordId, ':id');
     const variants = [
       { label: 'gateway', env: {}, args: (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean) },
       ...(process.env.SESSION_COLUMN === '0'
@@ -253,7 +254,7 @@ async function newUser(gateway, name) {
     const unfill = () => quotas.deleteMany({ key: { $in: fillerKeys } });
 
     console.log(
-      `gateway overhead on GET ${READ === 'list' ? `/transactions?customerId&limit=${PAGE}` : '/transactions/:id'}, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`,
+      `gateway overhead on GET ${readLabel}, ${REQUESTS} requests per column and row, server ${mongoUri}, LOG_LEVEL=${env.LOG_LEVEL}`,
     );
     await measure(Math.min(200, REQUESTS)); // warm-up: JIT, connection pools, first slot of each user
     const header = [

@@ -47,7 +47,7 @@ describe('fault 3: Kafka down during HTTP ingestion', () => {
     // Returns once the broker serves again (a produce and a group consume/commit went through).
     await faults.infra.up();
     // Recovery is the stack's: from the broker serving again, not from its JVM starting (which
-    // took 5-30 s depending on how busy the 2 cores were).
+    // took 6 s on quiet cores and up to 48 s on busy ones).
     const backAt = Date.now();
     const brokerStartSeconds = (backAt - restartAt) / 1000;
     await sleep(5000);

@@ -92,7 +92,6 @@ describe('dead letters (real Kafka and MongoDB)', () => {
       kafkaBrokers: infra.kafkaBrokers,
       mongoUri: infra.mongoUri,
       partitions: 2,
-      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
       groupId: `it-${runId}`,
       database,
       topic,

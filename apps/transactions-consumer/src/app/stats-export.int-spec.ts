@@ -178,7 +178,6 @@ describe('transactions stats and export (real Kafka and MongoDB)', () => {
       kafkaBrokers: infra.kafkaBrokers,
       mongoUri: infra.mongoUri,
       partitions: 1,
-      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
       groupId: `it-${runId}`,
       database,
       topic,

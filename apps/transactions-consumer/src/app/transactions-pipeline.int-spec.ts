@@ -67,7 +67,6 @@ describe('transactions pipeline (real Kafka and MongoDB)', () => {
       kafkaBrokers: infra.kafkaBrokers,
       mongoUri: proxiedUri,
       partitions: 3,
-      logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
       groupId,
       database,
       topic,

@@ -37,7 +37,6 @@ export function describeInternalCalls(service: string, definition: RecordDefinit
           kafkaBrokers: infra.kafkaBrokers,
           mongoUri: infra.mongoUri,
           partitions: 1,
-          logLevel: process.env['TEST_LOG_LEVEL'] ?? 'error',
           database: `it_${runId}`,
           topicPrefix: `it-${runId}.`,
           internalTokenSecret: secret,

@@ -13,15 +13,22 @@ export interface RecordServiceUnderTest {
   managementUrl: string;
 }
 
+/** What a spec gives: the service's options, its log level defaulting to TEST_LOG_LEVEL (else `error`). */
+export type RecordServiceUnderTestOptions = Omit<RecordServiceOptions, 'logLevel'> & { logLevel?: string };
+
 /**
  * A record service in-process, built as `runRecordService` builds it (the shared module, the body
  * depth limit, a management port), on free local ports; its Kafka consumer started unless
  * `consume` is false. Specs start it here rather than each wiring NestFactory differently.
  */
 export async function startRecordServiceUnderTest(
-  options: RecordServiceOptions,
+  given: RecordServiceUnderTestOptions,
   { consume = true }: { consume?: boolean } = {},
 ): Promise<RecordServiceUnderTest> {
+  const options: RecordServiceOptions = {
+    ...given,
+    logLevel: given.logLevel ?? process.env['TEST_LOG_LEVEL'] ?? 'error',
+  };
   const [port, managementPort] = await freePorts(2);
   const app = await startServiceApp({
     name: options.service,
